@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Xen paravirtual drivers for Linux: out-of-tree modules, testbed, benchmark.
+#
+#   make                  build the modules against KDIR (default: the
+#                         running kernel's headers)
+#   make modules_install  install them under updates/ (they replace the
+#                         distribution's copies)
+#   make check            run every test; ends with "N passed, N failed"
+#   make bench            the fio benchmark on the built-in Xen testbed
+#   make kernel           the testbed's Linux 6.12 with patches/ applied
+#   make help             more
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+BUILD ?= $(CURDIR)/build
+TB := tools/testing/xen-testbed
+PY := python3
+
+export BUILD
+
+.PHONY: all kdir-check modules modules_install clean distclean compat kernel images \
+	testbed-modules check check-static bench fuzz deps help
+
+all: modules
+
+kdir-check:
+	@test -f "$(KDIR)/Makefile" || { \
+	  echo "error: no kernel build tree at KDIR=$(KDIR)"; \
+	  echo "  install this kernel's headers (apt-get install linux-headers-$$(uname -r))"; \
+	  echo "  or name one: make KDIR=/lib/modules/VERSION/build"; exit 1; } >&2
+
+compat: kdir-check
+	@scripts/compat-probe.sh $(KDIR) include/compat/generated
+
+modules: compat
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf include/compat/generated
+
+distclean: clean
+	rm -rf $(BUILD)
+
+deps:
+	@bash scripts/deps.sh
+
+kernel:
+	@bash $(TB)/build-kernel.sh
+
+images:
+	@bash $(TB)/build-images.sh
+
+# The project's modules built for the testbed's kernels (6.12 and
+# Debian 12's 6.1), into build/modules-612 and build/modules-deb61.
+testbed-modules: kernel
+	@bash scripts/build-testbed-modules.sh
+
+check: deps testbed-modules images
+	@$(PY) tools/testing/check.py
+
+check-static: deps
+	@$(PY) tools/testing/check.py --static-only
+
+bench: deps testbed-modules images
+	@$(PY) $(TB)/bench.py
+
+fuzz:
+	@echo "no fuzz targets yet"
+
+help:
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Variables: KDIR=... BUILD=... BENCH_RUNTIME=s BENCH_REPEAT=n"
+	@echo "  CHECK_SCENARIOS='queues:pv,2 verify:pv' (make check on a subset)"

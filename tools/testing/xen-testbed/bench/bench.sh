@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# bench FRONT BACK VCPUS REP [TYPE]: run $BENCH_WORKLOADS for one stack.
+# FRONT=none BACK=none is native: fio in dom0 on the backing device.
+# Results go to the host as bench/FRONT-BACK-vVCPUS-rREP/WORKLOAD.json.
+# shellcheck shell=bash
+front=$1 back=$2 vcpus=$3 rep=$4 type=${5:-pv}
+tag=$front-$back-v$vcpus-r$rep
+. /tb/scenarios/workloads.sh
+if [ "$front" = none ]; then
+	printf 'vcpus=%s\nqueues=%s\nkernel=%s\n' "$vcpus" \
+		"$(cat /sys/kernel/config/nullb/nullb0/submit_queues)" "$(uname -r)" >/tmp/meta
+	tb_file "bench/$tag/meta" /tmp/meta
+	for w in $BENCH_WORKLOADS; do
+		tb_msg "bench $tag $w"
+		BENCH_RUNTIME=${BENCH_RUNTIME:-10} run_workload "$w" "$vcpus" /dev/nullb0 \
+			/tmp/out.json || fail "fio $w in dom0 failed"
+		tb_file "bench/$tag/$w.json" /tmp/out.json
+	done
+	exit 0
+fi
+[ "$(tb_backend)" = "$back" ] || tb_load_backend "$back" ||
+	fail "cannot load the $back backend"
+guest_create b type="$type" vcpus="$vcpus" mem=384 front="$front" \
+	script=bench_guest args="$tag ${BENCH_RUNTIME:-10} $BENCH_WORKLOADS" \
+	disk="phy:/dev/nullb0,xvda,w"
+guest_finish b 900

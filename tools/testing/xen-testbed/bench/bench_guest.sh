@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# bench_guest TAG RUNTIME WORKLOAD...: run the benchmark workloads on
+# xvda and send each fio JSON result to the host as bench/TAG/NAME.json.
+# shellcheck shell=sh
+. /tb/guest/workloads.sh
+tag=$1 BENCH_RUNTIME=$2
+shift 2
+wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
+q=$(ls -d /sys/block/xvda/mq/[0-9]* | wc -l)
+printf 'vcpus=%s\nqueues=%s\nkernel=%s\n' "$(nproc)" "$q" "$(uname -r)" >/tmp/meta
+gfile "bench/$tag/meta" /tmp/meta
+for w in "$@"; do
+	gmark BENCH "$w"
+	run_workload "$w" "$(nproc)" /dev/xvda /tmp/out.json ||
+		gfail "fio $w failed: $(tail -n 3 /tmp/out.json)"
+	gfile "bench/$tag/$w.json" /tmp/out.json
+done
+gmark OK

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark's fio workloads, shared by dom0 (native) and guests.
+# shellcheck shell=sh
+
+# workload_args NAME VCPUS: print fio's arguments for workload NAME.
+workload_args() {
+	case "$1" in
+	randread-4k-qd32) echo "--rw=randread --bs=4k --iodepth=32 --numjobs=$2" ;;
+	randwrite-4k-qd32) echo "--rw=randwrite --bs=4k --iodepth=32 --numjobs=$2" ;;
+	read-128k-qd8) echo "--rw=read --bs=128k --iodepth=8 --numjobs=1" ;;
+	randread-4k-qd1) echo "--rw=randread --bs=4k --iodepth=1 --numjobs=1" ;;
+	*) return 1 ;;
+	esac
+}
+
+# run_workload NAME VCPUS DEV OUT: run one workload on DEV, fio JSON to OUT.
+run_workload() {
+	a=$(workload_args "$1" "$2") || return 1
+	# shellcheck disable=SC2086
+	fio --name="$1" --filename="$3" --ioengine=libaio --direct=1 \
+		--time_based --runtime="${BENCH_RUNTIME:-10}" \
+		--ramp_time="${BENCH_RAMP:-2}" --size=1G --group_reporting \
+		--randrepeat=0 --output-format=json --output="$4" $a
+}

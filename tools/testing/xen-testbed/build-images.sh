@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the testbed's cached images, each only when its inputs changed:
+#   build/testbed/xen                 Xen 4.17 (multiboot ELF) from Debian
+#   build/testbed/dom0-base.cpio.gz   dom0 root file system (mmdebstrap)
+#                                     with the guest base image inside it
+#   build/testbed/deb61/              Debian 12's distribution kernel
+#                                     (vmlinuz + its xen-blkfront.ko)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs mmdebstrap cpio gzip xz-utils qemu-system-x86 busybox-static \
+	debian-archive-keyring
+OUT=$BUILD/testbed
+mkdir -p "$OUT"
+
+build_xen() {
+	local deb tmp
+	deb=$(fetch_deb "$XEN_PKG")
+	stamp_ok xen "$(basename "$deb")" && [ -f "$OUT/xen" ] && return 0
+	tmp=$(mktemp -d "$BUILD/.deb.XXXXXX")
+	dpkg -x "$deb" "$tmp"
+	zcat "$tmp"/boot/xen-4.17-amd64.gz >"$OUT/xen"
+	rm -rf "$tmp"
+	stamp_set xen "$(basename "$deb")"
+	log "images: xen ready"
+}
+
+# The distribution kernel that linux-image-amd64 points at, run as a guest.
+build_deb61() {
+	local pkg deb tmp
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
+	[ -n "$pkg" ] || { apt-get update -qq; pkg=$(apt-cache depends linux-image-amd64 |
+		sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1); }
+	[ -n "$pkg" ] || die "cannot find the package behind linux-image-amd64"
+	deb=$(fetch_deb "$pkg")
+	stamp_ok deb61 "$(basename "$deb")" && [ -f "$OUT/deb61/vmlinuz" ] && return 0
+	tmp=$(mktemp -d "$BUILD/.deb.XXXXXX")
+	dpkg -x "$deb" "$tmp"
+	rm -rf "$OUT/deb61" && mkdir -p "$OUT/deb61"
+	cp "$tmp"/boot/vmlinuz-* "$OUT/deb61/vmlinuz"
+	ls "$tmp"/lib/modules >"$OUT/deb61/release"
+	cp "$tmp"/lib/modules/*/kernel/drivers/block/xen-blkfront.ko "$OUT/deb61/"
+	rm -rf "$tmp"
+	stamp_set deb61 "$(basename "$deb")"
+	log "images: Debian kernel $(cat "$OUT/deb61/release") ready"
+}
+
+# copy_with_libs ROOT DEST BIN...: copy binaries from ROOT into DEST
+# together with every shared library they load (files and soname links).
+copy_with_libs() {
+	local root=$1 dest=$2 b lib
+	shift 2
+	for b in "$@"; do
+		install -D -m755 "$root$b" "$dest$b"
+		chroot "$root" /usr/bin/ldd "$b" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }' |
+		while read -r lib; do
+			[ -n "$lib" ] || continue
+			mkdir -p "$dest$(dirname "$lib")"
+			cp "$root$(chroot "$root" readlink -f "$lib")" "$dest$lib"
+		done
+	done
+}
+
+build_guest_base() {
+	local root=$1 g=$OUT/guest-root
+	rm -rf "$g" && mkdir -p "$g"/{bin,dev,proc,sys,tmp,run,mnt,tb}
+	cp "$root/usr/bin/busybox" "$g/bin/busybox"
+	for a in $(chroot "$root" /usr/bin/busybox --list); do
+		[ -e "$g/bin/$a" ] || ln -s busybox "$g/bin/$a"
+	done
+	rm -f "$g/bin/blkdiscard"
+	copy_with_libs "$root" "$g" /usr/bin/fio /usr/sbin/blkdiscard /usr/sbin/blockdev
+	mkdir -p "$g/lib64"
+	cp -a "$root/lib64/ld-linux-x86-64.so.2" "$g/lib64/" 2>/dev/null || true
+	(cd "$g" && find . | cpio -o -H newc --quiet | gzip -1) >"$root/tb-guest-base.cpio.gz"
+	rm -rf "$g"
+}
+
+trim_root() {
+	local root=$1
+	rm -rf "$root"/usr/share/{doc,man,info,locale,i18n,zoneinfo,lintian,bash-completion}
+	rm -rf "$root"/usr/lib/python3* "$root"/usr/lib/python3/dist-packages
+	rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/*
+}
+
+build_dom0() {
+	local key root
+	key=$( { echo "$DOM0_PKGS"; cat "$0" /etc/apt/sources.list.d/debian.sources 2>/dev/null; } |
+		sha256sum | cut -c1-16)
+	stamp_ok dom0 "$key" && [ -f "$OUT/dom0-base.cpio.gz" ] && return 0
+	root=$OUT/dom0-root
+	rm -rf "$root"
+	log "images: building dom0 root with mmdebstrap ($DOM0_PKGS)"
+	local src=()
+	[ -f /etc/apt/sources.list.d/debian.sources ] &&
+		src=(/etc/apt/sources.list.d/debian.sources)
+	[ -s /etc/apt/sources.list ] && src+=(/etc/apt/sources.list)
+	mmdebstrap --quiet --variant=essential \
+		--include="${DOM0_PKGS/busybox/busybox-static}" \
+		bookworm "$root" "${src[@]}" >&2 || die "mmdebstrap failed"
+	trim_root "$root"
+	log "images: building the guest base image"
+	build_guest_base "$root"
+	log "images: packing dom0 root"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/dom0-base.cpio.gz"
+	rm -rf "$root"
+	stamp_set dom0 "$key"
+	log "images: dom0 base $(du -h "$OUT/dom0-base.cpio.gz" | cut -f1)"
+}
+
+build_xen
+build_deb61
+build_dom0

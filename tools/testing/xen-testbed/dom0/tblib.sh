@@ -1,0 +1,226 @@
+# SPDX-License-Identifier: GPL-2.0
+# dom0 side of the testbed: toolstack start-up, guests, markers, results.
+# shellcheck shell=bash
+#
+# Markers on the console (the host runner reads them from the serial log):
+#   @@TB BEGIN name | @@TB PASS name | @@TB FAIL name: reason | @@TB MSG text
+#   @@FILE name, base64 of the gzipped file, @@END name sha256
+# Guests print the same @@FILE blocks and "@@G word ..." markers on their
+# console, which xenconsoled logs and dom0 forwards as "[g:NAME] line".
+
+XLOG=/var/log/xen/console
+: "${TB_SCENARIO_TIMEOUT:=300}"
+
+tb_msg() { echo "@@TB MSG $*"; }
+
+# fail REASON: end the running scenario as failed, giving the reason.
+fail() {
+	echo "$*" >/tmp/tb-reason
+	echo "@@TB REASON $*"
+	exit 1
+}
+
+# tb_file NAME PATH: send a file to the host.
+tb_file() {
+	echo "@@FILE $1"
+	gzip -c "$2" | base64 -w 76
+	echo "@@END $1 $(sha256sum <"$2" | cut -c1-64)"
+}
+
+tb_poweroff() {
+	sync
+	echo "@@TB POWEROFF"
+	busybox poweroff -f
+	sleep 5
+	echo o >/proc/sysrq-trigger
+	sleep 30
+}
+
+# Create the testbed's disks in dom0 with null_blk's configfs interface:
+#   nullb0  speed: no data kept, for the benchmark
+#   nullb1..nullb3  memory backed, volatile write cache, discard
+tb_make_disks() {
+	local d cfg=/sys/kernel/config/nullb
+	modprobe null_blk nr_devices=0 || return 1
+	mkdir "$cfg/nullb0" && (cd "$cfg/nullb0" && echo 4096 >size &&
+		echo 2 >submit_queues && echo 1 >power) || return 1
+	for d in 1 2 3; do
+		mkdir "$cfg/nullb$d" && (cd "$cfg/nullb$d" &&
+			echo "${TB_DATA_DISK_MB:-512}" >size && echo 1 >memory_backed &&
+			echo 1 >discard && echo 16 >cache_size && echo 512 >blocksize &&
+			echo 1 >power) || return 1
+	done
+	modprobe brd rd_nr=1 rd_size=262144 2>/dev/null
+	return 0
+}
+
+# tb_load_backend stock|ours: load the block backend dom0 serves disks with;
+# tb_backend says which one is loaded.
+tb_backend() { cat /run/tb-backend 2>/dev/null; }
+
+tb_load_backend() {
+	local want=$1
+	rmmod xen-blkback 2>/dev/null
+	case "$want" in
+	stock) modprobe xen-blkback max_queues="${TB_BACK_MAX_QUEUES:-4}" ;;
+	ours) insmod /tb/mod/ours/xen-blkback.ko ;;
+	*) return 1 ;;
+	esac || return 1
+	echo "$want" >/run/tb-backend
+	tb_msg "backend: $want xen-blkback"
+}
+
+# tb_start_toolstack: bring up xenstored, xenconsoled, the disks and the
+# block backend; on failure, say what failed on stdout and return 1.
+tb_start_toolstack() {
+	local m
+	for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs; do
+		modprobe "$m" || tb_msg "modprobe $m failed"
+	done
+	mount -t xenfs xenfs /proc/xen || { echo "mounting xenfs failed"; return 1; }
+	xenstored --pid-file=/run/xenstored.pid || { echo "xenstored failed"; return 1; }
+	xen-init-dom0 >/tmp/xen-init-dom0.log 2>&1 ||
+		{ echo "xen-init-dom0 failed: $(tail -n1 /tmp/xen-init-dom0.log)"; return 1; }
+	xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir="$XLOG" ||
+		{ echo "xenconsoled failed"; return 1; }
+	tb_make_disks || { echo "creating the null_blk disks failed"; return 1; }
+	tb_load_backend "${TB_BACKEND:-stock}" ||
+		{ echo "loading the ${TB_BACKEND:-stock} block backend failed"; return 1; }
+	# Guest boot images: base (busybox, fio) + a per-kernel overlay.
+	cat /tb-guest-base.cpio.gz /tb/img/guest-612.cpio.gz >/tmp/guest-612.cpio.gz
+	cat /tb-guest-base.cpio.gz /tb/img/guest-deb61.cpio.gz >/tmp/guest-deb61.cpio.gz
+	tb_msg "toolstack up: $(xl info | awk '/^xen_version/ {print $3}'), free $(xl info | awk '/^free_memory/ {print $3}') MiB"
+}
+
+# guest_create NAME key=value...: write an xl config and create the domain.
+#   type=pv|pvh vcpus=N mem=MiB kernel=612|deb61 front=stock|ours
+#   script=GUEST_SCRIPT args="a b" disk="phy:/dev/nullb1,xvda,w" (';' between disks)
+#   extra="more kernel args"
+guest_create() {
+	local name=$1 kv type=pv vcpus=2 mem=384 kernel=612 front=stock script=idle
+	local args="" disk="phy:/dev/nullb1,xvda,w" extra="" kimg disks
+	shift
+	for kv in "$@"; do
+		case "$kv" in
+		type=*) type=${kv#*=} ;; vcpus=*) vcpus=${kv#*=} ;;
+		mem=*) mem=${kv#*=} ;; kernel=*) kernel=${kv#*=} ;;
+		front=*) front=${kv#*=} ;; script=*) script=${kv#*=} ;;
+		args=*) args=${kv#*=} ;; disk=*) disk=${kv#*=} ;;
+		extra=*) extra=${kv#*=} ;;
+		*) fail "guest_create: unknown option $kv" ;;
+		esac
+	done
+	case "$kernel" in
+	612) kimg=/tb/img/bzImage ;;
+	deb61) kimg=/tb/img/deb61-vmlinuz ;;
+	*) fail "guest_create: unknown kernel $kernel" ;;
+	esac
+	disks=$(echo "$disk" | tr ';' '\n' | sed "s/.*/'&'/" | paste -sd, -)
+	rm -f "$XLOG/guest-$name.log"
+	cat >"/tmp/$name.cfg" <<EOC
+name = "$name"
+type = "$type"
+vcpus = $vcpus
+memory = $mem
+kernel = "$kimg"
+ramdisk = "/tmp/guest-$kernel.cpio.gz"
+cmdline = "console=hvc0 rdinit=/init quiet loglevel=4 tb.script=$script tb.front=$front tb.args=${args// /,} $extra"
+disk = [ $disks ]
+vif = [ ]
+on_poweroff = "destroy"
+on_crash = "destroy"
+EOC
+	xl create "/tmp/$name.cfg" >"/tmp/$name.xl.log" 2>&1 || {
+		cat "/tmp/$name.xl.log"
+		fail "xl create $name failed: $(tail -n1 "/tmp/$name.xl.log")"
+	}
+}
+
+guest_alive() { xl domid "$1" >/dev/null 2>&1; }
+
+# guest_wait NAME WORD [SECONDS]: wait for "@@G WORD" on NAME's console.
+guest_wait() {
+	local name=$1 word=$2 t=${3:-120} i
+	for ((i = 0; i < t * 2; i++)); do
+		grep -q "^@@G $word" "$XLOG/guest-$name.log" 2>/dev/null && return 0
+		if ! guest_alive "$name" && ! grep -q "^@@G $word" "$XLOG/guest-$name.log" 2>/dev/null; then
+			guest_dump "$name"
+			fail "guest $name ended before it printed '$word'"
+		fi
+		sleep 0.5
+	done
+	guest_dump "$name"
+	fail "guest $name did not print '$word' within ${t}s"
+}
+
+# guest_dump NAME: copy NAME's console log into dom0's console, once.
+guest_dump() {
+	[ -f "$XLOG/guest-$1.log" ] || return 0
+	[ -f "/tmp/$1.dumped" ] && return 0
+	tr -d '\r' <"$XLOG/guest-$1.log" | sed "s/^/[g:$1] /"
+	touch "/tmp/$1.dumped"
+}
+
+# guest_finish NAME [SECONDS]: wait for the guest script's result and for
+# the domain to go away; fail the scenario with the guest's reason.
+guest_finish() {
+	local name=$1 t=${2:-300} rc reason i
+	rm -f "/tmp/$name.dumped"
+	guest_wait "$name" DONE "$t"
+	for ((i = 0; i < 60; i++)); do guest_alive "$name" || break; sleep 0.5; done
+	guest_alive "$name" && xl destroy "$name"
+	guest_dump "$name"
+	rc=$(sed -n 's/^@@G DONE rc=\([0-9]*\).*/\1/p' "$XLOG/guest-$name.log" | tail -n1)
+	reason=$(sed -n 's/^@@G FAIL //p' "$XLOG/guest-$name.log" | tr -d '\r' | head -n1)
+	[ "$rc" = 0 ] || fail "guest $name: ${reason:-script exited with rc=$rc}"
+}
+
+# vbd_stat NAME DEVID FIELD: a backend statistics counter of NAME's disk.
+vbd_stat() {
+	local domid
+	domid=$(xl domid "$1") || return 1
+	cat "/sys/bus/xen-backend/devices/vbd-$domid-$2/statistics/$3"
+}
+
+tb_cleanup() {
+	local d
+	for d in $(xl list | awk 'NR > 2 { print $1 }'); do
+		xl destroy "$d" 2>/dev/null
+	done
+}
+
+# tb_run_all [REASON]: run every scenario of $TB_SCENARIOS ("file:arg,arg
+# ...") in turn, each in its own shell with a hard timeout; with REASON,
+# fail them all with it instead (dom0 could not start the toolstack).
+tb_run_all() {
+	local spec file args name rc d
+	for spec in $TB_SCENARIOS; do
+		file=${spec%%:*}
+		args=""
+		[ "$spec" != "$file" ] && args=${spec#*:}
+		name=$file${args:+-${args//,/-}}
+		if [ -n "${1:-}" ]; then
+			echo "@@TB FAIL $name: $1"
+			continue
+		fi
+		rm -f /tmp/tb-reason /tmp/*.dumped "$XLOG"/guest-*.log
+		echo "@@TB BEGIN $name"
+		timeout -s KILL "$TB_SCENARIO_TIMEOUT" bash -c \
+			'. /tb/run.env; . /tb/tblib.sh; . "/tb/scenarios/$1.sh" "${@:2}"' \
+			_ "$file" ${args//,/ }
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			echo "@@TB PASS $name"
+		elif [ $rc -eq 137 ]; then
+			echo "@@TB FAIL $name: timed out after ${TB_SCENARIO_TIMEOUT}s in dom0"
+		else
+			for d in "$XLOG"/guest-*.log; do
+				d=${d##*/guest-}
+				[ -f "$XLOG/guest-$d" ] && guest_dump "${d%.log}"
+			done
+			echo "@@TB FAIL $name: $(cat /tmp/tb-reason 2>/dev/null || echo "exit status $rc")"
+		fi
+		tb_cleanup
+	done
+	echo "@@TB ALLDONE"
+}

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the testbed's guest scripts (busybox sh).
+# shellcheck shell=sh
+
+# gfail REASON: report why the guest script failed, and end it.
+gfail() {
+	echo "@@G FAIL $*"
+	exit 1
+}
+
+gmark() { echo "@@G $*"; }
+
+# gfile NAME PATH: send a file to the host through the console.
+gfile() {
+	echo "@@FILE $1"
+	gzip -c "$2" | base64
+	echo "@@END $1 $(sha256sum <"$2" | cut -c1-64)"
+}
+
+load_front() {
+	case "$1" in
+	stock|ours) insmod "/tb/mod/$1/xen-blkfront.ko" ;;
+	none) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# wait_disk DEV [SECONDS]: wait until /dev/DEV exists.
+wait_disk() {
+	i=0
+	while [ ! -b "/dev/$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $((${2:-30} * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# wait_gone DEV [SECONDS]: wait until DEV has left /sys/block.
+wait_gone() {
+	i=0
+	while [ -e "/sys/block/$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $((${2:-30} * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# fio_verify DEV SIZE [extra fio args]: write DEV with mixed block sizes
+# and check every block with crc32c; fails the script on any error.
+fio_verify() {
+	dev=$1 size=$2
+	shift 2
+	fio --name=verify --filename="/dev/$dev" --ioengine=libaio --direct=1 \
+		--rw=randwrite --bssplit=512/10:4k/40:16k/20:64k/15:256k/10:1m/5 \
+		--iodepth=16 --size="$size" --verify=crc32c --verify_fatal=1 \
+		--do_verify=1 --output-format=terse --terse-version=3 "$@" \
+		>/tmp/fio.out 2>&1
+	rc=$?
+	tail -n 5 /tmp/fio.out
+	[ $rc -eq 0 ] || gfail "fio verify on $dev failed (rc=$rc): $(grep -m1 -i -E 'verify|error' /tmp/fio.out)"
+}
+
+# wait_signal [SECONDS]: wait for dom0's guest_signal (it detaches the
+# token disk xvdz).
+wait_signal() {
+	wait_gone xvdz "${1:-120}" || gfail "no signal from dom0 within ${1:-120}s"
+}

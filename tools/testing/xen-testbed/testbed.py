@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot Xen + dom0 under QEMU, run testbed scenarios, collect results.
+
+    testbed.py [options] SCENARIO...
+
+A SCENARIO is "file:arg,arg" naming tools/testing/xen-testbed/scenarios/
+file.sh; its result is called "file-arg-arg".  All scenarios of one call
+run in one boot.  Serial log, per-scenario logs and files the run sent
+back are kept under build/testbed/runs/NAME/.  Exit status 0 when every
+scenario passed.
+"""
+import argparse
+import base64
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TB = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.abspath(os.path.join(TB, "..", "..", ".."))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+IMG = os.path.join(BUILD, "testbed")
+
+# dom0 or Xen lines after which the run cannot go on.
+FATAL = ("Hardware Dom0 crashed", "Kernel panic - not syncing", "(XEN) Panic on CPU",
+         "@@TB POWEROFF")
+MARK = re.compile(r"^(?:\[g:[^\]]*\] )?(@@\S+)(?: (.*))?$")
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg):
+    print(f"error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def kernel_release():
+    mods = os.path.join(BUILD, "kernel", "modules", "lib", "modules")
+    try:
+        return sorted(os.listdir(mods))[0]
+    except (FileNotFoundError, IndexError):
+        die("no kernel build; run 'make kernel' first")
+
+
+def prepare():
+    """Build (or find up to date) the kernel and the cached images."""
+    for script in ("build-kernel.sh", "build-images.sh"):
+        r = subprocess.run(["bash", os.path.join(TB, script)])
+        if r.returncode:
+            die(f"{script} failed (exit {r.returncode})")
+
+
+def copy(src, dst, mode=None):
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copy(src, dst)
+    if mode:
+        os.chmod(dst, mode)
+
+
+def pack_cpio(root, out):
+    """Pack directory ROOT as a gzip'd newc cpio archive OUT."""
+    with open(out, "wb") as f:
+        find = subprocess.Popen(["find", "."], cwd=root, stdout=subprocess.PIPE)
+        cpio = subprocess.Popen(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
+                                stdin=find.stdout, stdout=subprocess.PIPE)
+        gz = subprocess.Popen(["gzip", "-1"], stdin=cpio.stdout, stdout=f)
+        find.stdout.close()
+        cpio.stdout.close()
+        if gz.wait() or cpio.wait() or find.wait():
+            die(f"packing {root} failed")
+
+
+def ours_module(kind, name):
+    """Path of this project's NAME.ko built for guest kernel KIND, or None."""
+    path = os.path.join(BUILD, f"modules-{kind}", f"{name}.ko")
+    return path if os.path.exists(path) else None
+
+
+def guest_overlay(run, kind, stock_front):
+    """The per-kernel guest overlay: init, scripts, frontend modules."""
+    root = os.path.join(run, f"guest-{kind}")
+    shutil.rmtree(root, ignore_errors=True)
+    copy(os.path.join(TB, "guest", "init"), os.path.join(root, "init"), 0o755)
+    copy(os.path.join(TB, "guest", "glib.sh"), os.path.join(root, "tb", "glib.sh"))
+    for d in ("guest", "bench"):
+        for f in os.listdir(os.path.join(TB, d)):
+            if f.endswith(".sh") and f != "glib.sh":
+                copy(os.path.join(TB, d, f), os.path.join(root, "tb", "guest", f))
+    copy(stock_front, os.path.join(root, "tb", "mod", "stock", "xen-blkfront.ko"))
+    ours = ours_module(kind, "xen-blkfront")
+    if ours:
+        copy(ours, os.path.join(root, "tb", "mod", "ours", "xen-blkfront.ko"))
+    out = os.path.join(run, f"guest-{kind}.cpio.gz")
+    pack_cpio(root, out)
+    shutil.rmtree(root)
+    return out
+
+
+def dom0_overlay(run, scenarios, env):
+    """dom0's overlay: init, scenario library, modules, guest images."""
+    rel = kernel_release()
+    root = os.path.join(run, "dom0-overlay")
+    shutil.rmtree(root, ignore_errors=True)
+    copy(os.path.join(TB, "dom0", "init"), os.path.join(root, "init"), 0o755)
+    copy(os.path.join(TB, "dom0", "tblib.sh"), os.path.join(root, "tb", "tblib.sh"))
+    copy(os.path.join(TB, "dom0", "block-phy"),
+         os.path.join(root, "etc", "xen", "scripts", "block"), 0o755)
+    for d in ("scenarios", "bench"):
+        for f in os.listdir(os.path.join(TB, d)):
+            if f.endswith(".sh"):
+                copy(os.path.join(TB, d, f), os.path.join(root, "tb", "scenarios", f))
+    # The base has merged /usr: /lib is a symlink that a "lib" directory
+    # in this archive would replace.
+    shutil.copytree(os.path.join(BUILD, "kernel", "modules", "lib"),
+                    os.path.join(root, "usr", "lib"), symlinks=True, dirs_exist_ok=True)
+    back = ours_module("612", "xen-blkback")
+    if back:
+        copy(back, os.path.join(root, "tb", "mod", "ours", "xen-blkback.ko"))
+    img = os.path.join(root, "tb", "img")
+    copy(os.path.join(BUILD, "kernel", "bzImage"), os.path.join(img, "bzImage"))
+    copy(os.path.join(IMG, "deb61", "vmlinuz"), os.path.join(img, "deb61-vmlinuz"))
+    stock612 = os.path.join(BUILD, "kernel", "modules", "lib", "modules", rel,
+                            "kernel", "drivers", "block", "xen-blkfront.ko")
+    copy(guest_overlay(run, "612", stock612), os.path.join(img, "guest-612.cpio.gz"))
+    copy(guest_overlay(run, "deb61", os.path.join(IMG, "deb61", "xen-blkfront.ko")),
+         os.path.join(img, "guest-deb61.cpio.gz"))
+    with open(os.path.join(root, "tb", "run.env"), "w") as f:
+        f.write(f"TB_SCENARIOS='{' '.join(scenarios)}'\n")
+        for k, v in sorted(env.items()):
+            f.write(f"export {k}='{v}'\n")
+    ov = os.path.join(run, "dom0-overlay.cpio.gz")
+    pack_cpio(root, ov)
+    shutil.rmtree(root)
+    initrd = os.path.join(run, "dom0.cpio.gz")
+    with open(initrd, "wb") as out:
+        for part in (os.path.join(IMG, "dom0-base.cpio.gz"), ov):
+            with open(part, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 20)
+    return initrd
+
+
+def qemu_cmd(args, run, initrd):
+    serial = os.path.join(run, "serial.log")
+    xen_args = (f"console=com1 com1=115200,8n1 dom0_mem={args.dom0_mem}M,"
+                f"max:{args.dom0_mem}M dom0_max_vcpus={args.smp} noreboot "
+                f"sync_console loglvl=warning guest_loglvl=warning")
+    dom0_args = "console=hvc0 rdinit=/init loglevel=5 clocksource=xen"
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
+           "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
+           "-no-reboot", "-monitor", "none", "-serial", f"file:{serial}",
+           "-kernel", os.path.join(IMG, "xen"), "-append", xen_args,
+           "-initrd", f"{os.path.join(BUILD, 'kernel', 'bzImage')} {dom0_args},{initrd}"]
+    if args.icount:
+        cmd += ["-icount", "shift=3,sleep=off", "-accel", "tcg"]
+    else:
+        cmd += ["-accel", "tcg,thread=multi"]
+    return cmd, serial
+
+
+class Watch:
+    """Follow the serial log as QEMU writes it and print progress."""
+
+    def __init__(self, path, names):
+        self.path, self.names, self.pos, self.buf = path, names, 0, b""
+        self.current, self.since, self.done = None, time.time(), {}
+        self.fatal = None
+
+    def poll(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except FileNotFoundError:
+            return
+        self.pos += len(data)
+        self.buf += data
+        *lines, self.buf = self.buf.split(b"\n")
+        for raw in lines:
+            self.line(raw.decode("utf-8", "replace").rstrip("\r"))
+
+    def line(self, text):
+        m = MARK.match(text)
+        if "(XEN) Xen version" in text:
+            log("  xen booting")
+        if not text.startswith("[g:") and any(p in text for p in FATAL):
+            self.fatal = self.fatal or text.strip()
+        if not m or text.startswith("[g:"):
+            return
+        tag, rest = m.group(1), m.group(2) or ""
+        if tag == "@@TB" and rest.startswith("MSG "):
+            log(f"  {rest[4:]}")
+        elif tag == "@@TB" and rest.startswith("BEGIN "):
+            self.current, self.since = rest[6:], time.time()
+            log(f"  {self.current}: running")
+        elif tag == "@@TB" and (rest.startswith("PASS ") or rest.startswith("FAIL ")):
+            name = rest[5:].split(":")[0]
+            took = time.time() - self.since
+            log(f"  {name}: {rest[:4]} ({took:.0f}s){rest[5 + len(name):]}")
+            self.done[name] = rest[:4]
+            self.current = None
+
+
+def parse_serial(path):
+    """Split the serial log into per-scenario results, logs and files."""
+    results, files, cur, cur_lines, fname, fbuf = {}, {}, None, [], None, []
+    with open(path, "rb") as f:
+        lines = f.read().decode("utf-8", "replace").replace("\r", "").split("\n")
+    for text in lines:
+        m = MARK.match(text)
+        tag, rest = (m.group(1), m.group(2) or "") if m else (None, "")
+        if fname is not None:
+            if tag == "@@END":
+                data = b""
+                try:
+                    data = gzip.decompress(base64.b64decode("".join(fbuf)))
+                except (ValueError, OSError, EOFError):
+                    pass
+                ok = hashlib.sha256(data).hexdigest() == rest.split()[-1]
+                files[fname] = data if ok else None
+                fname = None
+            else:
+                fbuf.append(re.sub(r"^\[g:[^\]]*\] ", "", text).strip())
+            continue
+        if tag == "@@FILE":
+            fname, fbuf = rest.strip(), []
+            continue
+        if cur is not None:
+            cur_lines.append(text)
+        if tag == "@@TB" and rest.startswith("BEGIN "):
+            cur, cur_lines = rest[6:], [text]
+        elif tag == "@@TB" and (rest.startswith("PASS ") or rest.startswith("FAIL ")):
+            name = rest[5:].split(":")[0]
+            reason = rest[5 + len(name) + 2:] if rest.startswith("FAIL") else ""
+            results[name] = {"status": rest[:4].lower(), "reason": reason,
+                             "log": cur_lines}
+            cur, cur_lines = None, []
+    return results, files, (cur, cur_lines), lines
+
+
+def scenario_name(spec):
+    f, _, a = spec.partition(":")
+    return f + ("-" + a.replace(",", "-") if a else "")
+
+
+def run(args):
+    names = [scenario_name(s) for s in args.scenarios]
+    for s in args.scenarios:
+        f = s.split(":")[0]
+        if not os.path.exists(os.path.join(TB, "scenarios", f + ".sh")) and \
+           not os.path.exists(os.path.join(TB, "bench", f + ".sh")):
+            die(f"unknown scenario '{f}' (see tools/testing/xen-testbed/scenarios/)")
+    if not args.no_prepare:
+        prepare()
+    for tool in ("qemu-system-x86_64", "cpio", "gzip"):
+        if not shutil.which(tool):
+            die(f"{tool} not found; run 'make deps' (or apt-get install qemu-system-x86 cpio)")
+    rundir = os.path.join(IMG, "runs", args.name)
+    shutil.rmtree(rundir, ignore_errors=True)
+    os.makedirs(rundir)
+    env = dict(kv.split("=", 1) for kv in args.env)
+    env.setdefault("TB_SCENARIO_TIMEOUT", str(args.scenario_timeout))
+    initrd = dom0_overlay(rundir, args.scenarios, env)
+    cmd, serial = qemu_cmd(args, rundir, initrd)
+    with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
+        f.write(" ".join(cmd) + "\n")
+    limit = args.timeout or (150 + len(names) * args.scenario_timeout)
+    log(f"booting Xen under QEMU ({'icount' if args.icount else 'multi-threaded TCG'}, "
+        f"{args.smp} CPUs), {len(names)} scenario(s), hard limit {limit}s; "
+        f"serial log: {os.path.relpath(serial)}")
+    start = time.time()
+    proc = subprocess.Popen(["timeout", "-k", "10", str(limit)] + cmd,
+                            stdin=subprocess.DEVNULL, stderr=open(
+                                os.path.join(rundir, "qemu.stderr"), "w"))
+    w, beat = Watch(serial, names), time.time()
+    while proc.poll() is None:
+        time.sleep(1)
+        w.poll()
+        if w.fatal and not w.fatal.startswith("@@TB"):
+            log(f"  fatal: {w.fatal}; stopping QEMU")
+            time.sleep(2)
+            proc.terminate()
+            break
+        if w.fatal:
+            # dom0 powered off; give Xen a moment, then make sure QEMU ends.
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
+            break
+        if time.time() - beat >= 60:
+            beat = time.time()
+            what = f"in {w.current} for {time.time() - w.since:.0f}s" if w.current \
+                else "booting or between scenarios"
+            log(f"  still running ({time.time() - start:.0f}s), {what}")
+    proc.wait()
+    w.poll()
+    timed_out = proc.returncode == 124 or proc.returncode == 137
+    log(f"QEMU exited after {time.time() - start:.0f}s"
+        + (f": killed at the {limit}s hard limit" if timed_out else ""))
+    fatal = w.fatal if w.fatal and not w.fatal.startswith("@@TB") else None
+    return report(rundir, serial, names, timed_out, limit, proc.returncode, fatal)
+
+
+def report(rundir, serial, names, timed_out, limit, qrc, fatal=None):
+    results, files, (cur, cur_lines), lines = parse_serial(serial)
+    fdir = os.path.join(rundir, "files")
+    for fname, data in files.items():
+        if data is None:
+            log(f"warning: file {fname} arrived damaged (checksum mismatch)")
+            continue
+        p = os.path.join(fdir, fname)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            f.write(data)
+    out = []
+    for n in names:
+        r = results.get(n)
+        if r is None:
+            why = ("timed out: QEMU killed at the run's hard limit of "
+                   f"{limit}s" if timed_out else
+                   f"no result: the run ended before it ({fatal})" if fatal else
+                   f"no result: the run ended (QEMU exit {qrc}) before it")
+            log_lines = cur_lines if cur == n else lines[-200:]
+            r = {"status": "fail", "reason": why, "log": log_lines}
+        with open(os.path.join(rundir, f"{n}.log"), "w") as f:
+            f.write("\n".join(r["log"]) + "\n")
+        out.append({"name": n, "status": r["status"], "reason": r["reason"],
+                    "log": os.path.relpath(os.path.join(rundir, f"{n}.log"))})
+        if r["status"] != "pass":
+            tail = [ln for ln in r["log"] if ln.strip()][-25:]
+            print(f"FAIL {n}: {r['reason']}\n  log: {out[-1]['log']}\n  last lines:",
+                  file=sys.stderr)
+            for ln in tail:
+                print(f"    | {ln}", file=sys.stderr)
+    with open(os.path.join(rundir, "results.json"), "w") as f:
+        json.dump(out, f, indent=1)
+    return 0 if all(r["status"] == "pass" for r in out) else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    ap.add_argument("--name", default="adhoc", help="run directory name")
+    ap.add_argument("--icount", action="store_true",
+                    help="QEMU instruction counter (deterministic cost figures)")
+    ap.add_argument("--smp", type=int, default=2, help="host CPUs for Xen (default 2)")
+    ap.add_argument("--mem", type=int, default=6144, help="QEMU memory in MiB")
+    ap.add_argument("--dom0-mem", type=int, default=2048, help="dom0 memory in MiB")
+    ap.add_argument("--timeout", type=int, default=0, help="hard limit for the whole boot")
+    ap.add_argument("--scenario-timeout", type=int, default=300)
+    ap.add_argument("--env", action="append", default=[], metavar="K=V",
+                    help="variable for dom0's scenarios (TB_BACKEND, TB_FRONT, ...)")
+    ap.add_argument("--no-prepare", action="store_true",
+                    help="do not (re)build the kernel and images first")
+    sys.exit(run(ap.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
