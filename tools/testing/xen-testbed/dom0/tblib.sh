@@ -211,9 +211,9 @@ tb_run_all() {
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			echo "@@TB PASS $name"
-		elif [ $rc -eq 137 ]; then
-			echo "@@TB FAIL $name: timed out after ${TB_SCENARIO_TIMEOUT}s in dom0"
 		else
+			[ $rc -eq 137 ] && echo "timed out after ${TB_SCENARIO_TIMEOUT}s in dom0" >/tmp/tb-reason
+			xl list
 			for d in "$XLOG"/guest-*.log; do
 				d=${d##*/guest-}
 				[ -f "$XLOG/guest-$d" ] && guest_dump "${d%.log}"

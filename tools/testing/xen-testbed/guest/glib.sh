@@ -58,7 +58,7 @@ fio_verify() {
 		--do_verify=1 --output-format=terse --terse-version=3 "$@" \
 		>/tmp/fio.out 2>&1
 	rc=$?
-	tail -n 5 /tmp/fio.out
+	awk -F';' 'NF > 50 { print "fio " $3 ": read " $6 " KiB, wrote " $47 " KiB, error " $5 }' /tmp/fio.out
 	[ $rc -eq 0 ] || gfail "fio verify on $dev failed (rc=$rc): $(grep -m1 -i -E 'verify|error' /tmp/fio.out)"
 }
 

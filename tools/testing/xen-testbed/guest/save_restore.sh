@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-# save_restore: a rate-limited fio write+verify job long enough for dom0
-# to save and restore the domain in the middle of its write phase.
+# save_restore [SIZE]: fio writes SIZE with crc32c headers while dom0
+# saves and restores the domain, then verifies every block in a second
+# pass.  WRITE-DONE tells dom0 whether the save fell in the write phase.
 # shellcheck shell=sh
+size=${1:-192M}
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
 gmark FIO-START
-fio_verify xvda 64M --rate_iops=100000,60
+fio_verify xvda "$size" --do_verify=0
+gmark WRITE-DONE
+fio_verify xvda "$size" --verify_only
 gmark OK
