@@ -7,9 +7,13 @@ TOP=$(cd "$TB_DIR/../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 CACHE=$BUILD/cache
 
-# Versions of everything the testbed takes from Debian.
+# Versions of everything the testbed takes from Debian (used by the
+# scripts that source this file).
+# shellcheck disable=SC2034
 XEN_PKG=xen-hypervisor-4.17-amd64
+# shellcheck disable=SC2034
 KSRC_PKG=linux-source-6.12
+# shellcheck disable=SC2034
 DOM0_PKGS=xen-utils-4.17,xenstore-utils,fio,busybox,kmod,iproute2,procps,util-linux
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -3,10 +3,11 @@
 # xvda and send each fio JSON result to the host as bench/TAG/NAME.json.
 # shellcheck shell=sh
 . /tb/guest/workloads.sh
-tag=$1 BENCH_RUNTIME=$2
+tag=$1
+export BENCH_RUNTIME="$2"
 shift 2
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
-q=$(ls -d /sys/block/xvda/mq/[0-9]* | wc -l)
+q=$(nr_queues xvda)
 printf 'vcpus=%s\nqueues=%s\nkernel=%s\n' "$(nproc)" "$q" "$(uname -r)" >/tmp/meta
 gfile "bench/$tag/meta" /tmp/meta
 for w in "$@"; do

@@ -205,6 +205,8 @@ tb_run_all() {
 		fi
 		rm -f /tmp/tb-reason /tmp/*.dumped "$XLOG"/guest-*.log
 		echo "@@TB BEGIN $name"
+		# The scenario's arguments are split on purpose.
+		# shellcheck disable=SC2016,SC2086
 		timeout -s KILL "$TB_SCENARIO_TIMEOUT" bash -c \
 			'. /tb/run.env; . /tb/tblib.sh; . "/tb/scenarios/$1.sh" "${@:2}"' \
 			_ "$file" ${args//,/ }

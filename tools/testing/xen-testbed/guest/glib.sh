@@ -17,6 +17,15 @@ gfile() {
 	echo "@@END $1 $(sha256sum <"$2" | cut -c1-64)"
 }
 
+# nr_queues DEV: the number of blk-mq hardware queues of DEV.
+nr_queues() {
+	n=0
+	for q in /sys/block/"$1"/mq/[0-9]*; do
+		[ -d "$q" ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
 load_front() {
 	case "$1" in
 	stock|ours) insmod "/tb/mod/$1/xen-blkfront.ko" ;;

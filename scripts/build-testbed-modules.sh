@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the project's modules for the testbed's two guest/dom0 kernels:
+#   612    the testbed's Linux 6.12 build     -> build/modules-612/
+#   deb61  Debian 12's 6.1 (its headers)      -> build/modules-deb61/
+# Each build works on its own copy of the sources, so the two never mix
+# objects or generated compat headers.
+set -euo pipefail
+. "$(dirname "$0")/../tools/testing/xen-testbed/lib.sh"
+
+deb61_kdir() {
+	local rel
+	bash "$TB_DIR/build-images.sh" >&2
+	rel=$(cat "$BUILD/testbed/deb61/release")
+	need_pkgs "linux-headers-$rel"
+	echo "/usr/src/linux-headers-$rel"
+}
+
+build_for() {
+	local kind=$1 kdir=$2 src=$BUILD/mod-$1
+	mkdir -p "$src" "$BUILD/modules-$kind"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude=generated "$TOP"/{Kbuild,Makefile,drivers,include,scripts} "$src/"
+	log "modules: building for $kind against $kdir"
+	make -s -C "$src" KDIR="$kdir" BUILD="$BUILD" modules >&2 ||
+		die "module build for $kind failed"
+	rm -f "$BUILD/modules-$kind"/*.ko
+	find "$src" -name '*.ko' -exec cp {} "$BUILD/modules-$kind/" \;
+	log "modules: $kind: $(cd "$BUILD/modules-$kind" && echo *.ko | sed 's/\*\.ko/none yet/')"
+}
+
+build_for 612 "$BUILD/kernel/obj"
+build_for deb61 "$(deb61_kdir)"

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Run every test of the project and end with "N passed, N failed".
+
+Static checks (shellcheck, checkpatch --strict, sparse), the compat probe
+mechanism against both supported kernels, the userspace unit tests, and
+the testbed scenarios (one QEMU boot).  CHECK_SCENARIOS overrides the
+scenario list; --static-only skips the testbed.
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+sys.path.insert(0, os.path.join(HERE, "xen-testbed"))
+import testbed  # noqa: E402
+
+# The testbed scenarios of `make check`, all with the stock drivers for now.
+SCENARIOS = [
+    "queues:pv,1", "queues:pv,2", "queues:pv,4", "queues:pvh,2",
+    "verify:pv", "verify:pvh", "verify:pv,deb61",
+    "discard_flush:pv", "detach_attach:pv", "save_restore:pv", "save_restore:pvh",
+]
+
+results = []
+
+
+def record(name, status, detail=""):
+    results.append((name, status, detail))
+    line = f"{status.upper()} {name}" + (f": {detail}" if detail else "")
+    print(line, flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, cwd=TOP, capture_output=True, text=True, **kw)
+
+
+def tail(text, n=15):
+    return "\n".join("    | " + ln for ln in text.strip().splitlines()[-n:])
+
+
+def shell_scripts():
+    files = sh(["git", "ls-files"]).stdout.split()
+    out = []
+    for f in files:
+        p = os.path.join(TOP, f)
+        if f.endswith(".sh"):
+            out.append(f)
+            continue
+        try:
+            with open(p, "rb") as fh:
+                first = fh.readline()
+        except OSError:
+            continue
+        if re.match(rb"#!\s*/bin/(ba)?sh|#!/usr/bin/env (ba)?sh", first):
+            out.append(f)
+    return out
+
+
+def c_sources():
+    files = sh(["git", "ls-files", "*.c", "*.h"]).stdout.split()
+    return [f for f in files if not f.startswith("include/compat/probes/")
+            and "/shim/" not in f]
+
+
+def check_shellcheck():
+    files = shell_scripts()
+    r = sh(["shellcheck", "-x", "-e", "SC1090,SC1091"] + files)
+    if r.returncode:
+        record("shellcheck", "fail", f"{len(files)} scripts\n{tail(r.stdout, 30)}")
+    else:
+        record("shellcheck", "pass", f"{len(files)} scripts clean")
+
+
+def check_checkpatch():
+    cp = os.path.join(BUILD, "kernel", "src", "scripts", "checkpatch.pl")
+    files = c_sources()
+    if not files:
+        record("checkpatch", "skip", "no C sources yet")
+        return
+    if not os.path.exists(cp):
+        record("checkpatch", "fail", "no kernel tree for checkpatch.pl (make kernel)")
+        return
+    r = sh(["perl", cp, "--strict", "--no-tree", "--terse", "--show-types", "-f"] + files)
+    bad = [ln for ln in r.stdout.splitlines() if re.search(r": (ERROR|WARNING|CHECK):", ln)]
+    if bad:
+        record("checkpatch", "fail", f"{len(bad)} findings in {len(files)} files\n"
+               + "\n".join("    | " + b for b in bad[:30]))
+    else:
+        record("checkpatch", "pass", f"{len(files)} files clean under --strict")
+
+
+def check_sparse():
+    kos = glob.glob(os.path.join(TOP, "drivers", "**", "Kbuild"), recursive=True)
+    if not kos:
+        record("sparse", "skip", "no modules yet")
+        return
+    src = os.path.join(BUILD, "mod-612")
+    r = subprocess.run(["make", "-s", "-C", src, f"KDIR={BUILD}/kernel/obj", "modules",
+                        "C=2", "CHECK=sparse", "CF=-D__CHECK_ENDIAN__"],
+                       capture_output=True, text=True)
+    warn = [ln for ln in (r.stdout + r.stderr).splitlines()
+            if re.search(r"(warning|error):", ln)]
+    if r.returncode or warn:
+        record("sparse", "fail", f"{len(warn)} warnings\n" +
+               "\n".join("    | " + w for w in warn[:30]))
+    else:
+        record("sparse", "pass", "no warnings")
+
+
+# What the probes must find on each kernel: a wrong answer means the
+# mechanism is broken, whatever the drivers do with it.
+COMPAT_EXPECT = {
+    "612": ({"BLK_MQ_ALLOC_DISK_LIM", "BLK_FEAT_WRITE_CACHE", "XENBUS_REMOVE_VOID"}, set()),
+    "deb61": ({"XENBUS_REMOVE_VOID"}, {"BLK_MQ_ALLOC_DISK_LIM", "BLK_FEAT_WRITE_CACHE"}),
+}
+
+
+def check_compat():
+    for kind, (want_yes, want_no) in COMPAT_EXPECT.items():
+        hdr = os.path.join(BUILD, f"mod-{kind}", "include", "compat", "generated",
+                           "compat-probes.h")
+        try:
+            with open(hdr) as f:
+                text = f.read()
+        except FileNotFoundError:
+            record(f"compat-probes-{kind}", "fail", f"{hdr} missing (make testbed-modules)")
+            continue
+        have = set(re.findall(r"#define COMPAT_HAVE_(\w+) 1", text))
+        wrong = sorted((want_yes - have) | (want_no & have))
+        if wrong:
+            record(f"compat-probes-{kind}", "fail", f"probes gave the wrong answer for {wrong}")
+        else:
+            record(f"compat-probes-{kind}", "pass", f"{len(have)} features found as expected")
+
+
+def check_unit():
+    suites = sorted(glob.glob(os.path.join(TOP, "tools", "testing", "*", "Makefile")))
+    suites = [s for s in suites if "xen-testbed" not in s]
+    for mk in suites:
+        d = os.path.dirname(mk)
+        name = "unit-" + os.path.basename(d)
+        r = subprocess.run(["make", "-s", "-C", d, "check"], capture_output=True, text=True)
+        m = re.search(r"^(\d+) passed, (\d+) failed", r.stdout, re.M)
+        if r.returncode or not m or int(m.group(2)):
+            record(name, "fail", tail(r.stdout + r.stderr))
+        else:
+            record(name, "pass", f"{m.group(1)} test cases")
+
+
+def check_testbed():
+    spec = os.environ.get("CHECK_SCENARIOS")
+    scen = spec.split() if spec else SCENARIOS
+    print(f"testbed: {len(scen)} scenarios in one boot", flush=True)
+    import argparse as ap
+    testbed.run(ap.Namespace(scenarios=scen, name="check", icount=False, smp=2, mem=6144,
+                             dom0_mem=2048, timeout=0, scenario_timeout=300,
+                             no_prepare=True, env=[]))
+    path = os.path.join(BUILD, "testbed", "runs", "check", "results.json")
+    import json
+    with open(path) as f:
+        for r in json.load(f):
+            record(f"testbed-{r['name']}", r["status"],
+                   r["reason"] if r["status"] != "pass" else "")
+
+
+def main():
+    a = argparse.ArgumentParser(description=__doc__)
+    a.add_argument("--static-only", action="store_true")
+    args = a.parse_args()
+    check_shellcheck()
+    check_checkpatch()
+    check_unit()
+    if not args.static_only:
+        check_compat()
+        check_sparse()
+        check_testbed()
+    n = {s: sum(1 for r in results if r[1] == s) for s in ("pass", "fail", "skip")}
+    failed = [r[0] for r in results if r[1] == "fail"]
+    if failed:
+        print("\nfailed: " + ", ".join(failed))
+    print(f"{n['pass']} passed, {n['fail']} failed, {n['skip']} skipped")
+    sys.exit(1 if n["fail"] else 0)
+
+
+if __name__ == "__main__":
+    main()
