@@ -19,9 +19,9 @@
 #include <xen/interface/io/blkif.h>
 
 #define BLKFRONT_GRANT_SHIFT		12
-#define BLKFRONT_GRANT_SIZE		(1U << BLKFRONT_GRANT_SHIFT)
+#define BLKFRONT_GRANT_SIZE		4096U
 #define BLKFRONT_SECTOR_SHIFT		9
-#define BLKFRONT_SECTOR_SIZE		(1U << BLKFRONT_SECTOR_SHIFT)
+#define BLKFRONT_SECTOR_SIZE		512U
 #define BLKFRONT_SECTORS_PER_GRANT	\
 	(BLKFRONT_GRANT_SIZE >> BLKFRONT_SECTOR_SHIFT)
 
@@ -360,6 +360,10 @@ struct blkfront_params {
 int blkfront_parse_u64(const char *s, u64 *val);
 int blkfront_parse_u32(const char *s, u32 *val);
 int blkfront_parse_sectors(const char *s, u32 sector_size, u64 *sectors);
+int blkfront_negotiate_rings(const struct blkfront_backend *be,
+			     const struct blkfront_limits *fe,
+			     struct blkfront_params *p,
+			     enum blkfront_xs_key *bad);
 int blkfront_negotiate(const struct blkfront_backend *be,
 		       const struct blkfront_limits *fe,
 		       struct blkfront_params *p, enum blkfront_xs_key *bad);

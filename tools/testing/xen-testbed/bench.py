@@ -147,7 +147,8 @@ def plot(records, png):
         if not rs:
             continue
         v = max(r["vcpus"] for r in rs)
-        st = [s for s in stacks() if s != ("none", "none")]
+        st = [s for s in stacks() if s != ("none", "none") and
+              any((r["frontend"], r["backend"]) == s for r in rs)]
         rows = []
         for w in WORKLOADS:
             sel = [r for r in rs if r["workload"] == w and r["vcpus"] == v]
@@ -205,7 +206,7 @@ def main():
     scen = [f"bench:{f},{b},{v},1" for v in a.vcpus.split(",")
             for f, b in sorted(st, key=lambda s: s[1])]
     env = [f"BENCH_WORKLOADS={' '.join(WORKLOADS)}", f"BENCH_RUNTIME={a.runtime}"]
-    per = 60 + len(WORKLOADS) * (a.runtime + 10) * 3
+    per = 180 + len(WORKLOADS) * (a.runtime + 15) * 4
     rc = testbed.run(argparse.Namespace(
         scenarios=scen, name="bench-icount", icount=True, smp=2, mem=6144,
         dom0_mem=2048, timeout=0, scenario_timeout=per, no_prepare=True,
@@ -215,7 +216,7 @@ def main():
         ww = a.wall_workloads.split(",")
         scen = [f"bench:{f},{b},{v},{r}" for r in range(1, a.repeat + 1)
                 for v in a.wall_vcpus.split(",") for f, b in st]
-        per = 60 + len(ww) * (a.runtime + 10) * 3
+        per = 180 + len(ww) * (a.runtime + 15) * 4
         rc |= testbed.run(argparse.Namespace(
             scenarios=scen, name="bench-wall", icount=False, smp=2, mem=6144,
             dom0_mem=2048, timeout=0, scenario_timeout=per, no_prepare=True,

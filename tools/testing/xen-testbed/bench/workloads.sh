@@ -20,5 +20,5 @@ run_workload() {
 	fio --name="$1" --filename="$3" --ioengine=libaio --direct=1 \
 		--time_based --runtime="${BENCH_RUNTIME:-10}" \
 		--ramp_time="${BENCH_RAMP:-2}" --size=1G --group_reporting \
-		--randrepeat=0 --output-format=json --output="$4" $a
+		--randrepeat=0 --eta=never --output-format=json --output="$4" $a
 }

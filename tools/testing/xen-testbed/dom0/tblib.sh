@@ -22,7 +22,7 @@ fail() {
 
 # tb_file NAME PATH: send a file to the host.
 tb_file() {
-	echo "@@FILE $1"
+	printf '\n@@FILE %s\n' "$1"
 	gzip -c "$2" | base64 -w 76
 	echo "@@END $1 $(sha256sum <"$2" | cut -c1-64)"
 }
@@ -124,7 +124,7 @@ vcpus = $vcpus
 memory = $mem
 kernel = "$kimg"
 ramdisk = "/tmp/guest-$kernel.cpio.gz"
-cmdline = "console=hvc0 rdinit=/init quiet loglevel=4 tb.script=$script tb.front=$front tb.args=${args// /,} $extra"
+cmdline = "console=hvc0 rdinit=/init loglevel=${TB_GUEST_LOGLEVEL:-4} tb.script=$script tb.front=$front tb.args=${args// /,} $extra"
 disk = [ $disks ]
 vif = [ ]
 on_poweroff = "destroy"

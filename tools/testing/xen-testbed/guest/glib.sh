@@ -12,7 +12,7 @@ gmark() { echo "@@G $*"; }
 
 # gfile NAME PATH: send a file to the host through the console.
 gfile() {
-	echo "@@FILE $1"
+	printf '\n@@FILE %s\n' "$1"
 	gzip -c "$2" | base64
 	echo "@@END $1 $(sha256sum <"$2" | cut -c1-64)"
 }

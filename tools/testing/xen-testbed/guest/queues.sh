@@ -10,5 +10,5 @@ for q in /sys/block/xvda/mq/[0-9]*; do
 	echo "  queue ${q##*/}: cpus $(cat "$q/cpu_list")"
 done
 [ "$got" -eq "$want" ] || gfail "xvda has $got hardware queues, expected $want"
-dd if=/dev/xvda of=/dev/null bs=1M count=4 2>/dev/null || gfail "read from xvda failed"
+dd if=/dev/xvda of=/dev/null bs=1M count=4 iflag=direct 2>/dev/null || gfail "read from xvda failed"
 gmark OK "queues=$got"

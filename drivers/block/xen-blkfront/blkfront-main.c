@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Xen PV block frontend: the blk-mq side.
+ *
+ * One blkif ring per blk-mq hardware queue.  A request is prepared outside
+ * the queue's lock (scatterlist, segments, grants), put on the ring under
+ * it, and the backend is notified only at the end of a batch, after the
+ * lock is dropped.  Responses are copied once, checked by the protocol
+ * core (blkfront-proto.c) and completed; the first bad one breaks the
+ * device, never the guest.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+#include <xen/page.h>
+#include <compat/compat.h>
+
+#include "blkfront.h"
+
+unsigned int blkfront_max_queues;
+module_param_named(max_queues, blkfront_max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues,
+		 "Most hardware queues (rings) per disk; 0: one per vCPU");
+
+unsigned int blkfront_max_ring_order = BLKFRONT_MAX_RING_ORDER;
+module_param_named(max_ring_page_order, blkfront_max_ring_order, uint, 0444);
+MODULE_PARM_DESC(max_ring_page_order,
+		 "log2 of the most pages per ring (0-4, default 4)");
+
+unsigned int blkfront_max_indirect = 256;
+module_param_named(max_indirect_segments, blkfront_max_indirect, uint, 0444);
+MODULE_PARM_DESC(max_indirect_segments,
+		 "Most segments per indirect request; 0: no indirect requests");
+
+static struct dentry *blkfront_debugfs_root;
+
+/* ---- Request preparation ----------------------------------------------- */
+
+static int blkfront_req_kind(struct request *rq, unsigned int *flags)
+{
+	*flags = 0;
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		return BLKFRONT_REQ_READ;
+	case REQ_OP_WRITE:
+		if (rq->cmd_flags & REQ_FUA)
+			*flags |= BLKFRONT_REQ_FUA;
+		return BLKFRONT_REQ_WRITE;
+	case REQ_OP_FLUSH:
+		return BLKFRONT_REQ_FLUSH;
+	case REQ_OP_SECURE_ERASE:
+		*flags |= BLKFRONT_REQ_SECURE;
+		fallthrough;
+	case REQ_OP_DISCARD:
+		return BLKFRONT_REQ_DISCARD;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/* Build the request's chunks from its scatterlist. */
+static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
+			     struct blkfront_cmd *cmd, struct blkfront_layout *lay)
+{
+	struct blkfront_geom geom = {
+		.page_shift = PAGE_SHIFT,
+		.max_indirect_segs = q->dev->params.max_indirect_segs,
+	};
+	struct scatterlist *sg;
+	unsigned int i, nr;
+
+	sg_init_table(cmd->sg, q->dev->max_sg);
+	nr = blk_rq_map_sg(rq->q, rq, cmd->sg);
+	for_each_sg(cmd->sg, sg, nr, i) {
+		cmd->chunks[i].offset = sg->offset;
+		cmd->chunks[i].len = sg->length;
+	}
+	return blkfront_map_chunks(&geom, cmd->chunks, nr, cmd->segs, lay);
+}
+
+/* Grant the backend access to the data pages and the indirect frame. */
+static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
+			  const struct blkfront_layout *lay)
+{
+	domid_t otherend = q->dev->xbdev->otherend_id;
+	grant_ref_t head;
+	unsigned int i;
+
+	cmd->nr_grants = 0;
+	cmd->nr_data = 0;
+	if (!lay->nr_grants)
+		return 0;
+	if (gnttab_alloc_grant_references(lay->nr_grants, &head) < 0)
+		return -ENOSPC;
+	for (i = 0; i < lay->nr_segs; i++) {
+		struct page *page = sg_page(&cmd->sg[cmd->segs[i].chunk]);
+
+		cmd->grefs[i] = gnttab_claim_grant_reference(&head);
+		gnttab_grant_foreign_access_ref(cmd->grefs[i], otherend,
+						xen_page_to_gfn(page) +
+						cmd->segs[i].frame,
+						cmd->readonly);
+	}
+	for (; i < lay->nr_grants; i++) {
+		cmd->grefs[i] = gnttab_claim_grant_reference(&head);
+		gnttab_page_grant_foreign_access_ref_one(cmd->grefs[i], otherend,
+							 cmd->ind_frame, 1);
+	}
+	cmd->nr_grants = lay->nr_grants;
+	cmd->nr_data = lay->nr_segs;
+	gnttab_free_grant_references(head);
+	return 0;
+}
+
+/*
+ * Take the grants back.  A grant the backend still has mapped cannot be
+ * reused: its page is handed to the grant table code, which frees it once
+ * the backend lets go, and the device is broken.
+ */
+static void blkfront_ungrant(struct blkfront_queue *q, struct blkfront_cmd *cmd)
+{
+	struct page *page;
+	unsigned int i;
+
+	for (i = 0; i < cmd->nr_grants; i++) {
+		if (gnttab_end_foreign_access_ref(cmd->grefs[i])) {
+			gnttab_free_grant_reference(cmd->grefs[i]);
+			continue;
+		}
+		page = i < cmd->nr_data ? sg_page(&cmd->sg[cmd->segs[i].chunk]) :
+				     cmd->ind_frame;
+		get_page(page);
+		gnttab_end_foreign_access(cmd->grefs[i], page);
+		blkfront_broken(q->dev, "backend kept a grant mapped after its response");
+	}
+	cmd->nr_grants = 0;
+}
+
+/* Put a prepared request on the queue's ring: called under q->lock. */
+static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
+			     struct blkfront_cmd *cmd, int op,
+			     const struct blkfront_layout *lay)
+{
+	struct blkfront_dev *dev = q->dev;
+	struct blkif_request *req;
+	struct blkif_request_segment *frames[1];
+	struct blkfront_io io;
+	int id, ret;
+
+	lockdep_assert_held(&q->lock);
+	if (RING_FULL(&q->ring))
+		return -EBUSY;
+	id = blkfront_id_get(&q->ids, op, lay->indirect, rq);
+	if (id < 0)
+		return id;
+	req = RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt);
+	if (op == BLKIF_OP_DISCARD) {
+		ret = blkfront_encode_discard(req, id, blk_rq_pos(rq),
+					      blk_rq_sectors(rq),
+					      req_op(rq) == REQ_OP_SECURE_ERASE);
+	} else {
+		io = (struct blkfront_io) {
+			.op = op, .handle = dev->handle, .id = id,
+			.sector = blk_rq_pos(rq), .lay = *lay,
+			.segs = cmd->segs, .grefs = cmd->grefs,
+		};
+		frames[0] = cmd->ind_frame ? page_address(cmd->ind_frame) : NULL;
+		ret = blkfront_encode_rw(req, &io, frames);
+	}
+	if (ret) {
+		blkfront_id_put(&q->ids, id);
+		return ret;
+	}
+	cmd->id = id;
+	q->ring.req_prod_pvt++;
+	q->stats.reqs++;
+	return 0;
+}
+
+/* Publish the ring's new requests; true when the backend needs a kick. */
+static bool blkfront_push(struct blkfront_queue *q)
+{
+	bool notify;
+
+	lockdep_assert_held(&q->lock);
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->ring, notify);
+	if (notify)
+		q->stats.notify_tx++;
+	return notify;
+}
+
+static blk_status_t blkfront_errno_to_sts(int err)
+{
+	switch (err) {
+	case 0:
+		return BLK_STS_OK;
+	case -EOPNOTSUPP:
+		return BLK_STS_NOTSUPP;
+	case -ENOSPC:
+	case -ENOMEM:
+		return BLK_STS_RESOURCE;
+	case -EBUSY:
+		return BLK_STS_DEV_RESOURCE;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+
+/* Map and grant the request's data: no ring lock needed. */
+static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
+			 struct blkfront_cmd *cmd, int *op,
+			 struct blkfront_layout *lay)
+{
+	unsigned int flags;
+	int kind, ret;
+
+	memset(lay, 0, sizeof(*lay));
+	kind = blkfront_req_kind(rq, &flags);
+	if (kind < 0)
+		return kind;
+	*op = blkfront_wire_op(&q->dev->params, kind, flags);
+	if (*op < 0)
+		return *op;
+	cmd->q = q;
+	cmd->nr_grants = 0;
+	cmd->nr_data = 0;
+	if (kind != BLKFRONT_REQ_READ && kind != BLKFRONT_REQ_WRITE)
+		return 0;
+	cmd->readonly = kind == BLKFRONT_REQ_WRITE;
+	ret = blkfront_map_data(q, rq, cmd, lay);
+	if (ret)
+		return ret;
+	if (lay->indirect && !cmd->ind_frame)
+		return -EIO;
+	return blkfront_grant(q, cmd, lay);
+}
+
+static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
+				      const struct blk_mq_queue_data *bd)
+{
+	struct blkfront_queue *q = hctx->driver_data;
+	struct request *rq = bd->rq;
+	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct blkfront_layout lay;
+	unsigned long flags;
+	bool notify = false;
+	int op, ret;
+
+	if (READ_ONCE(q->dev->broken) ||
+	    READ_ONCE(q->dev->state) != BF_CONNECTED)
+		return BLK_STS_IOERR;
+	blk_mq_start_request(rq);
+	ret = blkfront_prep(q, rq, cmd, &op, &lay);
+	if (ret) {
+		if (ret != -ENOSPC)
+			dev_err_ratelimited(&q->dev->xbdev->dev,
+					    "queue %u: cannot send a %s request: %d\n",
+					    q->index, blk_op_str(req_op(rq)), ret);
+		return blkfront_errno_to_sts(ret);
+	}
+
+	spin_lock_irqsave(&q->lock, flags);
+	ret = blkfront_ring_put(q, rq, cmd, op, &lay);
+	if (ret == -EBUSY || ret == -ENOSPC) {
+		/* The next completion restarts the queue. */
+		blk_mq_stop_hw_queue(hctx);
+		q->stopped = true;
+		q->stats.ring_full++;
+		ret = -EBUSY;
+	}
+	if (!ret && bd->last)
+		notify = blkfront_push(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	if (notify)
+		notify_remote_via_irq(q->irq);
+	if (ret)
+		blkfront_ungrant(q, cmd);
+	return blkfront_errno_to_sts(ret);
+}
+
+static void blkfront_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct blkfront_queue *q = hctx->driver_data;
+	unsigned long flags;
+	bool notify;
+
+	spin_lock_irqsave(&q->lock, flags);
+	notify = blkfront_push(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (notify)
+		notify_remote_via_irq(q->irq);
+}
+
+static void blkfront_complete(struct request *rq)
+{
+	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	blkfront_ungrant(cmd->q, cmd);
+	blk_mq_end_request(rq, cmd->status);
+}
+
+/* ---- Responses ----------------------------------------------------------- */
+
+/* Consume every response on the ring; false when the backend broke it. */
+static bool blkfront_consume(struct blkfront_queue *q)
+{
+	struct blkif_response rsp;
+	struct blkfront_done done;
+	enum blkfront_verdict v;
+	struct blkfront_cmd *cmd;
+	RING_IDX i, rp;
+	bool more;
+
+	lockdep_assert_held(&q->lock);
+	do {
+		rp = READ_ONCE(q->ring.sring->rsp_prod);
+		virt_rmb(); /* responses up to rp are written before rp */
+		v = blkfront_check_rsp_prod(rp, q->ring.rsp_cons,
+					    RING_SIZE(&q->ring),
+					    blkfront_ids_in_flight(&q->ids));
+		for (i = q->ring.rsp_cons; v == BLKFRONT_RSP_OK && i != rp; i++) {
+			RING_COPY_RESPONSE(&q->ring, i, &rsp);
+			v = blkfront_complete_rsp(&q->ids, &rsp, &done);
+			if (v != BLKFRONT_RSP_OK)
+				break;
+			cmd = blk_mq_rq_to_pdu(done.priv);
+			cmd->status = blkfront_errno_to_sts(done.error);
+			if (done.error)
+				dev_warn_ratelimited(&q->dev->xbdev->dev,
+						     "queue %u: operation %u failed in the backend: %d\n",
+						     q->index, done.op, done.error);
+			blk_mq_complete_request(done.priv);
+		}
+		if (v != BLKFRONT_RSP_OK) {
+			dev_err(&q->dev->xbdev->dev, "queue %u: %s\n", q->index,
+				blkfront_verdict_str(v));
+			return false;
+		}
+		q->ring.rsp_cons = i;
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->ring, more);
+	} while (more);
+	return true;
+}
+
+/**
+ * blkfront_interrupt() - a queue's event channel handler
+ * @irq: the interrupt
+ * @data: the &struct blkfront_queue
+ *
+ * Completes the queue's responses and restarts its hardware queue if a
+ * full ring stopped it.  The EOI is late: the backend's next event is not
+ * delivered before this one is handled.
+ *
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t blkfront_interrupt(int irq, void *data)
+{
+	struct blkfront_queue *q = data;
+	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
+	unsigned long flags;
+	bool ok = true;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->stats.irqs++;
+	if (!READ_ONCE(q->dev->broken) &&
+	    READ_ONCE(q->dev->state) == BF_CONNECTED) {
+		if (RING_HAS_UNCONSUMED_RESPONSES(&q->ring))
+			eoi = 0;
+		ok = blkfront_consume(q);
+		if (ok && q->stopped && !RING_FULL(&q->ring)) {
+			q->stopped = false;
+			blk_mq_start_stopped_hw_queue(q->hctx, true);
+		}
+	}
+	if (eoi)
+		q->stats.spurious++;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (!ok)
+		blkfront_broken(q->dev, "protocol violation on a response");
+	xen_irq_lateeoi(irq, eoi);
+	return IRQ_HANDLED;
+}
+
+/* ---- Failing, requeueing and restarting ------------------------------- */
+
+/*
+ * Take every request off a queue's ring, the ring being dead: @requeue
+ * puts them back on blk-mq's requeue list for the next connection, else
+ * they fail.
+ */
+static void blkfront_drain_queue(struct blkfront_queue *q, bool requeue)
+{
+	struct blkfront_cmd *cmd;
+	struct request *rq;
+	unsigned long flags;
+	int id;
+
+	spin_lock_irqsave(&q->lock, flags);
+	while ((id = blkfront_ids_next_in_flight(&q->ids, 0)) >= 0) {
+		rq = blkfront_id_priv(&q->ids, id);
+		blkfront_id_put(&q->ids, id);
+		cmd = blk_mq_rq_to_pdu(rq);
+		if (requeue) {
+			blkfront_ungrant(q, cmd);
+			blk_mq_requeue_request(rq, false);
+		} else {
+			cmd->status = BLK_STS_IOERR;
+			blk_mq_complete_request(rq);
+		}
+	}
+	q->stopped = false;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/**
+ * blkfront_requeue_all() - requeue every request of a lost connection
+ * @dev: the device, its hardware queues quiesced
+ *
+ * After a resume the old rings are gone with their responses: requests
+ * that were on them go back to blk-mq, to be sent again once the new
+ * connection is up (blkfront_kick_all()).
+ */
+void blkfront_requeue_all(struct blkfront_dev *dev)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&dev->mutex);
+	for (i = 0; i < dev->nr_queues; i++)
+		blkfront_drain_queue(&dev->queues[i], true);
+}
+
+/**
+ * blkfront_fail_all() - fail every request in flight
+ * @dev: the device, broken or gone
+ */
+void blkfront_fail_all(struct blkfront_dev *dev)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&dev->mutex);
+	for (i = 0; i < dev->nr_queues; i++)
+		blkfront_drain_queue(&dev->queues[i], false);
+}
+
+/**
+ * blkfront_kick_all() - restart I/O on a new connection after a resume
+ * @dev: the device, connected again, its queues quiesced by the resume
+ */
+void blkfront_kick_all(struct blkfront_dev *dev)
+{
+	if (!dev->disk)
+		return;
+	blk_mq_unquiesce_queue(dev->disk->queue);
+	blk_mq_start_stopped_hw_queues(dev->disk->queue, true);
+	blk_mq_kick_requeue_list(dev->disk->queue);
+}
+
+/* ---- blk-mq glue and the disk ------------------------------------------ */
+
+static int blkfront_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			      unsigned int index)
+{
+	struct blkfront_dev *dev = data;
+
+	hctx->driver_data = &dev->queues[index];
+	dev->queues[index].hctx = hctx;
+	return 0;
+}
+
+static int blkfront_init_request(struct blk_mq_tag_set *set,
+				 struct request *rq, unsigned int hctx_idx,
+				 unsigned int numa_node)
+{
+	struct blkfront_dev *dev = set->driver_data;
+	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	void *p = cmd + 1;
+
+	cmd->sg = p;
+	p += dev->max_sg * sizeof(*cmd->sg);
+	cmd->chunks = p;
+	p += dev->max_sg * sizeof(*cmd->chunks);
+	cmd->segs = p;
+	p += dev->max_sg * sizeof(*cmd->segs);
+	cmd->grefs = p;
+	cmd->ind_frame = NULL;
+	if (dev->max_sg > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		cmd->ind_frame = alloc_pages_node(numa_node, GFP_KERNEL, 0);
+		if (!cmd->ind_frame)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void blkfront_exit_request(struct blk_mq_tag_set *set,
+				  struct request *rq, unsigned int hctx_idx)
+{
+	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	if (cmd->ind_frame)
+		__free_page(cmd->ind_frame);
+}
+
+static const struct blk_mq_ops blkfront_mq_ops = {
+	.queue_rq	= blkfront_queue_rq,
+	.commit_rqs	= blkfront_commit_rqs,
+	.complete	= blkfront_complete,
+	.init_hctx	= blkfront_init_hctx,
+	.init_request	= blkfront_init_request,
+	.exit_request	= blkfront_exit_request,
+};
+
+static const struct block_device_operations blkfront_fops = {
+	.owner		= THIS_MODULE,
+};
+
+static size_t blkfront_cmd_size(unsigned int max_sg)
+{
+	return sizeof(struct blkfront_cmd) +
+	       max_sg * (sizeof(struct scatterlist) +
+			 sizeof(struct blkfront_chunk) +
+			 sizeof(struct blkfront_seg)) +
+	       (max_sg + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) *
+	       sizeof(grant_ref_t);
+}
+
+static void blkfront_limits(struct blkfront_dev *dev, struct queue_limits *lim)
+{
+	const struct blkfront_params *p = &dev->params;
+
+	memset(lim, 0, sizeof(*lim));
+	lim->logical_block_size = p->sector_size;
+	lim->physical_block_size = p->physical_sector_size;
+	lim->max_segments = dev->max_sg;
+	lim->max_hw_sectors = dev->max_sg << (PAGE_SHIFT - SECTOR_SHIFT);
+	lim->max_segment_size = PAGE_SIZE;
+	lim->seg_boundary_mask = PAGE_SIZE - 1;
+	lim->dma_alignment = SECTOR_SIZE - 1;
+	if (p->discard) {
+		lim->max_hw_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
+		lim->discard_granularity = p->discard_granularity;
+		lim->discard_alignment = p->discard_alignment;
+		if (p->discard_secure)
+			lim->max_secure_erase_sectors = UINT_MAX >> SECTOR_SHIFT;
+	}
+}
+
+static void blkfront_disk_name(char *name, unsigned int index)
+{
+	char tail[8];
+	int i = ARRAY_SIZE(tail) - 1;
+
+	tail[i] = '\0';
+	do {
+		tail[--i] = 'a' + index % 26;
+		index = index / 26;
+	} while (index-- && i > 0);
+	snprintf(name, DISK_NAME_LEN, "xvd%s", &tail[i]);
+}
+
+/**
+ * blkfront_alloc_disk() - make and add the gendisk of a first connection
+ * @dev: the device, with its negotiated @params and its rings
+ *
+ * Return: 0 or a negative errno.
+ */
+int blkfront_alloc_disk(struct blkfront_dev *dev)
+{
+	const struct blkfront_params *p = &dev->params;
+	struct blk_mq_tag_set *set = &dev->tag_set;
+	struct queue_limits lim;
+	struct gendisk *disk;
+	int err;
+
+	lockdep_assert_held(&dev->mutex);
+	dev->max_sg = p->max_segs;
+	memset(set, 0, sizeof(*set));
+	set->ops = &blkfront_mq_ops;
+	set->nr_hw_queues = dev->nr_queues;
+	set->queue_depth = p->ring_size;
+	set->numa_node = NUMA_NO_NODE;
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->cmd_size = blkfront_cmd_size(dev->max_sg);
+	set->driver_data = dev;
+	err = blk_mq_alloc_tag_set(set);
+	if (err)
+		return err;
+
+	blkfront_limits(dev, &lim);
+	disk = compat_blk_mq_alloc_disk(set, &lim, p->flush, p->fua, dev);
+	if (IS_ERR(disk)) {
+		err = PTR_ERR(disk);
+		goto out_free_tags;
+	}
+	disk->major = BLKFRONT_MAJOR;
+	disk->first_minor = dev->first_minor;
+	disk->minors = dev->minors;
+	disk->fops = &blkfront_fops;
+	disk->private_data = dev;
+	blkfront_disk_name(disk->disk_name, dev->index);
+	set_capacity(disk, p->sectors);
+	set_disk_ro(disk, p->info & VDISK_READONLY);
+	if (p->info & VDISK_REMOVABLE)
+		disk->flags |= GENHD_FL_REMOVABLE;
+	dev->disk = disk;
+	err = device_add_disk(&dev->xbdev->dev, disk, NULL);
+	if (err)
+		goto out_put_disk;
+	return 0;
+
+out_put_disk:
+	put_disk(disk);
+	dev->disk = NULL;
+out_free_tags:
+	blk_mq_free_tag_set(set);
+	return err;
+}
+
+/**
+ * blkfront_remove_disk() - remove and free the gendisk and its tag set
+ * @dev: the device
+ *
+ * Requests in flight must have ended (blkfront_fail_all()) or be able to.
+ */
+void blkfront_remove_disk(struct blkfront_dev *dev)
+{
+	lockdep_assert_held(&dev->mutex);
+	if (!dev->disk)
+		return;
+	del_gendisk(dev->disk);
+	put_disk(dev->disk);
+	blk_mq_free_tag_set(&dev->tag_set);
+	dev->disk = NULL;
+}
+
+/* ---- debugfs ------------------------------------------------------------- */
+
+static int blkfront_stats_show(struct seq_file *m, void *unused)
+{
+	struct blkfront_dev *dev = m->private;
+	struct blkfront_stats s;
+	unsigned long flags;
+	unsigned int i, inflight;
+
+	mutex_lock(&dev->mutex);
+	seq_puts(m, "queue requests inflight ring_full notify_tx irqs spurious\n");
+	for (i = 0; i < dev->nr_queues; i++) {
+		struct blkfront_queue *q = &dev->queues[i];
+
+		spin_lock_irqsave(&q->lock, flags);
+		s = q->stats;
+		inflight = blkfront_ids_in_flight(&q->ids);
+		spin_unlock_irqrestore(&q->lock, flags);
+		seq_printf(m, "%u %llu %u %llu %llu %llu %llu\n", i, s.reqs,
+			   inflight, s.ring_full, s.notify_tx, s.irqs,
+			   s.spurious);
+	}
+	mutex_unlock(&dev->mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blkfront_stats);
+
+/**
+ * blkfront_debugfs_add() - the device's debugfs directory
+ * @dev: the device, its disk added
+ */
+void blkfront_debugfs_add(struct blkfront_dev *dev)
+{
+	if (!blkfront_debugfs_root || dev->debugfs || !dev->disk)
+		return;
+	dev->debugfs = debugfs_create_dir(dev->disk->disk_name,
+					  blkfront_debugfs_root);
+	debugfs_create_file("queues", 0400, dev->debugfs, dev,
+			    &blkfront_stats_fops);
+}
+
+/* ---- Module ---------------------------------------------------------------- */
+
+/**
+ * blkfront_register_major() - claim the xvd block major and debugfs root
+ *
+ * Return: 0 or a negative errno.
+ */
+int blkfront_register_major(void)
+{
+	int err = register_blkdev(BLKFRONT_MAJOR, "xvd");
+
+	if (err) {
+		pr_err("xen-blkfront: cannot get major %d for xvd: %d\n",
+		       BLKFRONT_MAJOR, err);
+		return err;
+	}
+	blkfront_debugfs_root = debugfs_create_dir("xen-blkfront", NULL);
+	return 0;
+}
+
+/**
+ * blkfront_unregister_major() - undo blkfront_register_major()
+ */
+void blkfront_unregister_major(void)
+{
+	debugfs_remove_recursive(blkfront_debugfs_root);
+	unregister_blkdev(BLKFRONT_MAJOR, "xvd");
+}

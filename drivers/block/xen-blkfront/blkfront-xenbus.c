@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Xen PV block frontend: the xenbus side.
+ *
+ * One state machine per device (enum blkfront_state), changed only by
+ * blkfront_set_state() under the device's mutex and checked against a
+ * table of allowed transitions.  The backend's InitWait makes the rings,
+ * its Connected makes (or, after a resume, revives) the disk, its Closing
+ * takes everything down.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <xen/events.h>
+#include <xen/xen.h>
+#include <xen/platform_pci.h>
+#include <xen/interface/io/protocols.h>
+#include <compat/compat.h>
+
+#include "blkfront.h"
+
+#define BLKFRONT_EXT_SHIFT	8	/* minors per extended-scheme disk */
+#define BLKFRONT_XVD_SHIFT	4	/* minors per xvd disk */
+
+static const char *const blkfront_state_names[BF_NR_STATES] = {
+	[BF_WAIT_BACKEND]	= "wait-backend",
+	[BF_INITIALISED]	= "initialised",
+	[BF_CONNECTED]		= "connected",
+	[BF_BROKEN]		= "broken",
+	[BF_CLOSED]		= "closed",
+};
+
+/* blkfront_transitions[from] has bit "to" set when from -> to is allowed. */
+static const u8 blkfront_transitions[BF_NR_STATES] = {
+	[BF_WAIT_BACKEND] = BIT(BF_INITIALISED) | BIT(BF_BROKEN) |
+			    BIT(BF_CLOSED),
+	[BF_INITIALISED]  = BIT(BF_CONNECTED) | BIT(BF_WAIT_BACKEND) |
+			    BIT(BF_BROKEN) | BIT(BF_CLOSED),
+	[BF_CONNECTED]    = BIT(BF_WAIT_BACKEND) | BIT(BF_BROKEN) |
+			    BIT(BF_CLOSED),
+	[BF_BROKEN]       = BIT(BF_CLOSED),
+	[BF_CLOSED]       = 0,
+};
+
+/**
+ * blkfront_set_state() - move a device to another state
+ * @dev: the device
+ * @to: the new state
+ *
+ * Logs the change; an impossible one is a driver bug, warned about once
+ * and refused.
+ */
+void blkfront_set_state(struct blkfront_dev *dev, enum blkfront_state to)
+{
+	enum blkfront_state from = dev->state;
+
+	lockdep_assert_held(&dev->mutex);
+	if (from == to)
+		return;
+	if (WARN_ON_ONCE(!(blkfront_transitions[from] & BIT(to))))
+		return;
+	dev_info(&dev->xbdev->dev, "%s -> %s (backend %s)\n",
+		 blkfront_state_names[from], blkfront_state_names[to],
+		 xenbus_strstate(dev->backend_state));
+	WRITE_ONCE(dev->state, to);
+}
+
+/**
+ * blkfront_broken() - the backend broke the protocol: fail this device
+ * @dev: the device
+ * @why: what it did, for the one log line
+ *
+ * Callable from any context, the interrupt handler included.  Every
+ * request in flight and every later one fails; other devices go on.
+ */
+void blkfront_broken(struct blkfront_dev *dev, const char *why)
+{
+	if (xchg(&dev->broken, true))
+		return;
+	dev_err(&dev->xbdev->dev, "backend %s broke the protocol (%s): failing the disk\n",
+		dev->xbdev->otherend, why);
+	schedule_work(&dev->broken_work);
+}
+
+static void blkfront_broken_work(struct work_struct *work)
+{
+	struct blkfront_dev *dev = container_of(work, struct blkfront_dev,
+						broken_work);
+
+	mutex_lock(&dev->mutex);
+	if (dev->state != BF_CLOSED) {
+		blkfront_set_state(dev, BF_BROKEN);
+		blkfront_fail_all(dev);
+	}
+	mutex_unlock(&dev->mutex);
+	xenbus_dev_error(dev->xbdev, -EPROTO, "backend broke the protocol");
+}
+
+/* ---- Rings ------------------------------------------------------------------ */
+
+static void blkfront_free_queue(struct blkfront_queue *q)
+{
+	if (q->irq >= 0)
+		unbind_from_irqhandler(q->irq, q);
+	else if (q->evtchn)
+		xenbus_free_evtchn(q->dev->xbdev, q->evtchn);
+	q->irq = -1;
+	q->evtchn = 0;
+	if (q->ring_va)
+		xenbus_teardown_ring(&q->ring_va,
+				     1U << q->dev->params.ring_order,
+				     q->ring_refs);
+	q->ring_va = NULL;
+	blkfront_ids_destroy(&q->ids);
+}
+
+/*
+ * Free the rings.  The array of queues lives as long as the device
+ * (blk-mq's hardware contexts point into it) unless @final.
+ */
+static void blkfront_free_rings(struct blkfront_dev *dev, bool final)
+{
+	unsigned int i;
+
+	for (i = 0; dev->queues && i < dev->nr_queues; i++)
+		blkfront_free_queue(&dev->queues[i]);
+	if (final) {
+		kfree(dev->queues);
+		dev->queues = NULL;
+		dev->nr_queues = 0;
+	}
+}
+
+static int blkfront_setup_queue(struct blkfront_dev *dev,
+				struct blkfront_queue *q, unsigned int index)
+{
+	unsigned int pages = 1U << dev->params.ring_order;
+	struct blkif_sring *sring;
+	int err;
+
+	spin_lock_init(&q->lock);
+	q->dev = dev;
+	q->index = index;
+	q->irq = -1;
+	q->stopped = false;
+	err = xenbus_setup_ring(dev->xbdev, GFP_KERNEL, (void **)&sring, pages,
+				q->ring_refs);
+	if (err)
+		return err;
+	q->ring_va = sring;
+	SHARED_RING_INIT(sring);
+	FRONT_RING_INIT(&q->ring, sring, XEN_PAGE_SIZE * pages);
+	err = blkfront_ids_init(&q->ids, RING_SIZE(&q->ring), GFP_KERNEL);
+	if (err)
+		return err;
+	err = xenbus_alloc_evtchn(dev->xbdev, &q->evtchn);
+	if (err)
+		return err;
+	snprintf(q->name, sizeof(q->name), "blkif-%u-q%u", dev->vdevice, index);
+	err = bind_evtchn_to_irqhandler_lateeoi(q->evtchn, blkfront_interrupt,
+						0, q->name, q);
+	if (err < 0)
+		return err;
+	q->irq = err;
+	return 0;
+}
+
+static int blkfront_setup_rings(struct blkfront_dev *dev)
+{
+	unsigned int i;
+	int err;
+
+	if (!dev->queues) {
+		dev->queues = kcalloc(dev->params.nr_queues,
+				      sizeof(*dev->queues), GFP_KERNEL);
+		if (!dev->queues)
+			return -ENOMEM;
+		dev->nr_queues = dev->params.nr_queues;
+	} else if (dev->params.nr_queues != dev->nr_queues) {
+		/* TODO: blk_mq_update_nr_hw_queues() once nothing is held. */
+		dev_err(&dev->xbdev->dev,
+			"backend now offers %u queues, the disk has %u: cannot reconnect\n",
+			dev->params.nr_queues, dev->nr_queues);
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < dev->nr_queues; i++) {
+		err = blkfront_setup_queue(dev, &dev->queues[i], i);
+		if (err) {
+			blkfront_free_rings(dev, false);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- xenstore ----------------------------------------------------------- */
+
+static int blkfront_write_queue(struct xenbus_transaction xbt,
+				struct blkfront_dev *dev,
+				struct blkfront_queue *q, const char *dir)
+{
+	unsigned int i, pages = 1U << dev->params.ring_order;
+	char node[16];
+	int err;
+
+	if (pages == 1) {
+		err = xenbus_printf(xbt, dir, "ring-ref", "%u", q->ring_refs[0]);
+		if (err)
+			return err;
+	}
+	for (i = 0; pages > 1 && i < pages; i++) {
+		snprintf(node, sizeof(node), "ring-ref%u", i);
+		err = xenbus_printf(xbt, dir, node, "%u", q->ring_refs[i]);
+		if (err)
+			return err;
+	}
+	return xenbus_printf(xbt, dir, "event-channel", "%u", q->evtchn);
+}
+
+static int blkfront_write_keys(struct xenbus_transaction xbt,
+			       struct blkfront_dev *dev)
+{
+	const char *dir = dev->xbdev->nodename;
+	const struct blkfront_params *p = &dev->params;
+	unsigned int i;
+	char *qdir;
+	int err;
+
+	if (p->ring_order) {
+		err = xenbus_printf(xbt, dir, "ring-page-order", "%u",
+				    p->ring_order);
+		if (!err && p->legacy_ring_pages)
+			err = xenbus_printf(xbt, dir, "num-ring-pages", "%u",
+					    1U << p->ring_order);
+		if (err)
+			return err;
+	}
+	err = xenbus_printf(xbt, dir, "protocol", "%s",
+			    XEN_IO_PROTO_ABI_NATIVE);
+	if (err)
+		return err;
+	if (dev->nr_queues == 1)
+		return blkfront_write_queue(xbt, dev, &dev->queues[0], dir);
+
+	err = xenbus_printf(xbt, dir, "multi-queue-num-queues", "%u",
+			    dev->nr_queues);
+	for (i = 0; !err && i < dev->nr_queues; i++) {
+		qdir = kasprintf(GFP_KERNEL, "%s/queue-%u", dir, i);
+		if (!qdir)
+			return -ENOMEM;
+		err = blkfront_write_queue(xbt, dev, &dev->queues[i], qdir);
+		kfree(qdir);
+	}
+	return err;
+}
+
+static int blkfront_publish(struct blkfront_dev *dev)
+{
+	struct xenbus_transaction xbt;
+	int err;
+
+	do {
+		err = xenbus_transaction_start(&xbt);
+		if (err)
+			return err;
+		err = blkfront_write_keys(xbt, dev);
+		if (err) {
+			xenbus_transaction_end(xbt, 1);
+			return err;
+		}
+		err = xenbus_transaction_end(xbt, 0);
+	} while (err == -EAGAIN);
+	return err;
+}
+
+/* Read every key the negotiation looks at; absent keys stay NULL. */
+static void blkfront_read_backend(struct blkfront_dev *dev,
+				  struct blkfront_backend *be)
+{
+	unsigned int i;
+	char *val;
+
+	for (i = 0; i < BLKFRONT_XS_NR; i++) {
+		val = xenbus_read(XBT_NIL, dev->xbdev->otherend,
+				  blkfront_xs_names[i], NULL);
+		be->val[i] = IS_ERR(val) ? NULL : val;
+	}
+}
+
+static void blkfront_free_backend(struct blkfront_backend *be)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLKFRONT_XS_NR; i++)
+		kfree(be->val[i]);
+}
+
+static void blkfront_limits_of(struct blkfront_limits *fe)
+{
+	fe->nr_cpus = num_online_cpus();
+	fe->max_queues = blkfront_max_queues;
+	fe->max_ring_order = min(blkfront_max_ring_order,
+				 (unsigned int)BLKFRONT_MAX_RING_ORDER);
+	fe->max_indirect_segs = blkfront_max_indirect;
+	fe->max_sector_size = PAGE_SIZE;
+	fe->persistent = false;
+}
+
+static int blkfront_negotiate_now(struct blkfront_dev *dev, bool rings_only,
+				  struct blkfront_params *p)
+{
+	struct blkfront_backend be = { };
+	struct blkfront_limits fe;
+	enum blkfront_xs_key bad = BLKFRONT_XS_NR;
+	int err;
+
+	blkfront_limits_of(&fe);
+	if (dev->queues)	/* a reconnection: the disk's queues are fixed */
+		fe.max_queues = dev->nr_queues;
+	blkfront_read_backend(dev, &be);
+	if (rings_only)
+		err = blkfront_negotiate_rings(&be, &fe, p, &bad);
+	else
+		err = blkfront_negotiate(&be, &fe, p, &bad);
+	if (err)
+		dev_err(&dev->xbdev->dev, "backend value %s=\"%s\" is unusable\n",
+			bad < BLKFRONT_XS_NR ? blkfront_xs_names[bad] : "?",
+			bad < BLKFRONT_XS_NR && be.val[bad] ? be.val[bad] : "");
+	blkfront_free_backend(&be);
+	return err;
+}
+
+/* ---- Backend state changes ------------------------------------------------- */
+
+/* The backend waits for our rings: make and publish them. */
+static void blkfront_backend_initwait(struct blkfront_dev *dev)
+{
+	int err;
+
+	if (dev->state != BF_WAIT_BACKEND)
+		return;
+	err = blkfront_negotiate_now(dev, true, &dev->params);
+	if (!err)
+		err = blkfront_setup_rings(dev);
+	if (!err)
+		err = blkfront_publish(dev);
+	if (err) {
+		xenbus_dev_fatal(dev->xbdev, err, "setting up the rings");
+		blkfront_free_rings(dev, false);
+		return;
+	}
+	blkfront_set_state(dev, BF_INITIALISED);
+	xenbus_switch_state(dev->xbdev, XenbusStateInitialised);
+}
+
+/* The backend is connected: make the disk, or revive it after a resume. */
+static void blkfront_backend_connected(struct blkfront_dev *dev)
+{
+	struct blkfront_params p;
+	int err;
+
+	if (dev->state == BF_CONNECTED) {
+		/* A change of "sectors": the backing device was resized. */
+		if (!blkfront_negotiate_now(dev, false, &p) && dev->disk &&
+		    p.sectors != dev->params.sectors) {
+			dev->params.sectors = p.sectors;
+			set_capacity_and_notify(dev->disk, p.sectors);
+		}
+		return;
+	}
+	if (dev->state != BF_INITIALISED)
+		return;
+	err = blkfront_negotiate_now(dev, false, &p);
+	if (err)
+		goto fail;
+	/* The rings were made for the values read at InitWait. */
+	p.nr_queues = dev->params.nr_queues;
+	p.ring_order = dev->params.ring_order;
+	p.ring_size = dev->params.ring_size;
+	if (dev->disk && p.max_segs > dev->max_sg)
+		p.max_segs = dev->max_sg;
+	dev->params = p;
+	/* Connected first: adding the disk reads its partition table. */
+	blkfront_set_state(dev, BF_CONNECTED);
+	if (!dev->disk) {
+		err = blkfront_alloc_disk(dev);
+		if (err)
+			goto fail;
+	} else {
+		set_capacity_and_notify(dev->disk, p.sectors);
+	}
+	xenbus_switch_state(dev->xbdev, XenbusStateConnected);
+	if (dev->resuming)
+		blkfront_kick_all(dev);
+	blkfront_debugfs_add(dev);
+	dev->resuming = false;
+	return;
+fail:
+	xenbus_dev_fatal(dev->xbdev, err, "connecting to the backend");
+	blkfront_set_state(dev, BF_BROKEN);
+	blkfront_fail_all(dev);
+}
+
+/* The backend goes away: end every request and close. */
+static void blkfront_backend_closing(struct blkfront_dev *dev)
+{
+	if (dev->state == BF_CLOSED)
+		return;
+	if (dev->disk)
+		blk_mark_disk_dead(dev->disk);
+	blkfront_set_state(dev, BF_CLOSED);
+	blkfront_fail_all(dev);
+	blkfront_remove_disk(dev);
+	blkfront_free_rings(dev, true);
+	xenbus_frontend_closed(dev->xbdev);
+}
+
+static void blkfront_backend_changed(struct xenbus_device *xbdev,
+				     enum xenbus_state backend_state)
+{
+	struct blkfront_dev *dev = dev_get_drvdata(&xbdev->dev);
+
+	mutex_lock(&dev->mutex);
+	dev->backend_state = backend_state;
+	switch (backend_state) {
+	case XenbusStateInitWait:
+		blkfront_backend_initwait(dev);
+		break;
+	case XenbusStateConnected:
+		blkfront_backend_connected(dev);
+		break;
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+		blkfront_backend_closing(dev);
+		break;
+	default:
+		break;
+	}
+	mutex_unlock(&dev->mutex);
+}
+
+/* ---- Probe, remove, resume ------------------------------------------------- */
+
+/*
+ * Map "virtual-device" to the disk's index (xvda is 0) and minors: the xvd
+ * scheme (202:index*16, indexes 0-15) and the extended one (bit 28 set,
+ * index*256 partitions) only; emulated IDE/SCSI numbers are not served.
+ */
+static int blkfront_minor(struct blkfront_dev *dev)
+{
+	unsigned int v = dev->vdevice;
+
+	if (v & BIT(28)) {
+		dev->index = (v & ~BIT(28)) >> BLKFRONT_EXT_SHIFT;
+		dev->minors = 1U << BLKFRONT_EXT_SHIFT;
+	} else if ((v >> 8) == BLKFRONT_MAJOR) {
+		dev->index = (v & 0xff) >> BLKFRONT_XVD_SHIFT;
+		dev->minors = 1U << BLKFRONT_XVD_SHIFT;
+	} else {
+		return -ENODEV;
+	}
+	if (v & (dev->minors - 1))
+		return -ENODEV;	/* a partition, not a disk */
+	dev->first_minor = dev->index * dev->minors;
+	return dev->first_minor + dev->minors <= MINORMASK + 1 ? 0 : -ENODEV;
+}
+
+static int blkfront_probe(struct xenbus_device *xbdev,
+			  const struct xenbus_device_id *id)
+{
+	struct blkfront_dev *dev;
+	int err, vdevice;
+
+	err = xenbus_scanf(XBT_NIL, xbdev->nodename, "virtual-device", "%i",
+			   &vdevice);
+	if (err != 1)
+		err = xenbus_scanf(XBT_NIL, xbdev->nodename,
+				   "virtual-device-ext", "%i", &vdevice);
+	if (err != 1) {
+		xenbus_dev_fatal(xbdev, -ENOENT, "reading virtual-device");
+		return -ENOENT;
+	}
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	dev->xbdev = xbdev;
+	dev->vdevice = vdevice;
+	dev->handle = vdevice & 0xffff;
+	mutex_init(&dev->mutex);
+	INIT_WORK(&dev->broken_work, blkfront_broken_work);
+	if (blkfront_minor(dev)) {
+		dev_warn(&xbdev->dev, "virtual-device %#x is not an xvd disk\n",
+			 vdevice);
+		kfree(dev);
+		return -ENODEV;
+	}
+	dev->state = BF_WAIT_BACKEND;
+	dev_set_drvdata(&xbdev->dev, dev);
+	return 0;
+}
+
+#ifdef COMPAT_HAVE_XENBUS_REMOVE_VOID
+static void blkfront_remove(struct xenbus_device *xbdev)
+#else
+static int blkfront_remove(struct xenbus_device *xbdev)
+#endif
+{
+	struct blkfront_dev *dev = dev_get_drvdata(&xbdev->dev);
+
+	mutex_lock(&dev->mutex);
+	if (dev->state != BF_CLOSED) {
+		if (dev->disk)
+			blk_mark_disk_dead(dev->disk);
+		blkfront_set_state(dev, BF_CLOSED);
+		blkfront_fail_all(dev);
+	}
+	blkfront_remove_disk(dev);
+	blkfront_free_rings(dev, true);
+	mutex_unlock(&dev->mutex);
+	cancel_work_sync(&dev->broken_work);
+	debugfs_remove_recursive(dev->debugfs);
+	kfree(dev);
+#ifndef COMPAT_HAVE_XENBUS_REMOVE_VOID
+	return 0;
+#endif
+}
+
+/* After a restore or migration: the old rings and backend are gone. */
+static int blkfront_resume(struct xenbus_device *xbdev)
+{
+	struct blkfront_dev *dev = dev_get_drvdata(&xbdev->dev);
+
+	mutex_lock(&dev->mutex);
+	if (dev->state == BF_CLOSED || dev->state == BF_BROKEN) {
+		mutex_unlock(&dev->mutex);
+		return 0;
+	}
+	if (dev->disk)
+		blk_mq_quiesce_queue(dev->disk->queue);
+	blkfront_requeue_all(dev);
+	blkfront_free_rings(dev, false);
+	dev->resuming = true;
+	blkfront_set_state(dev, BF_WAIT_BACKEND);
+	mutex_unlock(&dev->mutex);
+	dev_info(&xbdev->dev, "resuming: requests in flight will be sent again\n");
+	return 0;
+}
+
+static const struct xenbus_device_id blkfront_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver blkfront_driver = {
+	.ids			= blkfront_ids,
+	.probe			= blkfront_probe,
+	.remove			= blkfront_remove,
+	.resume			= blkfront_resume,
+	.otherend_changed	= blkfront_backend_changed,
+	.not_essential		= true,
+};
+
+static int __init blkfront_init(void)
+{
+	int err;
+
+	if (!xen_domain())
+		return -ENODEV;
+	if (xen_hvm_domain() && !xen_has_pv_disk_devices())
+		return -ENODEV;
+	err = blkfront_register_major();
+	if (err)
+		return err;
+	err = xenbus_register_frontend(&blkfront_driver);
+	if (err)
+		blkfront_unregister_major();
+	return err;
+}
+module_init(blkfront_init);
+
+static void __exit blkfront_exit(void)
+{
+	xenbus_unregister_driver(&blkfront_driver);
+	blkfront_unregister_major();
+}
+module_exit(blkfront_exit);
+
+MODULE_DESCRIPTION("Xen virtual block device frontend, multiqueue");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_BLOCKDEV_MAJOR(BLKFRONT_MAJOR);
+MODULE_ALIAS("xen:vbd");
+MODULE_ALIAS("xenblk");

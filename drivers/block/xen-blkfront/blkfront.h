@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Xen PV block frontend: the driver's own structures, shared by the blk-mq
+ * side (blkfront-main.c) and the xenbus side (blkfront-xenbus.c).
+ */
+#ifndef _XEN_BLKFRONT_H
+#define _XEN_BLKFRONT_H
+
+#include <linux/blk-mq.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+#include <xen/interface/io/blkif.h>
+
+#include "blkfront-proto.h"
+
+/* The xvd block major (Documentation/admin-guide/devices.txt). */
+#define BLKFRONT_MAJOR		202
+
+/**
+ * enum blkfront_state - where a device is in its life
+ * @BF_WAIT_BACKEND: probed or resumed, waiting for the backend's InitWait
+ * @BF_INITIALISED: rings are set up and published, waiting for Connected
+ * @BF_CONNECTED: the disk takes I/O
+ * @BF_BROKEN: the backend broke the protocol; every request fails
+ * @BF_CLOSED: disconnected, nothing left but the xenbus device
+ *
+ * One transition function, blkfront_set_state(), checks each change
+ * against blkfront_transitions[] and logs it.
+ */
+enum blkfront_state {
+	BF_WAIT_BACKEND,
+	BF_INITIALISED,
+	BF_CONNECTED,
+	BF_BROKEN,
+	BF_CLOSED,
+	BF_NR_STATES
+};
+
+/**
+ * struct blkfront_stats - one queue's counters (debugfs)
+ * @reqs: requests put on the ring
+ * @ring_full: times the ring was full and the hardware queue stopped
+ * @notify_tx: notifications sent to the backend
+ * @irqs: interrupts taken, @spurious of them with nothing to do
+ * @spurious: interrupts that found no response
+ */
+struct blkfront_stats {
+	u64 reqs;
+	u64 ring_full;
+	u64 notify_tx;
+	u64 irqs;
+	u64 spurious;
+};
+
+/**
+ * struct blkfront_queue - one ring, serving one blk-mq hardware queue
+ * @lock: protects @ring, @ids, @stopped and @stats
+ * @ring: the shared ring's private (frontend) side
+ * @ids: ring ids of the requests in flight
+ * @stopped: the hardware queue was stopped on a full ring
+ * @stats: counters, under @lock
+ * @dev: the device
+ * @hctx: blk-mq's hardware context, set by init_hctx
+ * @index: queue number
+ * @irq: the event channel's interrupt, or -1
+ * @evtchn: the event channel
+ * @ring_refs: grant references of the ring's pages
+ * @ring_va: the ring's pages, as xenbus_setup_ring() mapped them
+ * @name: interrupt name
+ */
+struct blkfront_queue {
+	spinlock_t lock;
+	struct blkif_front_ring ring;
+	struct blkfront_ids ids;
+	bool stopped;
+	struct blkfront_stats stats;
+	struct blkfront_dev *dev;
+	struct blk_mq_hw_ctx *hctx;
+	unsigned int index;
+	int irq;
+	evtchn_port_t evtchn;
+	grant_ref_t ring_refs[1U << BLKFRONT_MAX_RING_ORDER];
+	void *ring_va;
+	char name[32];
+} ____cacheline_aligned_in_smp;
+
+/**
+ * struct blkfront_dev - one virtual disk
+ * @xbdev: its xenbus device
+ * @mutex: serialises state changes, set-up and tear-down
+ * @state: where the device is, changed under @mutex by blkfront_set_state()
+ *	and read locklessly with READ_ONCE() on the I/O path
+ * @backend_state: the backend's last xenbus state, under @mutex
+ * @params: negotiated settings of the current connection, under @mutex
+ * @queues: @nr_queues rings
+ * @nr_queues: rings of the current connection
+ * @disk: the gendisk once the first connection made it
+ * @tag_set: blk-mq tag set, with @disk
+ * @vdevice: the "virtual-device" number from xenstore
+ * @handle: the handle requests carry (low 16 bits of @vdevice)
+ * @index: the disk's index, from which its name comes (0 is xvda)
+ * @minors: minor numbers it takes (itself and its partitions)
+ * @first_minor: the disk's first minor number
+ * @max_sg: data segments each request's PDU has room for (fixed when the
+ *	tag set is made; later connections use at most this many)
+ * @resuming: the connection being set up replaces one lost to a resume
+ * @broken: set once, from any context, when the backend broke the
+ *	protocol; @broken_work then moves @state to BF_BROKEN and fails what
+ *	is in flight
+ * @broken_work: see @broken
+ * @debugfs: the device's debugfs directory
+ */
+struct blkfront_dev {
+	struct xenbus_device *xbdev;
+	struct mutex mutex;
+	enum blkfront_state state;
+	enum xenbus_state backend_state;
+	struct blkfront_params params;
+	struct blkfront_queue *queues;
+	unsigned int nr_queues;
+	struct gendisk *disk;
+	struct blk_mq_tag_set tag_set;
+	unsigned int vdevice;
+	u16 handle;
+	unsigned int index;
+	unsigned int minors;
+	unsigned int first_minor;
+	unsigned int max_sg;
+	bool resuming;
+	bool broken;
+	struct work_struct broken_work;
+	struct dentry *debugfs;
+};
+
+/**
+ * struct blkfront_cmd - per-request state, in the request's PDU
+ * @q: the queue it went out on
+ * @id: its ring id while in flight
+ * @nr_grants: grants it holds: @nr_data data grants, then @ind_frame's
+ * @nr_data: data grants among them
+ * @readonly: the data grants are read-only (the backend only reads)
+ * @ind_frame: page for the indirect segment list (NULL without indirect)
+ * @sg: scatterlist of the data, blkfront_max_sg entries
+ * @chunks: one per @sg entry
+ * @segs: blkif segments made from @chunks
+ * @grefs: grant references, @nr_grants
+ * @status: how it ended, set before blk_mq_complete_request()
+ */
+struct blkfront_cmd {
+	struct blkfront_queue *q;
+	unsigned int id;
+	unsigned int nr_grants;
+	unsigned int nr_data;
+	bool readonly;
+	struct page *ind_frame;
+	struct scatterlist *sg;
+	struct blkfront_chunk *chunks;
+	struct blkfront_seg *segs;
+	grant_ref_t *grefs;
+	blk_status_t status;
+};
+
+/* Module parameters (blkfront-main.c). */
+extern unsigned int blkfront_max_queues;
+extern unsigned int blkfront_max_ring_order;
+extern unsigned int blkfront_max_indirect;
+
+/* blkfront-main.c: the blk-mq side. */
+int blkfront_alloc_disk(struct blkfront_dev *dev);
+void blkfront_remove_disk(struct blkfront_dev *dev);
+irqreturn_t blkfront_interrupt(int irq, void *data);
+void blkfront_requeue_all(struct blkfront_dev *dev);
+void blkfront_fail_all(struct blkfront_dev *dev);
+void blkfront_kick_all(struct blkfront_dev *dev);
+void blkfront_debugfs_add(struct blkfront_dev *dev);
+int blkfront_register_major(void);
+void blkfront_unregister_major(void);
+
+/* blkfront-xenbus.c: the xenbus side. */
+void blkfront_set_state(struct blkfront_dev *dev, enum blkfront_state to);
+void blkfront_broken(struct blkfront_dev *dev, const char *why);
+int blkfront_xenbus_init(void);
+void blkfront_xenbus_exit(void);
+
+#endif /* _XEN_BLKFRONT_H */

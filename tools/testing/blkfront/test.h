@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny TAP-ish test framework: one "ok N - name" or "not ok N - name"
+ * line per test case, "#" lines for details, and a last line
+ * "N passed, N failed".  A test case fails on a failed CHECK, a leaked
+ * allocation or a WARN it did not declare with CHECK_WARNS().
+ */
+#ifndef BLKFRONT_TEST_H
+#define BLKFRONT_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <linux/bug.h>
+#include <linux/slab.h>
+
+static int t_checks_failed;
+static unsigned long t_warns_expected;
+static int t_nr, t_passed, t_failed;
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		t_checks_failed++;					\
+		printf("#   %s:%d: CHECK(%s) failed\n",			\
+		       __FILE__, __LINE__, #cond);			\
+	}								\
+} while (0)
+
+#define CHECK_EQ(a, b) do {						\
+	long long __a = (long long)(a), __b = (long long)(b);		\
+	if (__a != __b) {						\
+		t_checks_failed++;					\
+		printf("#   %s:%d: CHECK_EQ(%s, %s): %lld != %lld\n",	\
+		       __FILE__, __LINE__, #a, #b, __a, __b);		\
+	}								\
+} while (0)
+
+/* Run @stmt and demand that it WARNs exactly @n times. */
+#define CHECK_WARNS(n, stmt) do {					\
+	unsigned long __w = shim_warnings, __n = (n);			\
+	stmt;								\
+	CHECK_EQ(shim_warnings - __w, __n);				\
+	t_warns_expected += __n;					\
+} while (0)
+
+static void t_run(void (*fn)(void), const char *name)
+{
+	long live = shim_allocs_live;
+
+	t_checks_failed = 0;
+	t_warns_expected = 0;
+	shim_warnings = 0;
+	shim_fail_alloc(0);
+	fn();
+	shim_fail_alloc(0);
+	if (shim_allocs_live != live) {
+		printf("#   %ld allocation(s) leaked\n", shim_allocs_live - live);
+		t_checks_failed++;
+	}
+	if (shim_warnings != t_warns_expected) {
+		printf("#   %ld unexpected WARN(s), last at %s\n",
+		       (long)(shim_warnings - t_warns_expected),
+		       shim_last_warning);
+		t_checks_failed++;
+	}
+	t_nr++;
+	if (t_checks_failed)
+		t_failed++;
+	else
+		t_passed++;
+	printf("%sok %d - %s\n", t_checks_failed ? "not " : "", t_nr, name);
+	fflush(stdout);
+}
+
+#define RUN(fn)	t_run(fn, #fn)
+
+static int t_done(void)
+{
+	printf("%d passed, %d failed\n", t_passed, t_failed);
+	return t_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#endif
