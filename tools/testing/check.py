@@ -20,12 +20,14 @@ BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
 sys.path.insert(0, os.path.join(HERE, "xen-testbed"))
 import testbed  # noqa: E402
 
-# The testbed scenarios of `make check`, all with the stock drivers for now.
-SCENARIOS = [
+# The testbed scenarios of `make check`: first the stock drivers (they
+# prove the testbed), then this project's frontend with the stock backend.
+BASE = [
     "queues:pv,1", "queues:pv,2", "queues:pv,4", "queues:pvh,2",
     "verify:pv", "verify:pvh", "verify:pv,deb61",
     "discard_flush:pv", "detach_attach:pv", "save_restore:pv", "save_restore:pvh",
 ]
+SCENARIOS = BASE + [f"ours/{s}" for s in BASE]
 
 results = []
 

@@ -4,8 +4,9 @@
 
     testbed.py [options] SCENARIO...
 
-A SCENARIO is "file:arg,arg" naming tools/testing/xen-testbed/scenarios/
-file.sh; its result is called "file-arg-arg".  All scenarios of one call
+A SCENARIO is "[front/]file:arg,arg" naming tools/testing/xen-testbed/
+scenarios/file.sh, front being the guests' blkfront ("stock", the default,
+or "ours"); its result is called "[front-]file-arg-arg".  All scenarios of one call
 run in one boot.  Serial log, per-scenario logs and files the run sent
 back are kept under build/testbed/runs/NAME/.  Exit status 0 when every
 scenario passed.
@@ -246,14 +247,17 @@ def parse_serial(path):
 
 
 def scenario_name(spec):
+    """ "[front/]file:a,b" -> "[front-]file-a-b" (front "stock" is implied)."""
+    front, _, spec = spec.rpartition("/")
     f, _, a = spec.partition(":")
-    return f + ("-" + a.replace(",", "-") if a else "")
+    name = f + ("-" + a.replace(",", "-") if a else "")
+    return f"{front}-{name}" if front and front != "stock" else name
 
 
 def run(args):
     names = [scenario_name(s) for s in args.scenarios]
     for s in args.scenarios:
-        f = s.split(":")[0]
+        f = s.rpartition("/")[2].split(":")[0]
         if not os.path.exists(os.path.join(TB, "scenarios", f + ".sh")) and \
            not os.path.exists(os.path.join(TB, "bench", f + ".sh")):
             die(f"unknown scenario '{f}' (see tools/testing/xen-testbed/scenarios/)")

@@ -189,16 +189,22 @@ tb_cleanup() {
 	done
 }
 
-# tb_run_all [REASON]: run every scenario of $TB_SCENARIOS ("file:arg,arg
-# ...") in turn, each in its own shell with a hard timeout; with REASON,
+# tb_run_all [REASON]: run every scenario of $TB_SCENARIOS ("[front/]file:
+# arg,arg ...", front being the guests' blkfront, stock or ours) in turn, each in its own shell with a hard timeout; with REASON,
 # fail them all with it instead (dom0 could not start the toolstack).
 tb_run_all() {
-	local spec file args name rc d
+	local spec file args name rc d front
 	for spec in $TB_SCENARIOS; do
+		front=${TB_FRONT:-stock}
+		if [ "${spec#*/}" != "$spec" ]; then
+			front=${spec%%/*}
+			spec=${spec#*/}
+		fi
 		file=${spec%%:*}
 		args=""
 		[ "$spec" != "$file" ] && args=${spec#*:}
 		name=$file${args:+-${args//,/-}}
+		[ "$front" = stock ] || name=$front-$name
 		if [ -n "${1:-}" ]; then
 			echo "@@TB FAIL $name: $1"
 			continue
@@ -207,7 +213,7 @@ tb_run_all() {
 		echo "@@TB BEGIN $name"
 		# The scenario's arguments are split on purpose.
 		# shellcheck disable=SC2016,SC2086
-		timeout -s KILL "$TB_SCENARIO_TIMEOUT" bash -c \
+		TB_FRONT=$front timeout -s KILL "$TB_SCENARIO_TIMEOUT" bash -c \
 			'. /tb/run.env; . /tb/tblib.sh; . "/tb/scenarios/$1.sh" "${@:2}"' \
 			_ "$file" ${args//,/ }
 		rc=$?
