@@ -68,8 +68,10 @@ check-static: deps
 bench: deps testbed-modules images
 	@$(PY) $(TB)/bench.py
 
-fuzz:
-	@echo "no fuzz targets yet"
+# Every libFuzzer target, each for FUZZ_TIME seconds (default 60).
+FUZZ_TIME ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory -C tools/testing/blkfront fuzz FUZZ_TIME=$(FUZZ_TIME)
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'

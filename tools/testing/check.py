@@ -88,8 +88,13 @@ def check_checkpatch():
     if not os.path.exists(cp):
         record("checkpatch", "fail", "no kernel tree for checkpatch.pl (make kernel)")
         return
-    r = sh(["perl", cp, "--strict", "--no-tree", "--terse", "--show-types", "-f"] + files)
-    bad = [ln for ln in r.stdout.splitlines() if re.search(r": (ERROR|WARNING|CHECK):", ln)]
+    # CamelCase is not checked: the only such names here are other
+    # people's ABI (Xen's XenbusState* enum, libFuzzer's entry point),
+    # which checkpatch cannot tell from ours.
+    root = os.path.join(BUILD, "kernel", "src")
+    out = sh(["perl", cp, "--strict", f"--root={root}", "--terse", "--show-types",
+              "--ignore", "CAMELCASE", "-f"] + files).stdout
+    bad = [ln for ln in out.splitlines() if re.search(r": (ERROR|WARNING|CHECK):", ln)]
     if bad:
         record("checkpatch", "fail", f"{len(bad)} findings in {len(files)} files\n"
                + "\n".join("    | " + b for b in bad[:30]))

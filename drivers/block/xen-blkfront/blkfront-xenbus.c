@@ -301,8 +301,8 @@ static void blkfront_limits_of(struct blkfront_limits *fe)
 {
 	fe->nr_cpus = num_online_cpus();
 	fe->max_queues = blkfront_max_queues;
-	fe->max_ring_order = min(blkfront_max_ring_order,
-				 (unsigned int)BLKFRONT_MAX_RING_ORDER);
+	fe->max_ring_order = min_t(unsigned int, blkfront_max_ring_order,
+				   BLKFRONT_MAX_RING_ORDER);
 	fe->max_indirect_segs = blkfront_max_indirect;
 	fe->max_sector_size = PAGE_SIZE;
 	fe->persistent = false;

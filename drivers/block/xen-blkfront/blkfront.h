@@ -72,7 +72,7 @@ struct blkfront_stats {
  * @name: interrupt name
  */
 struct blkfront_queue {
-	spinlock_t lock;
+	spinlock_t lock;	/* ring, ids, stopped, stats */
 	struct blkif_front_ring ring;
 	struct blkfront_ids ids;
 	bool stopped;
@@ -115,7 +115,7 @@ struct blkfront_queue {
  */
 struct blkfront_dev {
 	struct xenbus_device *xbdev;
-	struct mutex mutex;
+	struct mutex mutex;	/* state, params, queues, disk */
 	enum blkfront_state state;
 	enum xenbus_state backend_state;
 	struct blkfront_params params;
