@@ -166,7 +166,7 @@ def check_testbed():
     print(f"testbed: {len(scen)} scenarios in one boot", flush=True)
     import argparse as ap
     testbed.run(ap.Namespace(scenarios=scen, name="check", icount=False, smp=2, mem=6144,
-                             dom0_mem=2048, timeout=0, scenario_timeout=300,
+                             dom0_mem=2048, timeout=2700, scenario_timeout=300,
                              no_prepare=True, env=[]))
     path = os.path.join(BUILD, "testbed", "runs", "check", "results.json")
     import json
