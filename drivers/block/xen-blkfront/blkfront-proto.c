@@ -942,6 +942,34 @@ static bool blkfront_limits_ok(const struct blkfront_limits *fe)
 	       is_power_of_2(fe->max_sector_size);
 }
 
+/* Run the negotiation steps: all of them, or the rings' alone. */
+static int blkfront_nego_run(const struct blkfront_backend *be,
+			     const struct blkfront_limits *fe,
+			     struct blkfront_params *p,
+			     enum blkfront_xs_key *bad, bool rings_only)
+{
+	struct blkfront_nego n = { .be = be, .fe = fe, .p = p,
+				   .bad = BLKFRONT_XS_NR };
+	int ret = -EINVAL;
+
+	memset(p, 0, sizeof(*p));
+	if (!WARN_ON_ONCE(!blkfront_limits_ok(fe))) {
+		ret = rings_only ? 0 : blkfront_nego_geometry(&n);
+		if (!ret)
+			ret = blkfront_nego_rings(&n);
+		if (!ret && !rings_only)
+			ret = blkfront_nego_features(&n);
+		if (!ret && !rings_only)
+			ret = blkfront_nego_discard(&n);
+	}
+	if (ret) {
+		memset(p, 0, sizeof(*p));
+		if (bad)
+			*bad = n.bad;
+	}
+	return ret;
+}
+
 /**
  * blkfront_negotiate_rings() - settle the ring settings alone
  * @be: the backend's xenstore values, NULL for an absent key
@@ -961,19 +989,7 @@ int blkfront_negotiate_rings(const struct blkfront_backend *be,
 			     struct blkfront_params *p,
 			     enum blkfront_xs_key *bad)
 {
-	struct blkfront_nego n = { .be = be, .fe = fe, .p = p,
-				   .bad = BLKFRONT_XS_NR };
-	int ret = -EINVAL;
-
-	memset(p, 0, sizeof(*p));
-	if (!WARN_ON_ONCE(!blkfront_limits_ok(fe)))
-		ret = blkfront_nego_rings(&n);
-	if (ret) {
-		memset(p, 0, sizeof(*p));
-		if (bad)
-			*bad = n.bad;
-	}
-	return ret;
+	return blkfront_nego_run(be, fe, p, bad, true);
 }
 
 /**
@@ -999,26 +1015,7 @@ int blkfront_negotiate(const struct blkfront_backend *be,
 		       const struct blkfront_limits *fe,
 		       struct blkfront_params *p, enum blkfront_xs_key *bad)
 {
-	struct blkfront_nego n = { .be = be, .fe = fe, .p = p,
-				   .bad = BLKFRONT_XS_NR };
-	int ret = -EINVAL;
-
-	memset(p, 0, sizeof(*p));
-	if (!WARN_ON_ONCE(!blkfront_limits_ok(fe))) {
-		ret = blkfront_nego_geometry(&n);
-		if (!ret)
-			ret = blkfront_nego_rings(&n);
-		if (!ret)
-			ret = blkfront_nego_features(&n);
-		if (!ret)
-			ret = blkfront_nego_discard(&n);
-	}
-	if (ret) {
-		memset(p, 0, sizeof(*p));
-		if (bad)
-			*bad = n.bad;
-	}
-	return ret;
+	return blkfront_nego_run(be, fe, p, bad, false);
 }
 
 /* ---- Recovery after resume or migration ------------------------------------ */

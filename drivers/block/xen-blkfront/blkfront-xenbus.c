@@ -403,18 +403,30 @@ fail:
 	blkfront_fail_all(dev);
 }
 
-/* The backend goes away: end every request and close. */
-static void blkfront_backend_closing(struct blkfront_dev *dev)
+/*
+ * End the device's life on this connection: new I/O fails at once, what
+ * is in flight fails, the disk and the rings go.  True if it was not
+ * closed yet.
+ */
+static bool blkfront_shut_down(struct blkfront_dev *dev)
 {
+	lockdep_assert_held(&dev->mutex);
 	if (dev->state == BF_CLOSED)
-		return;
+		return false;
 	if (dev->disk)
 		blk_mark_disk_dead(dev->disk);
 	blkfront_set_state(dev, BF_CLOSED);
 	blkfront_fail_all(dev);
 	blkfront_remove_disk(dev);
 	blkfront_free_rings(dev, true);
-	xenbus_frontend_closed(dev->xbdev);
+	return true;
+}
+
+/* The backend goes away: end every request and close. */
+static void blkfront_backend_closing(struct blkfront_dev *dev)
+{
+	if (blkfront_shut_down(dev))
+		xenbus_frontend_closed(dev->xbdev);
 }
 
 static void blkfront_backend_changed(struct xenbus_device *xbdev,
@@ -510,14 +522,7 @@ static int blkfront_remove(struct xenbus_device *xbdev)
 	struct blkfront_dev *dev = dev_get_drvdata(&xbdev->dev);
 
 	mutex_lock(&dev->mutex);
-	if (dev->state != BF_CLOSED) {
-		if (dev->disk)
-			blk_mark_disk_dead(dev->disk);
-		blkfront_set_state(dev, BF_CLOSED);
-		blkfront_fail_all(dev);
-	}
-	blkfront_remove_disk(dev);
-	blkfront_free_rings(dev, true);
+	blkfront_shut_down(dev);
 	mutex_unlock(&dev->mutex);
 	cancel_work_sync(&dev->broken_work);
 	debugfs_remove_recursive(dev->debugfs);

@@ -136,6 +136,33 @@ static void queues_clamped(void)
 	CHECK_REJECT(BLKFRONT_XS_MAX_QUEUES, "4294967296", -ERANGE);
 }
 
+/*
+ * At InitWait only the ring keys are there: the rings alone negotiate,
+ * to the same settings the full negotiation reaches, and a bad ring key
+ * is still blamed.
+ */
+static void rings_before_geometry(void)
+{
+	struct blkfront_backend be = { { NULL } }, full = typical();
+	struct blkfront_params rings;
+
+	be.val[BLKFRONT_XS_MAX_QUEUES] = "4";
+	be.val[BLKFRONT_XS_MAX_RING_ORDER] = "2";
+	full.val[BLKFRONT_XS_MAX_RING_ORDER] = "2";
+	CHECK_EQ(nego(&be, &fe_default), -ENOENT);
+	CHECK_EQ(blkfront_negotiate_rings(&be, &fe_default, &rings, &bad), 0);
+	CHECK_EQ(nego(&full, &fe_default), 0);
+	CHECK_EQ(rings.nr_queues, p.nr_queues);
+	CHECK_EQ(rings.ring_order, p.ring_order);
+	CHECK_EQ(rings.ring_size, 128);
+	CHECK_EQ(rings.sectors, 0);
+	be.val[BLKFRONT_XS_MAX_RING_ORDER] = "x";
+	bad = BLKFRONT_XS_NR;
+	CHECK_EQ(blkfront_negotiate_rings(&be, &fe_default, &rings, &bad), -EINVAL);
+	CHECK_EQ(bad, BLKFRONT_XS_MAX_RING_ORDER);
+	CHECK_EQ(rings.nr_queues, 0);
+}
+
 static void ring_order_clamped(void)
 {
 	struct blkfront_backend be = typical();
@@ -458,6 +485,7 @@ int main(void)
 	RUN(minimal_backend);
 	RUN(missing_required);
 	RUN(queues_clamped);
+	RUN(rings_before_geometry);
 	RUN(ring_order_clamped);
 	RUN(legacy_ring_pages);
 	RUN(indirect_clamped);
