@@ -81,7 +81,10 @@ static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
 	return blkfront_map_chunks(&geom, cmd->chunks, nr, cmd->segs, lay);
 }
 
-/* Grant the backend access to the data pages and the indirect frame. */
+/*
+ * Grant the backend access to the data pages and the indirect frame; the
+ * counts stay at the zero blkfront_prep() set when there is nothing to grant.
+ */
 static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
 			  const struct blkfront_layout *lay)
 {
@@ -89,8 +92,6 @@ static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
 	grant_ref_t head;
 	unsigned int i;
 
-	cmd->nr_grants = 0;
-	cmd->nr_data = 0;
 	if (!lay->nr_grants)
 		return 0;
 	if (gnttab_alloc_grant_references(lay->nr_grants, &head) < 0)

@@ -27,13 +27,17 @@ build_xen() {
 	log "images: xen ready"
 }
 
+# image_pkg: the kernel package that linux-image-amd64 depends on.
+image_pkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1
+}
+
 # The distribution kernel that linux-image-amd64 points at, run as a guest.
 build_deb61() {
 	local pkg deb tmp
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
-	[ -n "$pkg" ] || { apt-get update -qq; pkg=$(apt-cache depends linux-image-amd64 |
-		sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1); }
+	pkg=$(image_pkg)
+	[ -n "$pkg" ] || { apt_update_once; pkg=$(image_pkg); }
 	[ -n "$pkg" ] || die "cannot find the package behind linux-image-amd64"
 	deb=$(fetch_deb "$pkg")
 	stamp_ok deb61 "$(basename "$deb")" && [ -f "$OUT/deb61/vmlinuz" ] && return 0

@@ -19,6 +19,13 @@ DOM0_PKGS=xen-utils-4.17,xenstore-utils,fio,busybox,kmod,iproute2,procps,util-li
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# apt_update_once: refresh apt's package lists, once per build directory.
+apt_update_once() {
+	[ -f "$BUILD/.apt-updated" ] && return 0
+	apt-get update -qq >&2 || die "apt-get update failed"
+	mkdir -p "$BUILD" && touch "$BUILD/.apt-updated"
+}
+
 # need_pkgs PKG... installs the Debian packages that are missing.
 need_pkgs() {
 	local missing=() p
@@ -30,10 +37,7 @@ need_pkgs() {
 	[ "$(id -u)" -eq 0 ] ||
 		die "missing Debian packages: ${missing[*]} (run as root or install them)"
 	log "installing Debian packages: ${missing[*]}"
-	if [ ! -f "$BUILD/.apt-updated" ]; then
-		apt-get update -qq >&2 || die "apt-get update failed"
-		mkdir -p "$BUILD" && touch "$BUILD/.apt-updated"
-	fi
+	apt_update_once
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends "${missing[@]}" >&2 ||
 		die "apt-get install ${missing[*]} failed"
@@ -47,10 +51,9 @@ fetch_deb() {
 	f=$(find "$CACHE" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n1)
 	if [ -z "$f" ]; then
 		log "downloading $pkg"
+		# An old package list may name a version the archive dropped.
 		(cd "$CACHE" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
-			{ [ -f "$BUILD/.apt-updated" ] || { apt-get update -qq >&2 &&
-			  touch "$BUILD/.apt-updated"; } ;
-			  (cd "$CACHE" && apt-get download -q "$pkg" >&2); } ||
+			{ apt_update_once && (cd "$CACHE" && apt-get download -q "$pkg" >&2); } ||
 			die "apt-get download $pkg failed"
 		f=$(find "$CACHE" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n1)
 	fi

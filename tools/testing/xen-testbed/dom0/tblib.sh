@@ -54,10 +54,10 @@ tb_make_disks() {
 	return 0
 }
 
-# tb_load_backend stock|ours: load the block backend dom0 serves disks with;
-# tb_backend says which one is loaded.
+# tb_backend: which block backend tb_load_backend loaded last.
 tb_backend() { cat /run/tb-backend 2>/dev/null; }
 
+# tb_load_backend stock|ours: load the block backend dom0 serves disks with.
 tb_load_backend() {
 	local want=$1
 	rmmod xen-blkback 2>/dev/null
