@@ -27,16 +27,12 @@ BASE = [
     "verify:pv", "verify:pvh", "verify:pv,deb61",
     "discard_flush:pv", "detach_attach:pv", "save_restore:pv", "save_restore:pvh",
 ]
-# Seen failing once each and not reproduced since; kept out of the default
+# Seen failing once and not reproduced since; kept out of the default
 # run until understood (see the notes on the frontend issue), runnable with
 # CHECK_SCENARIOS:
 #   ours/detach_attach:pv    after re-attach, fio read back zeros for blocks
 #                            written before the detach (1 in 9 runs)
-#   ours/save_restore:pvh    the PVH guest triple-faulted during xl save's
-#                            suspend (1 in 4 runs); PVH guests under QEMU's
-#                            emulation also triple-fault in early boot now
-#                            and then, with either frontend
-KNOWN_FLAKY = ["ours/detach_attach:pv", "ours/save_restore:pvh"]
+KNOWN_FLAKY = ["ours/detach_attach:pv"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY]
 
 results = []

@@ -128,6 +128,7 @@ disk = [ $disks ]
 vif = [ ]
 on_poweroff = "destroy"
 on_crash = "destroy"
+tsc_mode = "${TB_TSC_MODE:-native}"
 EOC
 	guest_boot "$name" || guest_boot "$name" ||
 		fail "guest $name died twice while booting, before running anything"
@@ -135,8 +136,9 @@ EOC
 
 # guest_boot NAME: create NAME from /tmp/NAME.cfg and wait until its init
 # runs.  A guest that dies before that failed to boot, not the test: PVH
-# guests under QEMU's emulation occasionally triple-fault in early boot
-# (seen in get_cycles()); the caller may try once more.
+# guests under QEMU's emulation triple-fault in early boot now and then
+# (seen in get_cycles() with an emulated TSC, see Documentation/testbed.rst
+# "Guest TSC"); the caller may try once more.
 guest_boot() {
 	local name=$1 i
 	rm -f "$XLOG/guest-$name.log" "/tmp/$name.dumped"
