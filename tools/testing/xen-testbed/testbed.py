@@ -13,6 +13,7 @@ scenario passed.
 """
 import argparse
 import base64
+import fcntl
 import gzip
 import hashlib
 import json
@@ -254,6 +255,22 @@ def scenario_name(spec):
     return f"{front}-{name}" if front and front != "stock" else name
 
 
+def qemu_lock():
+    """Hold the testbed lock for the rest of the process.
+
+    Two emulated machines at once on a 2-core host slow each other down
+    more than tenfold and make scenarios time out, so runs queue here.
+    """
+    os.makedirs(IMG, exist_ok=True)
+    f = open(os.path.join(IMG, "qemu.lock"), "w")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log("another testbed run is using QEMU; waiting for it to finish")
+        fcntl.flock(f, fcntl.LOCK_EX)
+    return f
+
+
 def run(args):
     names = [scenario_name(s) for s in args.scenarios]
     for s in args.scenarios:
@@ -276,6 +293,7 @@ def run(args):
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     limit = args.timeout or (150 + len(names) * args.scenario_timeout)
+    lock = qemu_lock()
     log(f"booting Xen under QEMU ({'icount' if args.icount else 'multi-threaded TCG'}, "
         f"{args.smp} CPUs), {len(names)} scenario(s), hard limit {limit}s; "
         f"serial log: {os.path.relpath(serial)}")
@@ -305,6 +323,7 @@ def run(args):
                 else "booting or between scenarios"
             log(f"  still running ({time.time() - start:.0f}s), {what}")
     proc.wait()
+    lock.close()
     w.poll()
     timed_out = proc.returncode == 124 or proc.returncode == 137
     log(f"QEMU exited after {time.time() - start:.0f}s"
