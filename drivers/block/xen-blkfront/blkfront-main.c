@@ -81,6 +81,28 @@ static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
 	return blkfront_map_chunks(&geom, cmd->chunks, nr, cmd->segs, lay);
 }
 
+/* Borrow persistent grants; a write's data is copied into them. */
+static int blkfront_grant_persistent(struct blkfront_queue *q,
+				     struct blkfront_cmd *cmd,
+				     const struct blkfront_layout *lay)
+{
+	unsigned int i;
+	int err;
+
+	err = blkfront_pool_get(&q->pool, q->dev->xbdev->otherend_id,
+				cmd->pgs, lay->nr_grants);
+	if (err)
+		return err;
+	for (i = 0; i < lay->nr_grants; i++)
+		cmd->grefs[i] = cmd->pgs[i]->gref;
+	cmd->nr_grants = lay->nr_grants;
+	cmd->nr_data = lay->nr_segs;
+	cmd->persistent = true;
+	if (cmd->readonly)
+		blkfront_pool_copy(cmd, true);
+	return 0;
+}
+
 /*
  * Grant the backend access to the data pages and the indirect frame; the
  * counts stay at the zero blkfront_prep() set when there is nothing to grant.
@@ -94,6 +116,10 @@ static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
 
 	if (!lay->nr_grants)
 		return 0;
+	if (q->dev->params.persistent)
+		return blkfront_grant_persistent(q, cmd, lay);
+	if (lay->indirect && !cmd->ind_frame)
+		return -EIO;
 	if (gnttab_alloc_grant_references(lay->nr_grants, &head) < 0)
 		return -ENOSPC;
 	for (i = 0; i < lay->nr_segs; i++) {
@@ -117,15 +143,22 @@ static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
 }
 
 /*
- * Take the grants back.  A grant the backend still has mapped cannot be
- * reused: its page is handed to the grant table code, which frees it once
- * the backend lets go, and the device is broken.
+ * Take the grants back.  Persistent ones go back to the pool.  Any other
+ * grant the backend still has mapped cannot be reused: its page is handed
+ * to the grant table code, which frees it once the backend lets go, and
+ * the device is broken.
  */
 static void blkfront_ungrant(struct blkfront_queue *q, struct blkfront_cmd *cmd)
 {
 	struct page *page;
 	unsigned int i;
 
+	if (cmd->persistent) {
+		blkfront_pool_put(&q->pool, cmd->pgs, cmd->nr_grants);
+		cmd->persistent = false;
+		cmd->nr_grants = 0;
+		return;
+	}
 	for (i = 0; i < cmd->nr_grants; i++) {
 		if (gnttab_end_foreign_access_ref(cmd->grefs[i])) {
 			gnttab_free_grant_reference(cmd->grefs[i]);
@@ -138,6 +171,18 @@ static void blkfront_ungrant(struct blkfront_queue *q, struct blkfront_cmd *cmd)
 		blkfront_broken(q->dev, "backend kept a grant mapped after its response");
 	}
 	cmd->nr_grants = 0;
+}
+
+/* Where the indirect segment list goes. */
+static struct blkif_request_segment *
+blkfront_ind_list(const struct blkfront_cmd *cmd,
+		  const struct blkfront_layout *lay)
+{
+	if (!lay->indirect)
+		return NULL;
+	if (cmd->persistent)
+		return page_address(cmd->pgs[lay->nr_segs]->page);
+	return page_address(cmd->ind_frame);
 }
 
 /* Put a prepared request on the queue's ring: called under q->lock. */
@@ -168,7 +213,7 @@ static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
 			.sector = blk_rq_pos(rq), .lay = *lay,
 			.segs = cmd->segs, .grefs = cmd->grefs,
 		};
-		frames[0] = cmd->ind_frame ? page_address(cmd->ind_frame) : NULL;
+		frames[0] = blkfront_ind_list(cmd, lay);
 		ret = blkfront_encode_rw(req, &io, frames);
 	}
 	if (ret) {
@@ -228,14 +273,13 @@ static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
 	cmd->q = q;
 	cmd->nr_grants = 0;
 	cmd->nr_data = 0;
+	cmd->persistent = false;
 	if (kind != BLKFRONT_REQ_READ && kind != BLKFRONT_REQ_WRITE)
 		return 0;
 	cmd->readonly = kind == BLKFRONT_REQ_WRITE;
 	ret = blkfront_map_data(q, rq, cmd, lay);
 	if (ret)
 		return ret;
-	if (lay->indirect && !cmd->ind_frame)
-		return -EIO;
 	return blkfront_grant(q, cmd, lay);
 }
 
@@ -300,6 +344,8 @@ static void blkfront_complete(struct request *rq)
 {
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
+	if (cmd->persistent && !cmd->readonly && cmd->status == BLK_STS_OK)
+		blkfront_pool_copy(cmd, false);
 	blkfront_ungrant(cmd->q, cmd);
 	blk_mq_end_request(rq, cmd->status);
 }
@@ -486,7 +532,12 @@ static int blkfront_init_request(struct blk_mq_tag_set *set,
 	p += dev->max_sg * sizeof(*cmd->chunks);
 	cmd->segs = p;
 	p += dev->max_sg * sizeof(*cmd->segs);
+	/* Pointers before the 4-byte grant references, to stay aligned. */
+	cmd->pgs = p;
+	p += (dev->max_sg + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) *
+	     sizeof(*cmd->pgs);
 	cmd->grefs = p;
+	cmd->persistent = false;
 	cmd->ind_frame = NULL;
 	if (dev->max_sg > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 		cmd->ind_frame = alloc_pages_node(numa_node, GFP_KERNEL, 0);
@@ -525,7 +576,7 @@ static size_t blkfront_cmd_size(unsigned int max_sg)
 			 sizeof(struct blkfront_chunk) +
 			 sizeof(struct blkfront_seg)) +
 	       (max_sg + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) *
-	       sizeof(grant_ref_t);
+	       (sizeof(grant_ref_t) + sizeof(struct blkfront_pgrant *));
 }
 
 static void blkfront_limits(struct blkfront_dev *dev, struct queue_limits *lim)
@@ -644,10 +695,11 @@ static int blkfront_stats_show(struct seq_file *m, void *unused)
 	struct blkfront_dev *dev = m->private;
 	struct blkfront_stats s;
 	unsigned long flags;
-	unsigned int i, inflight;
+	unsigned int i, inflight, pgrants;
+	u64 exhausted;
 
 	mutex_lock(&dev->mutex);
-	seq_puts(m, "queue requests inflight ring_full notify_tx irqs spurious\n");
+	seq_puts(m, "queue requests inflight ring_full notify_tx irqs spurious pgrants pool_full\n");
 	for (i = 0; i < dev->nr_queues; i++) {
 		struct blkfront_queue *q = &dev->queues[i];
 
@@ -655,9 +707,13 @@ static int blkfront_stats_show(struct seq_file *m, void *unused)
 		s = q->stats;
 		inflight = blkfront_ids_in_flight(&q->ids);
 		spin_unlock_irqrestore(&q->lock, flags);
-		seq_printf(m, "%u %llu %u %llu %llu %llu %llu\n", i, s.reqs,
-			   inflight, s.ring_full, s.notify_tx, s.irqs,
-			   s.spurious);
+		spin_lock_irqsave(&q->pool.lock, flags);
+		pgrants = q->pool.nr;
+		exhausted = q->pool.exhausted;
+		spin_unlock_irqrestore(&q->pool.lock, flags);
+		seq_printf(m, "%u %llu %u %llu %llu %llu %llu %u %llu\n", i,
+			   s.reqs, inflight, s.ring_full, s.notify_tx, s.irqs,
+			   s.spurious, pgrants, exhausted);
 	}
 	mutex_unlock(&dev->mutex);
 	return 0;

@@ -114,6 +114,7 @@ static void blkfront_free_queue(struct blkfront_queue *q)
 				     q->ring_refs);
 	q->ring_va = NULL;
 	blkfront_ids_destroy(&q->ids);
+	blkfront_pool_destroy(&q->pool);
 }
 
 /*
@@ -141,6 +142,7 @@ static int blkfront_setup_queue(struct blkfront_dev *dev,
 	int err;
 
 	spin_lock_init(&q->lock);
+	blkfront_pool_init(&q->pool, blkfront_max_pgrants);
 	q->dev = dev;
 	q->index = index;
 	q->irq = -1;
@@ -195,6 +197,20 @@ static int blkfront_setup_rings(struct blkfront_dev *dev)
 	return 0;
 }
 
+/*
+ * Bound each queue's persistent grants; whatever the module parameter says,
+ * the largest request must fit, or it would wait for grants forever.
+ */
+static void blkfront_size_pools(struct blkfront_dev *dev)
+{
+	unsigned int i, max;
+
+	max = max(blkfront_max_pgrants,
+		  dev->params.max_segs + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+	for (i = 0; i < dev->nr_queues; i++)
+		dev->queues[i].pool.max = max;
+}
+
 /* ---- xenstore ----------------------------------------------------------- */
 
 static int blkfront_write_queue(struct xenbus_transaction xbt,
@@ -239,6 +255,9 @@ static int blkfront_write_keys(struct xenbus_transaction xbt,
 	}
 	err = xenbus_printf(xbt, dir, "protocol", "%s",
 			    XEN_IO_PROTO_ABI_NATIVE);
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-persistent", "%u",
+				    blkfront_max_pgrants ? 1 : 0);
 	if (err)
 		return err;
 	if (dev->nr_queues == 1)
@@ -305,7 +324,7 @@ static void blkfront_limits_of(struct blkfront_limits *fe)
 				   BLKFRONT_MAX_RING_ORDER);
 	fe->max_indirect_segs = blkfront_max_indirect;
 	fe->max_sector_size = PAGE_SIZE;
-	fe->persistent = false;
+	fe->persistent = blkfront_max_pgrants != 0;
 }
 
 static int blkfront_negotiate_now(struct blkfront_dev *dev, bool rings_only,
@@ -382,6 +401,7 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 	if (dev->disk && p.max_segs > dev->max_sg)
 		p.max_segs = dev->max_sg;
 	dev->params = p;
+	blkfront_size_pools(dev);
 	/* Connected first: adding the disk reads its partition table. */
 	blkfront_set_state(dev, BF_CONNECTED);
 	if (!dev->disk) {

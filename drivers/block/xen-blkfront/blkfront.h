@@ -7,6 +7,7 @@
 #define _XEN_BLKFRONT_H
 
 #include <linux/blk-mq.h>
+#include <linux/interrupt.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
@@ -56,12 +57,43 @@ struct blkfront_stats {
 };
 
 /**
+ * struct blkfront_pgrant - a page granted to the backend for a connection
+ * @node: on its pool's free list while no request uses it
+ * @page: the page
+ * @gref: its grant, read-write
+ */
+struct blkfront_pgrant {
+	struct list_head node;
+	struct page *page;
+	grant_ref_t gref;
+};
+
+/**
+ * struct blkfront_pool - one queue's persistent grants (blkfront-pool.c)
+ * @lock: protects the rest
+ * @free: grants no request uses, most recently used first
+ * @nr: grants made or being made, in use or free; at most @max
+ * @nr_free: entries on @free
+ * @max: the bound
+ * @exhausted: times a request found the pool at its bound
+ */
+struct blkfront_pool {
+	spinlock_t lock;	/* free, nr, nr_free, exhausted */
+	struct list_head free;
+	unsigned int nr;
+	unsigned int nr_free;
+	unsigned int max;
+	u64 exhausted;
+};
+
+/**
  * struct blkfront_queue - one ring, serving one blk-mq hardware queue
  * @lock: protects @ring, @ids, @stopped and @stats
  * @ring: the shared ring's private (frontend) side
  * @ids: ring ids of the requests in flight
  * @stopped: the hardware queue was stopped on a full ring
  * @stats: counters, under @lock
+ * @pool: persistent grants, when the connection uses them
  * @dev: the device
  * @hctx: blk-mq's hardware context, set by init_hctx
  * @index: queue number
@@ -77,6 +109,7 @@ struct blkfront_queue {
 	struct blkfront_ids ids;
 	bool stopped;
 	struct blkfront_stats stats;
+	struct blkfront_pool pool;
 	struct blkfront_dev *dev;
 	struct blk_mq_hw_ctx *hctx;
 	unsigned int index;
@@ -142,11 +175,14 @@ struct blkfront_dev {
  * @nr_grants: grants it holds: @nr_data data grants, then @ind_frame's
  * @nr_data: data grants among them
  * @readonly: the data grants are read-only (the backend only reads)
- * @ind_frame: page for the indirect segment list (NULL without indirect)
+ * @persistent: the grants are borrowed from the queue's pool, @pgs
+ * @ind_frame: page for the indirect segment list (NULL without indirect);
+ *	with persistent grants the list goes in a pool page instead
  * @sg: scatterlist of the data, blkfront_max_sg entries
  * @chunks: one per @sg entry
  * @segs: blkif segments made from @chunks
  * @grefs: grant references, @nr_grants
+ * @pgs: with @persistent, the pool's grants behind @grefs
  * @status: how it ended, set before blk_mq_complete_request()
  */
 struct blkfront_cmd {
@@ -155,11 +191,13 @@ struct blkfront_cmd {
 	unsigned int nr_grants;
 	unsigned int nr_data;
 	bool readonly;
+	bool persistent;
 	struct page *ind_frame;
 	struct scatterlist *sg;
 	struct blkfront_chunk *chunks;
 	struct blkfront_seg *segs;
 	grant_ref_t *grefs;
+	struct blkfront_pgrant **pgs;
 	blk_status_t status;
 };
 
@@ -167,6 +205,7 @@ struct blkfront_cmd {
 extern unsigned int blkfront_max_queues;
 extern unsigned int blkfront_max_ring_order;
 extern unsigned int blkfront_max_indirect;
+extern unsigned int blkfront_max_pgrants;
 
 /* blkfront-main.c: the blk-mq side. */
 int blkfront_alloc_disk(struct blkfront_dev *dev);
@@ -178,6 +217,15 @@ void blkfront_kick_all(struct blkfront_dev *dev);
 void blkfront_debugfs_add(struct blkfront_dev *dev);
 int blkfront_register_major(void);
 void blkfront_unregister_major(void);
+
+/* blkfront-pool.c: persistent grants. */
+void blkfront_pool_init(struct blkfront_pool *pool, unsigned int max);
+int blkfront_pool_get(struct blkfront_pool *pool, domid_t otherend,
+		      struct blkfront_pgrant **pgs, unsigned int n);
+void blkfront_pool_put(struct blkfront_pool *pool,
+		       struct blkfront_pgrant **pgs, unsigned int n);
+void blkfront_pool_destroy(struct blkfront_pool *pool);
+void blkfront_pool_copy(struct blkfront_cmd *cmd, bool out);
 
 /* blkfront-xenbus.c: the xenbus side. */
 void blkfront_set_state(struct blkfront_dev *dev, enum blkfront_state to);

@@ -26,9 +26,14 @@ nr_queues() {
 	echo "$n"
 }
 
+# load_front stock|ours|none: load that xen-blkfront, ours with the
+# module parameters of TB_FPARAMS ("name=value ...").
 load_front() {
 	case "$1" in
-	stock|ours) insmod "/tb/mod/$1/xen-blkfront.ko" ;;
+	stock) insmod /tb/mod/stock/xen-blkfront.ko ;;
+	ours)
+		# shellcheck disable=SC2086
+		insmod /tb/mod/ours/xen-blkfront.ko $TB_FPARAMS ;;
 	none) return 0 ;;
 	*) return 1 ;;
 	esac
@@ -75,4 +80,16 @@ fio_verify() {
 # token disk xvdz).
 wait_signal() {
 	wait_gone xvdz "${1:-120}" || gfail "no signal from dom0 within ${1:-120}s"
+}
+
+# front_stats DEV: our frontend's per-queue counters (debugfs), with a
+# header line.
+front_stats() {
+	cat "/sys/kernel/debug/xen-blkfront/$1/queues"
+}
+
+# front_stat_sum DEV COLUMN: the sum of one column of front_stats.
+front_stat_sum() {
+	front_stats "$1" | awk -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
+		k { s += $k } END { if (!k) exit 1; print s + 0 }'
 }

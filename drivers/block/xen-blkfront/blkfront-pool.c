@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Xen PV block frontend: persistent grants.
+ *
+ * When both ends offer "feature-persistent", the backend may keep every
+ * grant it is given mapped for the life of the connection, so a grant can
+ * never be taken back once used.  Each queue then owns a bounded pool of
+ * pages granted once; a request borrows as many as it has segments (plus
+ * its indirect frames), write data is copied into them before the request
+ * goes out and read data out of them when it completes.  The backend maps
+ * each page once instead of once per request.
+ *
+ * The pool grows on demand up to its bound and is freed with the queue's
+ * ring; it never shrinks in between.  Free grants are reused most recently
+ * used first, which keeps the set the backend has mapped small.
+ */
+
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/page.h>
+
+#include "blkfront.h"
+
+unsigned int blkfront_max_pgrants = 1024;
+module_param_named(max_persistent_grants, blkfront_max_pgrants, uint, 0444);
+MODULE_PARM_DESC(max_persistent_grants,
+		 "Most persistent grants (4 KiB pages) per queue; 0: do not use persistent grants");
+
+/**
+ * blkfront_pool_init() - set up an empty pool
+ * @pool: the pool
+ * @max: most grants it may hold
+ */
+void blkfront_pool_init(struct blkfront_pool *pool, unsigned int max)
+{
+	spin_lock_init(&pool->lock);
+	INIT_LIST_HEAD(&pool->free);
+	pool->nr = 0;
+	pool->nr_free = 0;
+	pool->max = max;
+	pool->exhausted = 0;
+}
+
+static struct blkfront_pgrant *blkfront_pgrant_new(domid_t otherend)
+{
+	struct blkfront_pgrant *pg;
+	int ref;
+
+	pg = kmalloc(sizeof(*pg), GFP_NOIO);
+	if (!pg)
+		return NULL;
+	pg->page = alloc_page(GFP_NOIO);
+	if (!pg->page)
+		goto out_free;
+	ref = gnttab_grant_foreign_access(otherend,
+					  xen_page_to_gfn(pg->page), 0);
+	if (ref < 0)
+		goto out_page;
+	pg->gref = ref;
+	return pg;
+
+out_page:
+	__free_page(pg->page);
+out_free:
+	kfree(pg);
+	return NULL;
+}
+
+/* Take up to @n free grants into @pgs; returns how many. */
+static unsigned int blkfront_pool_take(struct blkfront_pool *pool,
+				       struct blkfront_pgrant **pgs,
+				       unsigned int n, unsigned int *grow)
+{
+	struct blkfront_pgrant *pg;
+	unsigned long flags;
+	unsigned int got = 0;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	while (got < n && !list_empty(&pool->free)) {
+		pg = list_first_entry(&pool->free, struct blkfront_pgrant, node);
+		list_del(&pg->node);
+		pgs[got++] = pg;
+	}
+	pool->nr_free -= got;
+	/* Reserve the room for the grants still missing, if there is some. */
+	*grow = n - got;
+	if (pool->nr + *grow > pool->max) {
+		*grow = 0;
+		pool->exhausted++;
+	}
+	pool->nr += *grow;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return got;
+}
+
+/**
+ * blkfront_pool_get() - borrow grants for one request
+ * @pool: the queue's pool
+ * @otherend: the backend's domain, for grants made now
+ * @pgs: receives @n grants
+ * @n: grants needed
+ *
+ * Return: 0, or -ENOSPC when the pool is at its bound or memory or grant
+ * references ran out (nothing is borrowed then; the request is retried
+ * once others have completed).
+ */
+int blkfront_pool_get(struct blkfront_pool *pool, domid_t otherend,
+		      struct blkfront_pgrant **pgs, unsigned int n)
+{
+	unsigned int got, grow, made;
+	unsigned long flags;
+
+	got = blkfront_pool_take(pool, pgs, n, &grow);
+	if (got + grow < n) {
+		blkfront_pool_put(pool, pgs, got);
+		return -ENOSPC;
+	}
+	for (made = 0; made < grow; made++) {
+		pgs[got + made] = blkfront_pgrant_new(otherend);
+		if (!pgs[got + made])
+			break;
+	}
+	if (made == grow)
+		return 0;
+	/* Give back the reservation of what could not be made. */
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->nr -= grow - made;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	blkfront_pool_put(pool, pgs, got + made);
+	return -ENOSPC;
+}
+
+/**
+ * blkfront_pool_put() - give back borrowed grants
+ * @pool: the pool they came from
+ * @pgs: the grants
+ * @n: how many
+ *
+ * They stay granted: the backend may still have them mapped.
+ */
+void blkfront_pool_put(struct blkfront_pool *pool,
+		       struct blkfront_pgrant **pgs, unsigned int n)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	for (i = 0; i < n; i++)
+		list_add(&pgs[i]->node, &pool->free);
+	pool->nr_free += n;
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/**
+ * blkfront_pool_destroy() - end every grant of a pool and free it
+ * @pool: the pool; no request may hold any of its grants
+ *
+ * A grant the backend still has mapped (it unmaps when it disconnects,
+ * which may come after us) is handed to the grant table code, which frees
+ * its page once the backend lets go.
+ */
+void blkfront_pool_destroy(struct blkfront_pool *pool)
+{
+	struct blkfront_pgrant *pg, *tmp;
+
+	if (!pool->free.next)	/* its queue was never set up */
+		return;
+	WARN_ON_ONCE(pool->nr != pool->nr_free);
+	list_for_each_entry_safe(pg, tmp, &pool->free, node) {
+		list_del(&pg->node);
+		gnttab_end_foreign_access(pg->gref, pg->page);
+		kfree(pg);
+	}
+	pool->nr -= pool->nr_free;
+	pool->nr_free = 0;
+}
+
+/*
+ * The bytes of data segment @i: in the request's page, and in a grant
+ * page, where they sit at the same offset in the 4 KiB frame.
+ */
+static void blkfront_seg_span(const struct blkfront_cmd *cmd, unsigned int i,
+			      struct page **page, size_t *off, size_t *len)
+{
+	const struct blkfront_seg *seg = &cmd->segs[i];
+
+	*page = sg_page(&cmd->sg[seg->chunk]);
+	*off = (size_t)seg->frame * XEN_PAGE_SIZE +
+	       (seg->first_sect << BLKFRONT_SECTOR_SHIFT);
+	*len = (seg->last_sect - seg->first_sect + 1) << BLKFRONT_SECTOR_SHIFT;
+}
+
+/**
+ * blkfront_pool_copy() - move a request's data through its grant pages
+ * @cmd: the request, its data grants borrowed
+ * @out: true for a write about to go out (copy into the grant pages),
+ *	false for a completed read (copy out of them)
+ */
+void blkfront_pool_copy(struct blkfront_cmd *cmd, bool out)
+{
+	struct page *page;
+	size_t off, len;
+	unsigned int i;
+	void *gva;
+
+	for (i = 0; i < cmd->nr_data; i++) {
+		blkfront_seg_span(cmd, i, &page, &off, &len);
+		gva = page_address(cmd->pgs[i]->page) + (off & ~XEN_PAGE_MASK);
+		if (out)
+			memcpy_from_page(gva, page, off, len);
+		else
+			memcpy_to_page(page, off, gva, len);
+	}
+}
