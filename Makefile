@@ -72,6 +72,7 @@ bench: deps testbed-modules images
 FUZZ_TIME ?= 60
 fuzz: deps
 	@$(MAKE) --no-print-directory -C tools/testing/blkfront fuzz FUZZ_TIME=$(FUZZ_TIME)
+	@$(MAKE) --no-print-directory -C tools/testing/blkback fuzz FUZZ_TIME=$(FUZZ_TIME)
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
