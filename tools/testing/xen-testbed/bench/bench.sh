@@ -20,7 +20,13 @@ if [ "$front" = none ]; then
 fi
 [ "$(tb_backend)" = "$back" ] || tb_load_backend "$back" ||
 	fail "cannot load the $back backend"
-guest_create b type="$type" vcpus="$vcpus" mem=384 front="$front" \
+guest_create b type="$type" vcpus="$vcpus" mem=384 front="$front" fparams="${BENCH_FPARAMS:-}" \
 	script=bench_guest args="$tag ${BENCH_RUNTIME:-10} $BENCH_WORKLOADS" \
 	disk="phy:/dev/nullb0,xvda,w"
+# CPU seconds of dom0 and the guest around the workloads, for the notes.
+guest_wait b BENCH 120
+xl list >/tmp/xl.before
+guest_wait b OK 900
+{ cat /tmp/xl.before; xl list; } >/tmp/xl.txt
+tb_file "bench/$tag/cpu.txt" /tmp/xl.txt
 guest_finish b 900

@@ -12,8 +12,17 @@ printf 'vcpus=%s\nqueues=%s\nkernel=%s\n' "$(nproc)" "$q" "$(uname -r)" >/tmp/me
 gfile "bench/$tag/meta" /tmp/meta
 for w in "$@"; do
 	gmark BENCH "$w"
+	cat /proc/interrupts >/tmp/irq.before
 	run_workload "$w" "$(nproc)" /dev/xvda /tmp/out.json ||
 		gfail "fio $w failed: $(tail -n 3 /tmp/out.json)"
 	gfile "bench/$tag/$w.json" /tmp/out.json
+	# Where the work went, for the notes: interrupts per CPU before and
+	# after, and our frontend's queue counters.
+	{
+		echo "== before"; cat /tmp/irq.before
+		echo "== after"; cat /proc/interrupts
+		echo "== queues"; front_stats xvda 2>/dev/null
+	} >/tmp/irq.txt
+	gfile "bench/$tag/$w.irq" /tmp/irq.txt
 done
 gmark OK
