@@ -30,5 +30,9 @@ build_for() {
 	log "modules: $kind: $(cd "$BUILD/modules-$kind" && echo *.ko | sed 's/\*\.ko/none yet/')"
 }
 
+# One build at a time: two would share build/mod-*.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/modules.lock"
+flock 9
 build_for 612 "$BUILD/kernel/obj"
 build_for deb61 "$(deb61_kdir)"
