@@ -72,7 +72,7 @@ static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
 	struct scatterlist *sg;
 	unsigned int i, nr;
 
-	sg_init_table(cmd->sg, q->dev->max_sg);
+	/* The table was initialised once; blk_rq_map_sg() moves its end. */
 	nr = blk_rq_map_sg(rq->q, rq, cmd->sg);
 	for_each_sg(cmd->sg, sg, nr, i) {
 		cmd->chunks[i].offset = sg->offset;
@@ -527,6 +527,7 @@ static int blkfront_init_request(struct blk_mq_tag_set *set,
 	void *p = cmd + 1;
 
 	cmd->sg = p;
+	sg_init_table(cmd->sg, dev->max_sg);
 	p += dev->max_sg * sizeof(*cmd->sg);
 	cmd->chunks = p;
 	p += dev->max_sg * sizeof(*cmd->chunks);
@@ -688,6 +689,42 @@ void blkfront_remove_disk(struct blkfront_dev *dev)
 	dev->disk = NULL;
 }
 
+/**
+ * blkfront_place_irqs() - move each queue's interrupt to one of its CPUs
+ * @dev: the device, with its disk and rings
+ *
+ * blk-mq maps CPUs to hardware queues; binding queue N's event channel to
+ * the first online CPU mapped to N lets completions run where the requests
+ * were issued instead of on whatever vCPU the channel was bound to.
+ */
+void blkfront_place_irqs(struct blkfront_dev *dev)
+{
+	const struct blk_mq_queue_map *map;
+	struct blkfront_queue *q;
+	unsigned int i, cpu;
+	int err;
+
+	lockdep_assert_held(&dev->mutex);
+	if (!dev->disk)
+		return;
+	map = &dev->tag_set.map[HCTX_TYPE_DEFAULT];
+	for (i = 0; i < dev->nr_queues; i++) {
+		q = &dev->queues[i];
+		for_each_online_cpu(cpu)
+			if (map->mq_map[cpu] == i)
+				break;
+		if (cpu >= nr_cpu_ids || q->irq < 0)
+			continue;
+		err = irq_set_affinity(q->irq, cpumask_of(cpu));
+		if (err)
+			dev_warn(&dev->xbdev->dev,
+				 "queue %u: cannot move its interrupt to cpu %u: %d\n",
+				 i, cpu, err);
+		else
+			WRITE_ONCE(q->cpu, cpu);
+	}
+}
+
 /* ---- debugfs ------------------------------------------------------------- */
 
 static int blkfront_stats_show(struct seq_file *m, void *unused)
@@ -699,7 +736,7 @@ static int blkfront_stats_show(struct seq_file *m, void *unused)
 	u64 exhausted;
 
 	mutex_lock(&dev->mutex);
-	seq_puts(m, "queue requests inflight ring_full notify_tx irqs spurious pgrants pool_full\n");
+	seq_puts(m, "queue cpu requests inflight ring_full notify_tx irqs spurious pgrants pool_full\n");
 	for (i = 0; i < dev->nr_queues; i++) {
 		struct blkfront_queue *q = &dev->queues[i];
 
@@ -711,9 +748,9 @@ static int blkfront_stats_show(struct seq_file *m, void *unused)
 		pgrants = q->pool.nr;
 		exhausted = q->pool.exhausted;
 		spin_unlock_irqrestore(&q->pool.lock, flags);
-		seq_printf(m, "%u %llu %u %llu %llu %llu %llu %u %llu\n", i,
-			   s.reqs, inflight, s.ring_full, s.notify_tx, s.irqs,
-			   s.spurious, pgrants, exhausted);
+		seq_printf(m, "%u %d %llu %u %llu %llu %llu %llu %u %llu\n", i,
+			   READ_ONCE(q->cpu), s.reqs, inflight, s.ring_full,
+			   s.notify_tx, s.irqs, s.spurious, pgrants, exhausted);
 	}
 	mutex_unlock(&dev->mutex);
 	return 0;

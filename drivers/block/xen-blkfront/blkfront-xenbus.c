@@ -146,6 +146,7 @@ static int blkfront_setup_queue(struct blkfront_dev *dev,
 	q->dev = dev;
 	q->index = index;
 	q->irq = -1;
+	q->cpu = -1;
 	q->stopped = false;
 	err = xenbus_setup_ring(dev->xbdev, GFP_KERNEL, (void **)&sring, pages,
 				q->ring_refs);
@@ -411,6 +412,7 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 	} else {
 		set_capacity_and_notify(dev->disk, p.sectors);
 	}
+	blkfront_place_irqs(dev);
 	xenbus_switch_state(dev->xbdev, XenbusStateConnected);
 	if (dev->resuming)
 		blkfront_kick_all(dev);

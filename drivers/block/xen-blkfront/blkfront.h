@@ -98,6 +98,7 @@ struct blkfront_pool {
  * @hctx: blk-mq's hardware context, set by init_hctx
  * @index: queue number
  * @irq: the event channel's interrupt, or -1
+ * @cpu: the CPU blkfront_place_irqs() bound @irq to, or -1
  * @evtchn: the event channel
  * @ring_refs: grant references of the ring's pages
  * @ring_va: the ring's pages, as xenbus_setup_ring() mapped them
@@ -114,6 +115,7 @@ struct blkfront_queue {
 	struct blk_mq_hw_ctx *hctx;
 	unsigned int index;
 	int irq;
+	int cpu;
 	evtchn_port_t evtchn;
 	grant_ref_t ring_refs[1U << BLKFRONT_MAX_RING_ORDER];
 	void *ring_va;
@@ -215,6 +217,7 @@ void blkfront_requeue_all(struct blkfront_dev *dev);
 void blkfront_fail_all(struct blkfront_dev *dev);
 void blkfront_kick_all(struct blkfront_dev *dev);
 void blkfront_debugfs_add(struct blkfront_dev *dev);
+void blkfront_place_irqs(struct blkfront_dev *dev);
 int blkfront_register_major(void);
 void blkfront_unregister_major(void);
 
