@@ -33,8 +33,10 @@ BASE = [
 #   ours/detach_attach:pv    after re-attach, fio read back zeros for blocks
 #                            written before the detach (1 in 9 runs)
 KNOWN_FLAKY = ["ours/detach_attach:pv"]
-# Scenarios only our frontend has: its non-persistent grant path.
-OURS_ONLY = ["ours/verify:pv,612,max_persistent_grants=0"]
+# Scenarios only our frontend has: its non-persistent grant path, and
+# bounce pages for an untrusted backend without persistent grants.
+OURS_ONLY = ["ours/verify:pv,612,max_persistent_grants=0",
+             "ours/verify:pvh,612,max_persistent_grants=0,trusted=0"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
     + OURS_ONLY
 

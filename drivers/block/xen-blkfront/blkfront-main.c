@@ -81,7 +81,7 @@ static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
 	return blkfront_map_chunks(&geom, cmd->chunks, nr, cmd->segs, lay);
 }
 
-/* Borrow persistent grants; a write's data is copied into them. */
+/* Borrow pool pages with their grants; a write's data is copied in. */
 static int blkfront_grant_persistent(struct blkfront_queue *q,
 				     struct blkfront_cmd *cmd,
 				     const struct blkfront_layout *lay)
@@ -116,7 +116,7 @@ static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
 
 	if (!lay->nr_grants)
 		return 0;
-	if (q->dev->params.persistent)
+	if (q->dev->params.persistent || q->dev->bounce)
 		return blkfront_grant_persistent(q, cmd, lay);
 	if (lay->indirect && !cmd->ind_frame)
 		return -EIO;
@@ -143,7 +143,7 @@ static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
 }
 
 /*
- * Take the grants back.  Persistent ones go back to the pool.  Any other
+ * Take the grants back.  Pool pages go back to the pool.  Any other
  * grant the backend still has mapped cannot be reused: its page is handed
  * to the grant table code, which frees it once the backend lets go, and
  * the device is broken.
@@ -154,7 +154,9 @@ static void blkfront_ungrant(struct blkfront_queue *q, struct blkfront_cmd *cmd)
 	unsigned int i;
 
 	if (cmd->persistent) {
-		blkfront_pool_put(&q->pool, cmd->pgs, cmd->nr_grants);
+		if (!blkfront_pool_put(&q->pool, cmd->pgs, cmd->nr_grants))
+			blkfront_broken(q->dev,
+					"backend kept a bounce page mapped after its response");
 		cmd->persistent = false;
 		cmd->nr_grants = 0;
 		return;

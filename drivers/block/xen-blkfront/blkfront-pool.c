@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Xen PV block frontend: persistent grants.
+ * Xen PV block frontend: persistent grants and bounce pages.
  *
  * When both ends offer "feature-persistent", the backend may keep every
  * grant it is given mapped for the life of the connection, so a grant can
@@ -10,8 +10,14 @@
  * goes out and read data out of them when it completes.  The backend maps
  * each page once instead of once per request.
  *
+ * A backend that is not trusted (the "trusted" parameter, or "trusted" = 0
+ * in the device's xenstore directory) gets the same copies without
+ * persistent grants: the pool's pages are granted for one request and the
+ * grants ended when it completes, so the backend never sees a guest page
+ * that holds anything but the request's own data.
+ *
  * The pool grows on demand up to its bound and is freed with the queue's
- * ring; it never shrinks in between.  Free grants are reused most recently
+ * ring; it never shrinks in between.  Free pages are reused most recently
  * used first, which keeps the set the backend has mapped small.
  */
 
@@ -27,6 +33,11 @@ module_param_named(max_persistent_grants, blkfront_max_pgrants, uint, 0444);
 MODULE_PARM_DESC(max_persistent_grants,
 		 "Most persistent grants (4 KiB pages) per queue; 0: do not use persistent grants");
 
+bool blkfront_trusted = true;
+module_param_named(trusted, blkfront_trusted, bool, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Trust backends with guest pages; false: copy all data through bounce pages");
+
 /**
  * blkfront_pool_init() - set up an empty pool
  * @pool: the pool
@@ -34,6 +45,7 @@ MODULE_PARM_DESC(max_persistent_grants,
  */
 void blkfront_pool_init(struct blkfront_pool *pool, unsigned int max)
 {
+	pool->persistent = true;
 	spin_lock_init(&pool->lock);
 	INIT_LIST_HEAD(&pool->free);
 	pool->nr = 0;
@@ -42,7 +54,9 @@ void blkfront_pool_init(struct blkfront_pool *pool, unsigned int max)
 	pool->exhausted = 0;
 }
 
-static struct blkfront_pgrant *blkfront_pgrant_new(domid_t otherend)
+/* A new pool page, granted at once in a persistent pool. */
+static struct blkfront_pgrant *blkfront_pgrant_new(domid_t otherend,
+						   bool grant)
 {
 	struct blkfront_pgrant *pg;
 	int ref;
@@ -53,6 +67,9 @@ static struct blkfront_pgrant *blkfront_pgrant_new(domid_t otherend)
 	pg->page = alloc_page(GFP_NOIO);
 	if (!pg->page)
 		goto out_free;
+	pg->gref = INVALID_GRANT_REF;
+	if (!grant)
+		return pg;
 	ref = gnttab_grant_foreign_access(otherend,
 					  xen_page_to_gfn(pg->page), 0);
 	if (ref < 0)
@@ -94,12 +111,34 @@ static unsigned int blkfront_pool_take(struct blkfront_pool *pool,
 	return got;
 }
 
+/* Bounce pages: grant each borrowed page for this request only. */
+static bool blkfront_pool_grant(struct blkfront_pool *pool, domid_t otherend,
+				struct blkfront_pgrant **pgs, unsigned int n)
+{
+	unsigned int i;
+	int ref;
+
+	if (pool->persistent)
+		return true;
+	for (i = 0; i < n; i++) {
+		ref = gnttab_grant_foreign_access(otherend,
+						  xen_page_to_gfn(pgs[i]->page),
+						  0);
+		if (ref < 0)
+			break;
+		pgs[i]->gref = ref;
+	}
+	for (; i < n; i++)
+		pgs[i]->gref = INVALID_GRANT_REF;
+	return pgs[n - 1]->gref != INVALID_GRANT_REF;
+}
+
 /**
- * blkfront_pool_get() - borrow grants for one request
+ * blkfront_pool_get() - borrow granted pages for one request
  * @pool: the queue's pool
  * @otherend: the backend's domain, for grants made now
- * @pgs: receives @n grants
- * @n: grants needed
+ * @pgs: receives @n pages with their grants
+ * @n: pages needed
  *
  * Return: 0, or -ENOSPC when the pool is at its bound or memory or grant
  * references ran out (nothing is borrowed then; the request is retried
@@ -117,12 +156,17 @@ int blkfront_pool_get(struct blkfront_pool *pool, domid_t otherend,
 		return -ENOSPC;
 	}
 	for (made = 0; made < grow; made++) {
-		pgs[got + made] = blkfront_pgrant_new(otherend);
+		pgs[got + made] = blkfront_pgrant_new(otherend,
+						      pool->persistent);
 		if (!pgs[got + made])
 			break;
 	}
-	if (made == grow)
+	if (made == grow && blkfront_pool_grant(pool, otherend, pgs, n))
 		return 0;
+	if (made == grow) {
+		blkfront_pool_put(pool, pgs, n);
+		return -ENOSPC;
+	}
 	/* Give back the reservation of what could not be made. */
 	spin_lock_irqsave(&pool->lock, flags);
 	pool->nr -= grow - made;
@@ -131,25 +175,57 @@ int blkfront_pool_get(struct blkfront_pool *pool, domid_t otherend,
 	return -ENOSPC;
 }
 
+/*
+ * End a bounce page's grant.  False when the backend still has it mapped:
+ * the page then leaves the pool for the grant table's deferred free.
+ */
+static bool blkfront_pool_ungrant(struct blkfront_pgrant *pg)
+{
+	if (pg->gref == INVALID_GRANT_REF)
+		return true;
+	if (gnttab_end_foreign_access_ref(pg->gref)) {
+		gnttab_free_grant_reference(pg->gref);
+		pg->gref = INVALID_GRANT_REF;
+		return true;
+	}
+	gnttab_end_foreign_access(pg->gref, pg->page);
+	kfree(pg);
+	return false;
+}
+
 /**
- * blkfront_pool_put() - give back borrowed grants
+ * blkfront_pool_put() - give back borrowed pages
  * @pool: the pool they came from
- * @pgs: the grants
+ * @pgs: the pages
  * @n: how many
  *
- * They stay granted: the backend may still have them mapped.
+ * Persistent grants stay granted: the backend may keep them mapped.  The
+ * grants of bounce pages end here.
+ *
+ * Return: false if the backend kept a bounce page mapped (the page is
+ * not reused), true otherwise.
  */
-void blkfront_pool_put(struct blkfront_pool *pool,
+bool blkfront_pool_put(struct blkfront_pool *pool,
 		       struct blkfront_pgrant **pgs, unsigned int n)
 {
+	unsigned int i, kept = 0;
 	unsigned long flags;
-	unsigned int i;
 
+	for (i = 0; !pool->persistent && i < n; i++)
+		if (!blkfront_pool_ungrant(pgs[i]))
+			pgs[i] = NULL;
 	spin_lock_irqsave(&pool->lock, flags);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (!pgs[i]) {
+			kept++;
+			continue;
+		}
 		list_add(&pgs[i]->node, &pool->free);
-	pool->nr_free += n;
+		pool->nr_free++;
+	}
+	pool->nr -= kept;
 	spin_unlock_irqrestore(&pool->lock, flags);
+	return !kept;
 }
 
 /**
@@ -169,7 +245,10 @@ void blkfront_pool_destroy(struct blkfront_pool *pool)
 	WARN_ON_ONCE(pool->nr != pool->nr_free);
 	list_for_each_entry_safe(pg, tmp, &pool->free, node) {
 		list_del(&pg->node);
-		gnttab_end_foreign_access(pg->gref, pg->page);
+		if (pg->gref != INVALID_GRANT_REF)
+			gnttab_end_foreign_access(pg->gref, pg->page);
+		else
+			__free_page(pg->page);
 		kfree(pg);
 	}
 	pool->nr -= pool->nr_free;

@@ -199,8 +199,9 @@ static int blkfront_setup_rings(struct blkfront_dev *dev)
 }
 
 /*
- * Bound each queue's persistent grants; whatever the module parameter says,
- * the largest request must fit, or it would wait for grants forever.
+ * Bound each queue's pool and set its mode (the pools are empty: the
+ * rings were just made); whatever the module parameter says, the largest
+ * request must fit, or it would wait for pages forever.
  */
 static void blkfront_size_pools(struct blkfront_dev *dev)
 {
@@ -208,8 +209,10 @@ static void blkfront_size_pools(struct blkfront_dev *dev)
 
 	max = max(blkfront_max_pgrants,
 		  dev->params.max_segs + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
-	for (i = 0; i < dev->nr_queues; i++)
+	for (i = 0; i < dev->nr_queues; i++) {
 		dev->queues[i].pool.max = max;
+		dev->queues[i].pool.persistent = dev->params.persistent;
+	}
 }
 
 /* ---- xenstore ----------------------------------------------------------- */
@@ -402,6 +405,10 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 	if (dev->disk && p.max_segs > dev->max_sg)
 		p.max_segs = dev->max_sg;
 	dev->params = p;
+	dev->bounce = !READ_ONCE(blkfront_trusted) ||
+		      !xenbus_read_unsigned(dev->xbdev->nodename, "trusted", 1);
+	if (dev->bounce)
+		dev_info(&dev->xbdev->dev, "backend not trusted: data goes through bounce pages\n");
 	blkfront_size_pools(dev);
 	/* Connected first: adding the disk reads its partition table. */
 	blkfront_set_state(dev, BF_CONNECTED);

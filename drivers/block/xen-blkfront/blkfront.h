@@ -57,10 +57,11 @@ struct blkfront_stats {
 };
 
 /**
- * struct blkfront_pgrant - a page granted to the backend for a connection
+ * struct blkfront_pgrant - a page of a queue's pool
  * @node: on its pool's free list while no request uses it
  * @page: the page
- * @gref: its grant, read-write
+ * @gref: its grant, read-write: for the connection's life in a persistent
+ *	pool; for one request, else INVALID_GRANT_REF, in a bounce pool
  */
 struct blkfront_pgrant {
 	struct list_head node;
@@ -69,7 +70,9 @@ struct blkfront_pgrant {
 };
 
 /**
- * struct blkfront_pool - one queue's persistent grants (blkfront-pool.c)
+ * struct blkfront_pool - one queue's persistent grants or bounce pages
+ *	(blkfront-pool.c)
+ * @persistent: the grants outlive requests; set while the pool is empty
  * @lock: protects the rest
  * @free: grants no request uses, most recently used first
  * @nr: grants made or being made, in use or free; at most @max
@@ -78,6 +81,7 @@ struct blkfront_pgrant {
  * @exhausted: times a request found the pool at its bound
  */
 struct blkfront_pool {
+	bool persistent;
 	spinlock_t lock;	/* free, nr, nr_free, exhausted */
 	struct list_head free;
 	unsigned int nr;
@@ -142,6 +146,8 @@ struct blkfront_queue {
  * @max_sg: data segments each request's PDU has room for (fixed when the
  *	tag set is made; later connections use at most this many)
  * @resuming: the connection being set up replaces one lost to a resume
+ * @bounce: the backend is not trusted: data goes through the pools' pages
+ *	even without persistent grants
  * @broken: set once, from any context, when the backend broke the
  *	protocol; @broken_work then moves @state to BF_BROKEN and fails what
  *	is in flight
@@ -165,6 +171,7 @@ struct blkfront_dev {
 	unsigned int first_minor;
 	unsigned int max_sg;
 	bool resuming;
+	bool bounce;
 	bool broken;
 	struct work_struct broken_work;
 	struct dentry *debugfs;
@@ -178,6 +185,7 @@ struct blkfront_dev {
  * @nr_data: data grants among them
  * @readonly: the data grants are read-only (the backend only reads)
  * @persistent: the grants are borrowed from the queue's pool, @pgs
+ *	(persistent grants or bounce pages)
  * @ind_frame: page for the indirect segment list (NULL without indirect);
  *	with persistent grants the list goes in a pool page instead
  * @sg: scatterlist of the data, blkfront_max_sg entries
@@ -208,6 +216,7 @@ extern unsigned int blkfront_max_queues;
 extern unsigned int blkfront_max_ring_order;
 extern unsigned int blkfront_max_indirect;
 extern unsigned int blkfront_max_pgrants;
+extern bool blkfront_trusted;
 
 /* blkfront-main.c: the blk-mq side. */
 int blkfront_alloc_disk(struct blkfront_dev *dev);
@@ -221,11 +230,11 @@ void blkfront_place_irqs(struct blkfront_dev *dev);
 int blkfront_register_major(void);
 void blkfront_unregister_major(void);
 
-/* blkfront-pool.c: persistent grants. */
+/* blkfront-pool.c: persistent grants and bounce pages. */
 void blkfront_pool_init(struct blkfront_pool *pool, unsigned int max);
 int blkfront_pool_get(struct blkfront_pool *pool, domid_t otherend,
 		      struct blkfront_pgrant **pgs, unsigned int n);
-void blkfront_pool_put(struct blkfront_pool *pool,
+bool blkfront_pool_put(struct blkfront_pool *pool,
 		       struct blkfront_pgrant **pgs, unsigned int n);
 void blkfront_pool_destroy(struct blkfront_pool *pool);
 void blkfront_pool_copy(struct blkfront_cmd *cmd, bool out);

@@ -8,6 +8,9 @@ if [ "$TB_FRONT" = ours ]; then
 	front_stats xvda
 	pg=$(front_stat_sum xvda pgrants) || gfail "no pgrants column in debugfs"
 	case " $TB_FPARAMS " in
+	*" trusted=0 "*)
+		# Bounce pages, with or without persistent grants.
+		[ "$pg" -gt 0 ] || gfail "no bounce pages used with trusted=0" ;;
 	*" max_persistent_grants=0 "*)
 		[ "$pg" -eq 0 ] || gfail "$pg persistent grants with max_persistent_grants=0" ;;
 	*)
