@@ -285,19 +285,35 @@ static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
 	return blkfront_grant(q, cmd, lay);
 }
 
+/*
+ * The ring of a hardware queue.  A reconnection may bring fewer rings than
+ * the disk has hardware queues (the backend offers fewer): they share.
+ * The count changes only while the queues are quiesced.
+ */
+static struct blkfront_queue *blkfront_hctx_ring(struct blk_mq_hw_ctx *hctx)
+{
+	struct blkfront_dev *dev = hctx->driver_data;
+	unsigned int n = READ_ONCE(dev->nr_queues);
+
+	return n ? &dev->queues[hctx->queue_num % n] : NULL;
+}
+
 static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 				      const struct blk_mq_queue_data *bd)
 {
-	struct blkfront_queue *q = hctx->driver_data;
+	struct blkfront_dev *dev = hctx->driver_data;
 	struct request *rq = bd->rq;
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct blkfront_queue *q;
 	struct blkfront_layout lay;
 	unsigned long flags;
 	bool notify = false;
 	int op, ret;
 
-	if (READ_ONCE(q->dev->broken) ||
-	    READ_ONCE(q->dev->state) != BF_CONNECTED)
+	if (READ_ONCE(dev->broken) || READ_ONCE(dev->state) != BF_CONNECTED)
+		return BLK_STS_IOERR;
+	q = blkfront_hctx_ring(hctx);
+	if (!q)
 		return BLK_STS_IOERR;
 	blk_mq_start_request(rq);
 	ret = blkfront_prep(q, rq, cmd, &op, &lay);
@@ -331,10 +347,12 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 static void blkfront_commit_rqs(struct blk_mq_hw_ctx *hctx)
 {
-	struct blkfront_queue *q = hctx->driver_data;
+	struct blkfront_queue *q = blkfront_hctx_ring(hctx);
 	unsigned long flags;
 	bool notify;
 
+	if (!q)
+		return;
 	spin_lock_irqsave(&q->lock, flags);
 	notify = blkfront_push(q);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -421,8 +439,9 @@ irqreturn_t blkfront_interrupt(int irq, void *data)
 			eoi = 0;
 		ok = blkfront_consume(q);
 		if (ok && q->stopped && !RING_FULL(&q->ring)) {
+			/* Any of the hardware queues sharing the ring. */
 			q->stopped = false;
-			blk_mq_start_stopped_hw_queue(q->hctx, true);
+			blk_mq_start_stopped_hw_queues(q->dev->disk->queue, true);
 		}
 	}
 	if (eoi)
@@ -513,10 +532,7 @@ void blkfront_kick_all(struct blkfront_dev *dev)
 static int blkfront_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 			      unsigned int index)
 {
-	struct blkfront_dev *dev = data;
-
-	hctx->driver_data = &dev->queues[index];
-	dev->queues[index].hctx = hctx;
+	hctx->driver_data = data;
 	return 0;
 }
 
@@ -634,7 +650,7 @@ int blkfront_alloc_disk(struct blkfront_dev *dev)
 	dev->max_sg = p->max_segs;
 	memset(set, 0, sizeof(*set));
 	set->ops = &blkfront_mq_ops;
-	set->nr_hw_queues = dev->nr_queues;
+	set->nr_hw_queues = dev->nr_hw;
 	set->queue_depth = p->ring_size;
 	set->numa_node = NUMA_NO_NODE;
 	set->flags = BLK_MQ_F_SHOULD_MERGE;

@@ -130,7 +130,8 @@ static void blkfront_free_rings(struct blkfront_dev *dev, bool final)
 	if (final) {
 		kfree(dev->queues);
 		dev->queues = NULL;
-		dev->nr_queues = 0;
+		WRITE_ONCE(dev->nr_queues, 0);
+		dev->nr_hw = 0;
 	}
 }
 
@@ -180,14 +181,17 @@ static int blkfront_setup_rings(struct blkfront_dev *dev)
 				      sizeof(*dev->queues), GFP_KERNEL);
 		if (!dev->queues)
 			return -ENOMEM;
-		dev->nr_queues = dev->params.nr_queues;
+		for (i = 0; i < dev->params.nr_queues; i++)
+			dev->queues[i].irq = -1;	/* nothing to unbind yet */
+		dev->nr_hw = dev->params.nr_queues;
+	} else if (WARN_ON_ONCE(dev->params.nr_queues > dev->nr_hw)) {
+		return -EINVAL;	/* the negotiation is capped at nr_hw */
 	} else if (dev->params.nr_queues != dev->nr_queues) {
-		/* TODO: blk_mq_update_nr_hw_queues() once nothing is held. */
-		dev_err(&dev->xbdev->dev,
-			"backend now offers %u queues, the disk has %u: cannot reconnect\n",
-			dev->params.nr_queues, dev->nr_queues);
-		return -EOPNOTSUPP;
+		dev_info(&dev->xbdev->dev,
+			 "backend now offers %u rings: the disk's %u hardware queues share them\n",
+			 dev->params.nr_queues, dev->nr_hw);
 	}
+	WRITE_ONCE(dev->nr_queues, dev->params.nr_queues);
 	for (i = 0; i < dev->nr_queues; i++) {
 		err = blkfront_setup_queue(dev, &dev->queues[i], i);
 		if (err) {
@@ -340,8 +344,8 @@ static int blkfront_negotiate_now(struct blkfront_dev *dev, bool rings_only,
 	int err;
 
 	blkfront_limits_of(&fe);
-	if (dev->queues)	/* a reconnection: the disk's queues are fixed */
-		fe.max_queues = dev->nr_queues;
+	if (dev->queues)	/* a reconnection: no more rings than before */
+		fe.max_queues = dev->nr_hw;
 	blkfront_read_backend(dev, &be);
 	if (rings_only)
 		err = blkfront_negotiate_rings(&be, &fe, p, &bad);

@@ -99,7 +99,6 @@ struct blkfront_pool {
  * @stats: counters, under @lock
  * @pool: persistent grants, when the connection uses them
  * @dev: the device
- * @hctx: blk-mq's hardware context, set by init_hctx
  * @index: queue number
  * @irq: the event channel's interrupt, or -1
  * @cpu: the CPU blkfront_place_irqs() bound @irq to, or -1
@@ -116,7 +115,6 @@ struct blkfront_queue {
 	struct blkfront_stats stats;
 	struct blkfront_pool pool;
 	struct blkfront_dev *dev;
-	struct blk_mq_hw_ctx *hctx;
 	unsigned int index;
 	int irq;
 	int cpu;
@@ -134,8 +132,11 @@ struct blkfront_queue {
  *	and read locklessly with READ_ONCE() on the I/O path
  * @backend_state: the backend's last xenbus state, under @mutex
  * @params: negotiated settings of the current connection, under @mutex
- * @queues: @nr_queues rings
- * @nr_queues: rings of the current connection
+ * @queues: @nr_hw ring slots, of which the first @nr_queues are set up
+ * @nr_queues: rings of the current connection, at most @nr_hw; hardware
+ *	queue i uses ring i % @nr_queues.  Changed under @mutex while the
+ *	hardware queues are quiesced, read locklessly on the I/O path
+ * @nr_hw: the disk's hardware queues, fixed by the first connection
  * @disk: the gendisk once the first connection made it
  * @tag_set: blk-mq tag set, with @disk
  * @vdevice: the "virtual-device" number from xenstore
@@ -162,6 +163,7 @@ struct blkfront_dev {
 	struct blkfront_params params;
 	struct blkfront_queue *queues;
 	unsigned int nr_queues;
+	unsigned int nr_hw;
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 	unsigned int vdevice;

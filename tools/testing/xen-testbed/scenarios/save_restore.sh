@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-# save_restore TYPE: xl save and xl restore while fio writes with crc32c
-# headers; afterwards every block verifies.
+# save_restore TYPE [VCPUS [RINGS]]: xl save and xl restore while fio
+# writes with crc32c headers; afterwards every block verifies.  With
+# RINGS, the backend is reloaded between save and restore to offer only
+# RINGS queues, and the guest must come back with that many rings.
 # shellcheck shell=bash
-guest_create sr type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=save_restore \
-	disk="phy:/dev/nullb1,xvda,w"
+vcpus=${2:-2} rings=${3:-}
+guest_create sr type="$1" vcpus="$vcpus" front="${TB_FRONT:-stock}" script=save_restore \
+	args="192M $rings" disk="phy:/dev/nullb1,xvda,w"
 guest_wait sr FIO-START 180
 sleep 2
 grep -q '^@@G WRITE-DONE' "$XLOG/guest-sr.log" &&
@@ -11,6 +14,13 @@ grep -q '^@@G WRITE-DONE' "$XLOG/guest-sr.log" &&
 t0=$(date +%s)
 xl save sr /tmp/sr.save || fail "xl save failed"
 guest_alive sr && fail "domain still running after xl save"
+if [ -n "$rings" ]; then
+	back=$(tb_backend)
+	# Whatever happens next, the following scenarios get the usual backend.
+	trap 'xl destroy sr 2>/dev/null; tb_load_backend "$back" >/dev/null' EXIT
+	TB_BACK_MAX_QUEUES=$rings tb_load_backend "$back" ||
+		fail "cannot reload the $back backend with $rings queues"
+fi
 xl restore /tmp/sr.save || fail "xl restore failed"
 rm -f /tmp/sr.save
 tb_msg "saved and restored in $(( $(date +%s) - t0 ))s"
