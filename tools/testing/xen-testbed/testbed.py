@@ -259,10 +259,11 @@ def qemu_lock():
     """Hold the testbed lock for the rest of the process.
 
     Two emulated machines at once on a 2-core host slow each other down
-    more than tenfold and make scenarios time out, so runs queue here.
+    more than tenfold and make scenarios time out, so runs queue here,
+    on one lock per machine (TB_QEMU_LOCK), whichever checkout they run
+    from.
     """
-    os.makedirs(IMG, exist_ok=True)
-    f = open(os.path.join(IMG, "qemu.lock"), "w")
+    f = open(os.environ.get("TB_QEMU_LOCK", "/tmp/xen-testbed-qemu.lock"), "w")
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
