@@ -12,6 +12,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/workqueue.h>
 #include <xen/events.h>
 #include <xen/xen.h>
@@ -586,6 +587,58 @@ static int blkfront_resume(struct xenbus_device *xbdev)
 	return 0;
 }
 
+/* ---- sysfs: /sys/bus/xen/devices/vbd-N/ ------------------------------------ */
+
+static struct blkfront_dev *blkfront_of(struct device *d)
+{
+	return dev_get_drvdata(d);
+}
+
+/* "state" is xenbus's own attribute: the xenbus state of this end. */
+static ssize_t driver_state_show(struct device *d,
+				 struct device_attribute *attr, char *buf)
+{
+	struct blkfront_dev *dev = blkfront_of(d);
+
+	return sysfs_emit(buf, "%s\n",
+			  blkfront_state_names[READ_ONCE(dev->state)]);
+}
+static DEVICE_ATTR_RO(driver_state);
+
+/* One attribute per negotiated value, read under the device's mutex. */
+#define BLKFRONT_PARAM_ATTR(name, expr)					\
+static ssize_t name##_show(struct device *d,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct blkfront_dev *dev = blkfront_of(d);			\
+	unsigned int val;						\
+									\
+	mutex_lock(&dev->mutex);					\
+	val = (expr);							\
+	mutex_unlock(&dev->mutex);					\
+	return sysfs_emit(buf, "%u\n", val);				\
+}									\
+static DEVICE_ATTR_RO(name)
+
+BLKFRONT_PARAM_ATTR(rings, dev->nr_queues);
+BLKFRONT_PARAM_ATTR(hw_queues, dev->nr_hw);
+BLKFRONT_PARAM_ATTR(ring_pages, dev->nr_queues ? 1U << dev->params.ring_order : 0);
+BLKFRONT_PARAM_ATTR(max_segments, dev->params.max_segs);
+BLKFRONT_PARAM_ATTR(persistent, dev->params.persistent);
+BLKFRONT_PARAM_ATTR(bounce, dev->bounce);
+
+static struct attribute *blkfront_attrs[] = {
+	&dev_attr_driver_state.attr,
+	&dev_attr_rings.attr,
+	&dev_attr_hw_queues.attr,
+	&dev_attr_ring_pages.attr,
+	&dev_attr_max_segments.attr,
+	&dev_attr_persistent.attr,
+	&dev_attr_bounce.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(blkfront);
+
 static const struct xenbus_device_id blkfront_ids[] = {
 	{ "vbd" },
 	{ "" }
@@ -598,6 +651,7 @@ static struct xenbus_driver blkfront_driver = {
 	.resume			= blkfront_resume,
 	.otherend_changed	= blkfront_backend_changed,
 	.not_essential		= true,
+	.driver.dev_groups	= blkfront_groups,
 };
 
 static int __init blkfront_init(void)

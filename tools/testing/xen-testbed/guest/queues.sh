@@ -43,5 +43,16 @@ for q in /sys/block/xvda/mq/[0-9]*; do
 done
 [ "$got" -eq "$want" ] || gfail "xvda has $got hardware queues, expected $want"
 dd if=/dev/xvda of=/dev/null bs=1M count=4 iflag=direct 2>/dev/null || gfail "read from xvda failed"
-[ "$TB_FRONT" = ours ] && check_irq_placement xvda
+if [ "$TB_FRONT" = ours ]; then
+	check_irq_placement xvda
+	d=/sys/bus/xen/devices/vbd-51712
+	echo "sysfs: driver_state $(cat $d/driver_state) rings $(cat $d/rings) hw_queues $(cat $d/hw_queues)" \
+		"ring_pages $(cat $d/ring_pages) max_segments $(cat $d/max_segments)" \
+		"persistent $(cat $d/persistent) bounce $(cat $d/bounce)"
+	[ "$(cat $d/driver_state)" = connected ] ||
+		gfail "sysfs driver_state is $(cat $d/driver_state)"
+	if [ "$(cat $d/rings)" -ne "$got" ] || [ "$(cat $d/hw_queues)" -ne "$got" ]; then
+		gfail "sysfs shows $(cat $d/rings) rings for $got hardware queues"
+	fi
+fi
 gmark OK "queues=$got"
