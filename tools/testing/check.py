@@ -11,6 +11,7 @@ import argparse
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -172,6 +173,44 @@ def check_unit():
             record(name, "pass", f"{m.group(1)} test cases")
 
 
+def check_dkms():
+    """dkms add, build and install for Debian 12's kernel, as a user would."""
+    rel_file = os.path.join(BUILD, "testbed", "deb61", "release")
+    if os.geteuid() != 0 or not os.path.exists(rel_file):
+        record("dkms", "skip", "needs root and the testbed's Debian kernel release")
+        return
+    kver = open(rel_file).read().strip()
+    name = "xen-pv-drivers/0.1"
+    src = os.path.join(BUILD, "dkms-src")
+    lib = os.path.join(TOP, "tools", "testing", "xen-testbed", "lib.sh")
+    steps = [
+        ["bash", "-c", f". {lib}; need_pkgs dkms linux-headers-{kver}"],
+        ["rsync", "-a", "--delete", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd",
+         "--exclude=generated"] + [os.path.join(TOP, f) for f in
+                                   ("dkms.conf", "Kbuild", "Makefile", "LICENSE", "drivers",
+                                    "include", "scripts")] + [src + "/"],
+        ["dkms", "add", src],
+        ["dkms", "build", name, "-k", kver],
+        ["dkms", "install", name, "-k", kver],
+        ["modinfo", "-k", kver, "-F", "filename", "xen-blkfront"],
+    ]
+    subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
+    out, fail = "", None
+    for cmd in steps:
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        out = r.stdout
+        if r.returncode:
+            fail = f"{' '.join(cmd[:3])} failed:\n" + "\n".join(
+                "    | " + ln for ln in (r.stdout + r.stderr).splitlines()[-15:])
+            break
+    if not fail and "/updates/dkms/" not in out:
+        fail = f"modinfo finds xen-blkfront at {out.strip()}, not in updates/dkms"
+    subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
+    shutil.rmtree("/usr/src/xen-pv-drivers-0.1", ignore_errors=True)
+    record("dkms", "fail" if fail else "pass",
+           fail or f"built and installed for {kver}, then removed")
+
+
 def check_testbed():
     spec = os.environ.get("CHECK_SCENARIOS")
     scen = spec.split() if spec else SCENARIOS
@@ -198,6 +237,7 @@ def main():
     if not args.static_only:
         check_compat()
         check_sparse()
+        check_dkms()
         check_testbed()
     n = {s: sum(1 for r in results if r[1] == s) for s in ("pass", "fail", "skip")}
     failed = [r[0] for r in results if r[1] == "fail"]
