@@ -16,6 +16,7 @@
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/fs.h>
 
 /**
  * compat_blk_mq_alloc_disk() - blk_mq_alloc_disk() with limits and cache
@@ -66,6 +67,76 @@ compat_blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim,
 	blk_queue_write_cache(q, write_cache, fua);
 	return disk;
 #endif
+}
+
+/**
+ * struct compat_bdev - a block device opened exclusively by a driver
+ * @bdev: the device, valid between compat_bdev_open() and
+ *	compat_bdev_close()
+ * @file: (6.10+) the open file that holds it
+ * @mode: (before) the mode it was opened with, needed to release it
+ */
+struct compat_bdev {
+	struct block_device *bdev;
+#ifdef COMPAT_HAVE_BDEV_FILE_OPEN
+	struct file *file;
+#else
+	fmode_t mode;
+#endif
+};
+
+/**
+ * compat_bdev_open() - open a block device by number, exclusively
+ * @h: filled in on success
+ * @devt: the device number
+ * @write: open for writing too
+ * @holder: the exclusive holder (not NULL)
+ *
+ * Return: 0 or a negative errno (-EBUSY if someone else holds it).
+ */
+static inline int compat_bdev_open(struct compat_bdev *h, dev_t devt,
+				   bool write, void *holder)
+{
+#ifdef COMPAT_HAVE_BDEV_FILE_OPEN
+	struct file *f;
+
+	f = bdev_file_open_by_dev(devt, BLK_OPEN_READ |
+				  (write ? BLK_OPEN_WRITE : 0), holder, NULL);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	h->file = f;
+	h->bdev = file_bdev(f);
+#else
+	struct block_device *bdev;
+	fmode_t mode = FMODE_READ | FMODE_EXCL | (write ? FMODE_WRITE : 0);
+
+	bdev = blkdev_get_by_dev(devt, mode, holder);
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	h->bdev = bdev;
+	h->mode = mode;
+#endif
+	return 0;
+}
+
+/**
+ * compat_bdev_close() - release what compat_bdev_open() opened
+ * @h: the handle; its @bdev is NULL afterwards (closing twice is a no-op)
+ *
+ * The exclusive claim ends before this returns, so the device can be
+ * opened again at once.
+ */
+static inline void compat_bdev_close(struct compat_bdev *h)
+{
+	if (!h->bdev)
+		return;
+#ifdef COMPAT_HAVE_BDEV_FILE_OPEN
+	bdev_fput(h->file);
+	h->file = NULL;
+#else
+	blkdev_put(h->bdev, h->mode);
+#endif
+	h->bdev = NULL;
 }
 
 #endif /* _XEN_PV_COMPAT_H */

@@ -4,9 +4,11 @@
 
     testbed.py [options] SCENARIO...
 
-A SCENARIO is "[front/]file:arg,arg" naming tools/testing/xen-testbed/
-scenarios/file.sh, front being the guests' blkfront ("stock", the default,
-or "ours"); its result is called "[front-]file-arg-arg".  All scenarios of one call
+A SCENARIO is "[front[+back]/]file:arg,arg" naming tools/testing/
+xen-testbed/scenarios/file.sh, front being the guests' blkfront ("stock",
+the default, or "ours") and back the dom0 backend to switch to before it
+("stock" or "ours"; default: keep the one loaded, TB_BACKEND at boot); its
+result is called "[front[+back]-]file-arg-arg".  All scenarios of one call
 run in one boot.  Serial log, per-scenario logs and files the run sent
 back are kept under build/testbed/runs/NAME/.  Exit status 0 when every
 scenario passed.

@@ -57,17 +57,31 @@ tb_make_disks() {
 # tb_backend: which block backend tb_load_backend loaded last.
 tb_backend() { cat /run/tb-backend 2>/dev/null; }
 
-# tb_load_backend stock|ours: load the block backend dom0 serves disks with.
+# tb_load_backend stock|ours: load the block backend dom0 serves disks with;
+# ours also with the module parameters of TB_BACK_PARAMS ("name=value ...").
 tb_load_backend() {
 	local want=$1
 	rmmod xen-blkback 2>/dev/null
 	case "$want" in
 	stock) modprobe xen-blkback max_queues="${TB_BACK_MAX_QUEUES:-4}" ;;
-	ours) insmod /tb/mod/ours/xen-blkback.ko ;;
+	ours)
+		# The parameters are split on purpose.
+		# shellcheck disable=SC2086
+		insmod /tb/mod/ours/xen-blkback.ko \
+			max_queues="${TB_BACK_MAX_QUEUES:-4}" ${TB_BACK_PARAMS:-} ;;
 	*) return 1 ;;
 	esac || return 1
 	echo "$want" >/run/tb-backend
 	tb_msg "backend: $want xen-blkback"
+}
+
+# tb_switch_backend stock|ours: unload the idle backend and load the other.
+tb_switch_backend() {
+	if lsmod | grep -q '^xen_blkback ' && ! rmmod xen-blkback; then
+		tb_msg "the $(tb_backend) xen-blkback does not unload while idle"
+		return 1
+	fi
+	tb_load_backend "$1"
 }
 
 # tb_start_toolstack: bring up xenstored, xenconsoled, the disks and the
@@ -205,6 +219,21 @@ vbd_stat() {
 	cat "/sys/bus/xen-backend/devices/vbd-$domid-$2/statistics/$3"
 }
 
+# blkback_threads DOMID: names of the block backend's threads serving
+# DOMID: Linux's are "blkback.DOMID.xvdX-N", ours "DOMID.vbdDEVID-N".
+blkback_threads() {
+	pgrep -l "^(blkback\.)?$1\.(xvd|vbd)" | awk '{ print $2 }'
+}
+
+# stuck_tasks: dom0 tasks in uninterruptible sleep in two looks 2s apart.
+stuck_tasks() {
+	local a b
+	a=$(ps -eo pid=,stat=,comm= | awk '$2 ~ /^D/ { print $1 ":" $3 }' | sort)
+	sleep 2
+	b=$(ps -eo pid=,stat=,comm= | awk '$2 ~ /^D/ { print $1 ":" $3 }' | sort)
+	comm -12 <(echo "$a") <(echo "$b") | grep . | tr '\n' ' '
+}
+
 tb_cleanup() {
 	local d
 	for d in $(xl list | awk 'NR > 2 { print $1 }'); do
@@ -232,29 +261,39 @@ tb_emulator_fault() {
 	xl dmesg | awk '/Triple fault/ { t = 1 } t && /RIP: +e008:/ { f = 1 } END { exit !f }'
 }
 
-# tb_run_all [REASON]: run every scenario of $TB_SCENARIOS ("[front/]file:
-# arg,arg ...", front being the guests' blkfront, stock or ours) in turn,
+# tb_run_all [REASON]: run every scenario of $TB_SCENARIOS ("[front[+back]/]
+# file:arg,arg ...", front being the guests' blkfront, stock or ours, and
+# back the dom0 backend to switch to first) in turn,
 # each in its own shell with a hard timeout; with REASON, fail them all
 # with it instead (dom0 could not start the toolstack).  A scenario that
 # failed because of the emulator (tb_emulator_fault) runs once more.
 tb_run_all() {
 	local spec file args name rc d front
 	for spec in $TB_SCENARIOS; do
-		front=${TB_FRONT:-stock}
+		front=${TB_FRONT:-stock} prefix="" back=""
 		if [ "${spec#*/}" != "$spec" ]; then
-			front=${spec%%/*}
+			prefix=${spec%%/*}
 			spec=${spec#*/}
+			front=${prefix%%+*}
+			[ "$prefix" != "$front" ] && back=${prefix#*+}
 		fi
 		file=${spec%%:*}
 		args=""
 		[ "$spec" != "$file" ] && args=${spec#*:}
 		name=$file${args:+-${args//,/-}}
-		[ "$front" = stock ] || name=$front-$name
+		[ -n "$prefix" ] && [ "$prefix" != stock ] && name=$prefix-$name
 		if [ -n "${1:-}" ]; then
 			echo "@@TB FAIL $name: $1"
 			continue
 		fi
 		echo "@@TB BEGIN $name"
+		# "front+back/": this scenario needs that backend in dom0; the
+		# switch unloads the other one, which must work when it is idle.
+		if [ -n "$back" ] && [ "$(tb_backend)" != "$back" ] &&
+			! tb_switch_backend "$back"; then
+			echo "@@TB FAIL $name: cannot switch dom0 to the $back backend"
+			continue
+		fi
 		tb_run_one "$front" "$file" "$args"
 		rc=$?
 		if [ $rc -ne 0 ] && tb_emulator_fault; then

@@ -93,3 +93,16 @@ front_stat_sum() {
 	front_stats "$1" | awk -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
 		k { s += $k } END { if (!k) exit 1; print s + 0 }'
 }
+
+# wait_io DEV N [SECONDS]: wait until DEV has completed N more reads and
+# writes than when called (so a load started in the background really
+# runs); 1 if it has not within SECONDS (default 120).
+wait_io() {
+	set -- "$1" "$2" "$(($(date +%s) + ${3:-120}))"
+	io0=$(awk '{ print $1 + $5 }' "/sys/block/$1/stat")
+	while [ "$(awk '{ print $1 + $5 }' "/sys/block/$1/stat" 2>/dev/null || echo 0)" -lt $((io0 + $2)) ]; do
+		[ "$(date +%s)" -gt "$3" ] && return 1
+		sleep 0.5
+	done
+	return 0
+}

@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Xen PV block backend: the xenbus side.
+ *
+ * One state machine per device (enum blkback_state), changed only by
+ * blkback_set_state() under the device's mutex and checked against a table
+ * of allowed transitions.  Probe writes the backend's ring limits and
+ * switches to InitWait (libxl runs the hotplug script only then); the
+ * script's "physical-device" opens the backing device; the frontend's
+ * Initialised or Connected maps its rings and connects; its Closing or
+ * Closed takes the rings down, waiting for their I/O.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/kdev_t.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <xen/xen.h>
+#include <xen/interface/io/protocols.h>
+
+#include "blkback.h"
+
+static const char *const blkback_state_names[BB_NR_STATES] = {
+	[BB_WAIT_DEVICE]	= "wait-device",
+	[BB_READY]		= "ready",
+	[BB_CONNECTED]		= "connected",
+	[BB_BROKEN]		= "broken",
+	[BB_CLOSED]		= "closed",
+};
+
+/* blkback_transitions[from] has bit "to" set when from -> to is allowed. */
+static const u8 blkback_transitions[BB_NR_STATES] = {
+	[BB_WAIT_DEVICE] = BIT(BB_READY) | BIT(BB_CLOSED),
+	[BB_READY]	 = BIT(BB_CONNECTED) | BIT(BB_CLOSED),
+	[BB_CONNECTED]	 = BIT(BB_BROKEN) | BIT(BB_CLOSED),
+	[BB_BROKEN]	 = BIT(BB_CLOSED),
+	[BB_CLOSED]	 = BIT(BB_READY) | BIT(BB_WAIT_DEVICE),
+};
+
+static void blkback_set_state(struct blkback_dev *dev, enum blkback_state to)
+{
+	enum blkback_state from = dev->state;
+
+	lockdep_assert_held(&dev->mutex);
+	if (from == to)
+		return;
+	if (WARN_ON_ONCE(!(blkback_transitions[from] & BIT(to))))
+		return;
+	dev_info(&dev->xbdev->dev, "%s -> %s (frontend %s)\n",
+		 blkback_state_names[from], blkback_state_names[to],
+		 xenbus_strstate(dev->frontend_state));
+	WRITE_ONCE(dev->state, to);
+}
+
+/**
+ * blkback_ring_broken() - the frontend broke a ring's protocol
+ * @ring: the ring
+ * @why: what it did, for the one log line
+ *
+ * The ring consumes nothing more; the device is failed from a work item
+ * (xenbus_dev_fatal()), its rings are taken down.  Other devices go on.
+ *
+ * Context: the ring's worker.
+ */
+void blkback_ring_broken(struct blkback_ring *ring, const char *why)
+{
+	struct blkback_dev *dev = ring->dev;
+
+	if (xchg(&ring->broken, true))
+		return;
+	dev_err(&dev->xbdev->dev,
+		"frontend %s broke ring %u (%s): failing the device\n",
+		dev->xbdev->otherend, ring->index, why);
+	schedule_work(&dev->fatal_work);
+}
+
+/* ---- Rings ------------------------------------------------------------------ */
+
+static void blkback_disconnect(struct blkback_dev *dev)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&dev->mutex);
+	for (i = 0; dev->rings && i < dev->nr_rings; i++) {
+		blkback_ring_disconnect(&dev->rings[i]);
+		blkback_stats_add(&dev->past, &dev->rings[i].stats);
+	}
+	kfree(dev->rings);
+	dev->rings = NULL;
+	dev->nr_rings = 0;
+}
+
+static void blkback_fatal_work(struct work_struct *work)
+{
+	struct blkback_dev *dev = container_of(work, struct blkback_dev,
+					       fatal_work);
+
+	mutex_lock(&dev->mutex);
+	if (dev->state == BB_CONNECTED) {
+		blkback_set_state(dev, BB_BROKEN);
+		blkback_disconnect(dev);
+		xenbus_dev_fatal(dev->xbdev, -EPROTO,
+				 "frontend broke the ring protocol");
+	}
+	mutex_unlock(&dev->mutex);
+}
+
+/* Read the frontend's top-level keys; absent ones stay NULL. */
+static void blkback_read_frontend(struct blkback_dev *dev,
+				  struct blkback_fe_xs *xs, char **raw)
+{
+	unsigned int i;
+	char *val;
+
+	for (i = 0; i < BLKBACK_XS_NR; i++) {
+		val = xenbus_read(XBT_NIL, dev->xbdev->otherend,
+				  blkback_xs_names[i], NULL);
+		raw[i] = IS_ERR(val) ? NULL : val;
+		xs->val[i] = raw[i];
+	}
+#ifdef CONFIG_X86
+	/*
+	 * Like Linux's backend: a frontend without "protocol" is taken for
+	 * an old 32-bit PV guest (BLKIF_PROTOCOL_DEFAULT).
+	 */
+	if (!xs->val[BLKBACK_XS_PROTOCOL]) {
+		xs->val[BLKBACK_XS_PROTOCOL] = XEN_IO_PROTO_ABI_X86_32;
+		dev_info(&dev->xbdev->dev,
+			 "frontend wrote no protocol: assuming %s\n",
+			 XEN_IO_PROTO_ABI_X86_32);
+	}
+#endif
+}
+
+static int blkback_negotiate(struct blkback_dev *dev)
+{
+	struct blkback_limits lim = {
+		.max_queues = blkback_max_queues,
+		.max_ring_order = blkback_max_ring_order,
+		.persistent = blkback_max_pgnt != 0,
+	};
+	enum blkback_xs_key bad = BLKBACK_XS_NR;
+	char *raw[BLKBACK_XS_NR];
+	struct blkback_fe_xs xs;
+	unsigned int i;
+	int err;
+
+	blkback_read_frontend(dev, &xs, raw);
+	err = blkback_parse_connect(&xs, &lim, &dev->conn, &bad);
+	if (err)
+		dev_err(&dev->xbdev->dev, "frontend value %s=\"%s\" is unusable\n",
+			bad < BLKBACK_XS_NR ? blkback_xs_names[bad] : "?",
+			bad < BLKBACK_XS_NR && xs.val[bad] ? xs.val[bad] : "");
+	for (i = 0; i < BLKBACK_XS_NR; i++)
+		kfree(raw[i]);
+	return err;
+}
+
+/* Read and parse one queue's ring grants and event channel. */
+static int blkback_read_queue(struct blkback_dev *dev, unsigned int q,
+			      struct blkback_queue_cfg *cfg)
+{
+	const struct blkback_conn *c = &dev->conn;
+	struct blkback_queue_xs xs = { };
+	char *vals[BLKBACK_MAX_RING_PAGES + 2] = { };
+	struct blkback_qbad bad;
+	unsigned int i, n = 0;
+	char key[32];
+	int err;
+
+	for (i = 0; i < c->nr_ring_pages + 2; i++) {
+		if (i == 0)
+			err = blkback_xs_qkey(c, q, BLKBACK_QK_EVTCHN, 0, key,
+					      sizeof(key));
+		else if (i == 1)
+			err = blkback_xs_qkey(c, q, BLKBACK_QK_RING_REF, 0, key,
+					      sizeof(key));
+		else
+			err = blkback_xs_qkey(c, q, BLKBACK_QK_RING_REFN, i - 2,
+					      key, sizeof(key));
+		if (err < 0)
+			goto out;
+		vals[n] = xenbus_read(XBT_NIL, dev->xbdev->otherend, key, NULL);
+		if (IS_ERR(vals[n]))
+			vals[n] = NULL;
+		n++;
+	}
+	xs.evtchn = vals[0];
+	xs.ring_ref = c->nr_ring_pages == 1 ? vals[1] : NULL;
+	for (i = 0; i < c->nr_ring_pages; i++)
+		xs.ring_refn[i] = vals[i + 2];
+	err = blkback_parse_queue(c, &xs, cfg, &bad);
+	if (err) {
+		blkback_xs_qkey(c, q, bad.key, bad.idx, key, sizeof(key));
+		dev_err(&dev->xbdev->dev, "frontend queue %u: key %s is missing or unusable (%d)\n",
+			q, key, err);
+	}
+out:
+	for (i = 0; i < n; i++)
+		kfree(vals[i]);
+	return err;
+}
+
+static int blkback_connect_rings(struct blkback_dev *dev)
+{
+	struct blkback_queue_cfg cfg;
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&dev->mutex);
+	err = blkback_negotiate(dev);
+	if (err)
+		return err;
+	dev->rings = kcalloc(dev->conn.nr_queues, sizeof(*dev->rings),
+			     GFP_KERNEL);
+	if (!dev->rings)
+		return -ENOMEM;
+	dev->nr_rings = dev->conn.nr_queues;
+	for (i = 0; i < dev->nr_rings; i++) {
+		dev->rings[i].dev = dev;
+		dev->rings[i].index = i;
+	}
+	for (i = 0; i < dev->nr_rings; i++) {
+		err = blkback_read_queue(dev, i, &cfg);
+		if (!err)
+			err = blkback_ring_connect(&dev->rings[i], &cfg);
+		if (err) {
+			blkback_disconnect(dev);
+			return err;
+		}
+	}
+	dev_info(&dev->xbdev->dev,
+		 "%u ring(s) of %u pages, %s, persistent grants %s\n",
+		 dev->nr_rings, dev->conn.nr_ring_pages,
+		 dev->conn.abi == BLKBACK_ABI_X86_32 ? XEN_IO_PROTO_ABI_X86_32 :
+						      XEN_IO_PROTO_ABI_X86_64,
+		 dev->conn.persistent ? "on" : "off");
+	return 0;
+}
+
+/* ---- xenstore --------------------------------------------------------------- */
+
+static int blkback_write_discard(struct xenbus_transaction xbt,
+				 struct blkback_dev *dev)
+{
+	struct block_device *bdev = dev->bdev.bdev;
+	const char *dir = dev->xbdev->nodename;
+	int err;
+
+	if (!dev->vbd.discard)
+		return xenbus_printf(xbt, dir, "feature-discard", "%d", 0);
+	err = xenbus_printf(xbt, dir, "discard-granularity", "%u",
+			    bdev_discard_granularity(bdev));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "discard-alignment", "%u",
+				    bdev_discard_alignment(bdev));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "discard-secure", "%d",
+				    dev->vbd.discard_secure);
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-discard", "%d", 1);
+	return err;
+}
+
+static int blkback_write_device_keys(struct xenbus_transaction xbt,
+				     struct blkback_dev *dev)
+{
+	struct block_device *bdev = dev->bdev.bdev;
+	const char *dir = dev->xbdev->nodename;
+	unsigned int info = 0;
+	int err;
+
+	if (dev->vbd.readonly)
+		info |= VDISK_READONLY;
+	if (dev->cdrom)
+		info |= VDISK_CDROM;
+	if (bdev->bd_disk->flags & GENHD_FL_REMOVABLE)
+		info |= VDISK_REMOVABLE;
+	err = xenbus_printf(xbt, dir, "sectors", "%llu",
+			    (unsigned long long)READ_ONCE(dev->vbd.sectors));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "info", "%u", info);
+	if (!err)
+		err = xenbus_printf(xbt, dir, "sector-size", "%u",
+				    dev->vbd.sector_size);
+	if (!err)
+		err = xenbus_printf(xbt, dir, "physical-sector-size", "%u",
+				    bdev_physical_block_size(bdev));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-flush-cache", "%d",
+				    dev->vbd.flush);
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-barrier", "%d", 0);
+	if (!err)
+		err = blkback_write_discard(xbt, dev);
+	return err;
+}
+
+/*
+ * Write the device's keys and, in the same transaction, the xenbus state
+ * @state (as a resize does, so that the frontend reads them again).
+ */
+static int blkback_publish(struct blkback_dev *dev, bool sectors_only,
+			   enum xenbus_state state)
+{
+	struct xenbus_transaction xbt;
+	int err;
+
+	do {
+		err = xenbus_transaction_start(&xbt);
+		if (err)
+			return err;
+		if (sectors_only)
+			err = xenbus_printf(xbt, dev->xbdev->nodename, "sectors",
+					    "%llu",
+					    (unsigned long long)READ_ONCE(dev->vbd.sectors));
+		else
+			err = blkback_write_device_keys(xbt, dev);
+		if (!err && sectors_only)
+			err = xenbus_printf(xbt, dev->xbdev->nodename, "state",
+					    "%d", state);
+		if (err) {
+			xenbus_transaction_end(xbt, 1);
+			return err;
+		}
+		err = xenbus_transaction_end(xbt, 0);
+	} while (err == -EAGAIN);
+	return err;
+}
+
+/* ---- Resize ------------------------------------------------------------------ */
+
+/* A changed capacity goes to "sectors", with Connected written again. */
+static void blkback_check_capacity(struct blkback_dev *dev)
+{
+	sector_t now;
+	int err;
+
+	lockdep_assert_held(&dev->mutex);
+	if (dev->state != BB_CONNECTED)
+		return;
+	now = bdev_nr_sectors(dev->bdev.bdev);
+	if (now == READ_ONCE(dev->vbd.sectors))
+		return;
+	dev_info(&dev->xbdev->dev, "backing device resized: %llu -> %llu sectors\n",
+		 (unsigned long long)dev->vbd.sectors,
+		 (unsigned long long)now);
+	WRITE_ONCE(dev->vbd.sectors, now);
+	err = blkback_publish(dev, true, XenbusStateConnected);
+	if (err)
+		dev_warn(&dev->xbdev->dev, "telling the frontend of the new size failed (%d)\n",
+			 err);
+}
+
+static void blkback_resize_work(struct work_struct *work)
+{
+	struct blkback_dev *dev = container_of(to_delayed_work(work),
+					       struct blkback_dev, resize_work);
+	unsigned int ms = READ_ONCE(blkback_resize_poll_ms);
+
+	mutex_lock(&dev->mutex);
+	blkback_check_capacity(dev);
+	if (dev->state == BB_CONNECTED && ms)
+		schedule_delayed_work(&dev->resize_work,
+				      msecs_to_jiffies(ms));
+	mutex_unlock(&dev->mutex);
+}
+
+/* ---- Connecting --------------------------------------------------------------- */
+
+/* Connect once the backing device is open and the frontend's rings are up. */
+static void blkback_try_connect(struct blkback_dev *dev)
+{
+	int err;
+
+	lockdep_assert_held(&dev->mutex);
+	if (dev->state != BB_READY ||
+	    (dev->frontend_state != XenbusStateInitialised &&
+	     dev->frontend_state != XenbusStateConnected))
+		return;
+	err = blkback_connect_rings(dev);
+	if (err) {
+		xenbus_dev_fatal(dev->xbdev, err, "mapping the frontend's rings");
+		return;
+	}
+	err = blkback_publish(dev, false, XenbusStateConnected);
+	if (!err)
+		err = xenbus_switch_state(dev->xbdev, XenbusStateConnected);
+	if (err) {
+		blkback_disconnect(dev);
+		xenbus_dev_fatal(dev->xbdev, err, "writing the device's keys");
+		return;
+	}
+	blkback_set_state(dev, BB_CONNECTED);
+	if (blkback_resize_poll_ms)
+		schedule_delayed_work(&dev->resize_work,
+				      msecs_to_jiffies(blkback_resize_poll_ms));
+}
+
+/* Describe the backing device for the request checks. */
+static void blkback_fill_vbd(struct blkback_dev *dev, bool readonly)
+{
+	struct block_device *bdev = dev->bdev.bdev;
+	struct blkback_vbd *vbd = &dev->vbd;
+	char *val;
+
+	vbd->sectors = bdev_nr_sectors(bdev);
+	vbd->sector_size = bdev_logical_block_size(bdev);
+	vbd->max_indirect_segs = blkback_clamp_max_indirect(blkback_max_indirect);
+	vbd->readonly = readonly;
+	vbd->flush = bdev_write_cache(bdev);
+	vbd->barrier = false;
+	vbd->discard = !readonly && bdev_max_discard_sectors(bdev);
+	val = xenbus_read(XBT_NIL, dev->xbdev->nodename, "discard-enable",
+			  NULL);
+	if (!IS_ERR(val)) {	/* the toolstack may turn discard off */
+		if (!strcmp(val, "0"))
+			vbd->discard = false;
+		kfree(val);
+	}
+	vbd->discard_secure = vbd->discard &&
+			      bdev_max_secure_erase_sectors(bdev);
+	dev->max_segs = vbd->max_indirect_segs;
+}
+
+/* Open the backing device that "physical-device" names. */
+static int blkback_open_device(struct blkback_dev *dev, unsigned int major,
+			       unsigned int minor)
+{
+	struct xenbus_device *xbdev = dev->xbdev;
+	bool readonly = false;
+	char *val;
+	int err;
+
+	val = xenbus_read(XBT_NIL, xbdev->nodename, "mode", NULL);
+	if (!IS_ERR(val)) {
+		readonly = !strchr(val, 'w');
+		kfree(val);
+	}
+	val = xenbus_read(XBT_NIL, xbdev->nodename, "device-type", NULL);
+	if (!IS_ERR(val)) {
+		dev->cdrom = !strcmp(val, "cdrom");
+		kfree(val);
+	}
+	err = compat_bdev_open(&dev->bdev, MKDEV(major, minor), !readonly, dev);
+	if (err) {
+		xenbus_dev_fatal(xbdev, err, "opening backing device %x:%x",
+				 major, minor);
+		return err;
+	}
+	dev->devt = MKDEV(major, minor);
+	blkback_fill_vbd(dev, readonly);
+	dev_info(&xbdev->dev, "backing device %x:%x: %llu sectors of %u bytes%s%s%s\n",
+		 major, minor, (unsigned long long)dev->vbd.sectors,
+		 dev->vbd.sector_size, readonly ? ", read-only" : "",
+		 dev->vbd.flush ? ", flush" : "",
+		 dev->vbd.discard ? ", discard" : "");
+	return 0;
+}
+
+/* The hotplug script wrote (or rewrote) "physical-device". */
+static void blkback_hotplug_changed(struct xenbus_watch *watch,
+				    const char *path, const char *token)
+{
+	struct blkback_dev *dev = container_of(watch, struct blkback_dev,
+					       watch);
+	unsigned int major, minor;
+
+	if (xenbus_scanf(XBT_NIL, dev->xbdev->nodename, "physical-device",
+			 "%x:%x", &major, &minor) != 2)
+		return;	/* not written yet */
+	mutex_lock(&dev->mutex);
+	if (dev->devt == MKDEV(major, minor)) {
+		blkback_check_capacity(dev);
+	} else if (dev->devt) {
+		dev_warn(&dev->xbdev->dev, "physical-device changed to %x:%x: not supported, keeping %x:%x\n",
+			 major, minor, MAJOR(dev->devt), MINOR(dev->devt));
+	} else if (!blkback_open_device(dev, major, minor) &&
+		   dev->state == BB_WAIT_DEVICE) {
+		/* (Closed meanwhile: the frontend's Initialising goes on.) */
+		blkback_set_state(dev, BB_READY);
+		blkback_try_connect(dev);
+	}
+	mutex_unlock(&dev->mutex);
+}
+
+/* ---- Frontend state changes ------------------------------------------------- */
+
+static void blkback_close(struct blkback_dev *dev)
+{
+	lockdep_assert_held(&dev->mutex);
+	blkback_disconnect(dev);
+	blkback_set_state(dev, BB_CLOSED);
+}
+
+static void blkback_frontend_changed(struct xenbus_device *xbdev,
+				     enum xenbus_state frontend_state)
+{
+	struct blkback_dev *dev = dev_get_drvdata(&xbdev->dev);
+
+	mutex_lock(&dev->mutex);
+	dev->frontend_state = frontend_state;
+	switch (frontend_state) {
+	case XenbusStateInitialising:
+		if (xbdev->state == XenbusStateClosed) {
+			/* The frontend starts over: offer a new connection. */
+			blkback_set_state(dev, dev->devt ? BB_READY :
+							   BB_WAIT_DEVICE);
+			xenbus_switch_state(xbdev, XenbusStateInitWait);
+		}
+		break;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		blkback_try_connect(dev);
+		break;
+	case XenbusStateClosing:
+		blkback_close(dev);
+		xenbus_switch_state(xbdev, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		blkback_close(dev);
+		xenbus_switch_state(xbdev, XenbusStateClosed);
+		if (xenbus_dev_is_online(xbdev))
+			break;
+		fallthrough;
+	case XenbusStateUnknown:
+		blkback_close(dev);
+		mutex_unlock(&dev->mutex);
+		/* The toolstack is done with it: remove() runs from here. */
+		device_unregister(&xbdev->dev);
+		return;
+	default:
+		break;
+	}
+	mutex_unlock(&dev->mutex);
+}
+
+/* ---- statistics/ in sysfs (the names of Linux's backend) ----------------- */
+
+static void blkback_sum_stats(struct blkback_dev *dev, struct blkback_stats *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	mutex_lock(&dev->mutex);
+	blkback_stats_add(s, &dev->past);
+	for (i = 0; dev->rings && i < dev->nr_rings; i++)
+		blkback_stats_add(s, &dev->rings[i].stats);
+	mutex_unlock(&dev->mutex);
+}
+
+static ssize_t blkback_stat_show(struct device *d,
+				 struct device_attribute *attr, char *buf);
+
+static struct device_attribute dev_attr_oo_req =
+	__ATTR(oo_req, 0444, blkback_stat_show, NULL);
+static struct device_attribute dev_attr_rd_req =
+	__ATTR(rd_req, 0444, blkback_stat_show, NULL);
+static struct device_attribute dev_attr_wr_req =
+	__ATTR(wr_req, 0444, blkback_stat_show, NULL);
+static struct device_attribute dev_attr_f_req =
+	__ATTR(f_req, 0444, blkback_stat_show, NULL);
+static struct device_attribute dev_attr_ds_req =
+	__ATTR(ds_req, 0444, blkback_stat_show, NULL);
+static struct device_attribute dev_attr_rd_sect =
+	__ATTR(rd_sect, 0444, blkback_stat_show, NULL);
+static struct device_attribute dev_attr_wr_sect =
+	__ATTR(wr_sect, 0444, blkback_stat_show, NULL);
+
+/* The attributes, and at the same index the counter each one shows. */
+static struct attribute *blkback_stat_attrs[] = {
+	&dev_attr_oo_req.attr,
+	&dev_attr_rd_req.attr,
+	&dev_attr_wr_req.attr,
+	&dev_attr_f_req.attr,
+	&dev_attr_ds_req.attr,
+	&dev_attr_rd_sect.attr,
+	&dev_attr_wr_sect.attr,
+	NULL
+};
+
+static const size_t blkback_stat_off[] = {
+	offsetof(struct blkback_stats, oo_req),
+	offsetof(struct blkback_stats, rd_req),
+	offsetof(struct blkback_stats, wr_req),
+	offsetof(struct blkback_stats, f_req),
+	offsetof(struct blkback_stats, ds_req),
+	offsetof(struct blkback_stats, rd_sect),
+	offsetof(struct blkback_stats, wr_sect),
+};
+
+static ssize_t blkback_stat_show(struct device *d,
+				 struct device_attribute *attr, char *buf)
+{
+	struct blkback_dev *dev = dev_get_drvdata(d);
+	struct blkback_stats s;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(blkback_stat_off); i++)
+		if (blkback_stat_attrs[i] == &attr->attr)
+			break;
+	if (!dev || i == ARRAY_SIZE(blkback_stat_off))
+		return -ENODEV;
+	blkback_sum_stats(dev, &s);
+	return sysfs_emit(buf, "%llu\n",
+			  *(u64 *)((u8 *)&s + blkback_stat_off[i]));
+}
+
+static const struct attribute_group blkback_stat_group = {
+	.name = "statistics",
+	.attrs = blkback_stat_attrs,
+};
+
+/* ---- debugfs: per-ring counters --------------------------------------------- */
+
+static int blkback_rings_show(struct seq_file *m, void *unused)
+{
+	struct blkback_dev *dev = m->private;
+	const struct blkback_stats *s;
+	unsigned int i;
+
+	seq_puts(m, "ring inflight rd_req wr_req f_req ds_req oo_req bad_req irqs notify pgnt_live pgnt_map pgnt_full pgnt_reclaim\n");
+	mutex_lock(&dev->mutex);
+	seq_printf(m, "# state %s, %u rings\n", blkback_state_names[dev->state],
+		   dev->nr_rings);
+	for (i = 0; dev->rings && i < dev->nr_rings; i++) {
+		s = &dev->rings[i].stats;
+		seq_printf(m, "%u %u %llu %llu %llu %llu %llu %llu %llu %llu %u %llu %llu %llu\n",
+			   i, READ_ONCE(dev->rings[i].inflight),
+			   READ_ONCE(s->rd_req), READ_ONCE(s->wr_req),
+			   READ_ONCE(s->f_req), READ_ONCE(s->ds_req),
+			   READ_ONCE(s->oo_req), READ_ONCE(s->bad_req),
+			   READ_ONCE(s->irqs), READ_ONCE(s->notify),
+			   READ_ONCE(dev->rings[i].pgnt.nr_live),
+			   READ_ONCE(s->pgnt_map), READ_ONCE(s->pgnt_full),
+			   READ_ONCE(s->pgnt_reclaim));
+	}
+	mutex_unlock(&dev->mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blkback_rings);
+
+/* ---- Probe and remove ------------------------------------------------------- */
+
+static int blkback_write_limits(struct blkback_dev *dev)
+{
+	const char *dir = dev->xbdev->nodename;
+	int err;
+
+	err = xenbus_printf(XBT_NIL, dir, "feature-max-indirect-segments", "%u",
+			    blkback_clamp_max_indirect(blkback_max_indirect));
+	if (!err)
+		err = xenbus_printf(XBT_NIL, dir, "multi-queue-max-queues", "%u",
+				    blkback_max_queues);
+	if (!err)
+		err = xenbus_printf(XBT_NIL, dir, "max-ring-page-order", "%u",
+				    blkback_max_ring_order);
+	if (!err)
+		err = xenbus_printf(XBT_NIL, dir, "feature-persistent", "%u",
+				    blkback_max_pgnt ? 1 : 0);
+	return err;
+}
+
+static int blkback_probe(struct xenbus_device *xbdev,
+			 const struct xenbus_device_id *id)
+{
+	const char *devid = strrchr(xbdev->nodename, '/');
+	struct blkback_dev *dev;
+	char name[32];
+	int err;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	dev->xbdev = xbdev;
+	dev->domid = xbdev->otherend_id;
+	if (!devid || kstrtouint(devid + 1, 10, &dev->handle))
+		dev->handle = 0;
+	mutex_init(&dev->mutex);
+	INIT_DELAYED_WORK(&dev->resize_work, blkback_resize_work);
+	INIT_WORK(&dev->fatal_work, blkback_fatal_work);
+	dev->state = BB_WAIT_DEVICE;
+	dev_set_drvdata(&xbdev->dev, dev);
+
+	err = blkback_write_limits(dev);
+	if (!err)
+		err = device_add_group(&xbdev->dev, &blkback_stat_group);
+	if (err)
+		goto out_free;
+	err = xenbus_watch_pathfmt(xbdev, &dev->watch, NULL,
+				   blkback_hotplug_changed, "%s/%s",
+				   xbdev->nodename, "physical-device");
+	if (err)
+		goto out_group;
+	snprintf(name, sizeof(name), "vbd-%u-%u", dev->domid, dev->handle);
+	dev->debugfs = debugfs_create_dir(name, blkback_debugfs_root);
+	debugfs_create_file("rings", 0444, dev->debugfs, dev,
+			    &blkback_rings_fops);
+	err = xenbus_switch_state(xbdev, XenbusStateInitWait);
+	if (err)
+		goto out_watch;
+	return 0;
+
+out_watch:
+	debugfs_remove_recursive(dev->debugfs);
+	unregister_xenbus_watch(&dev->watch);
+	kfree(dev->watch.node);
+out_group:
+	device_remove_group(&xbdev->dev, &blkback_stat_group);
+out_free:
+	xenbus_dev_fatal(xbdev, err, "setting up the backend");
+	dev_set_drvdata(&xbdev->dev, NULL);
+	kfree(dev);
+	return err;
+}
+
+#ifdef COMPAT_HAVE_XENBUS_REMOVE_VOID
+static void blkback_remove(struct xenbus_device *xbdev)
+#else
+static int blkback_remove(struct xenbus_device *xbdev)
+#endif
+{
+	struct blkback_dev *dev = dev_get_drvdata(&xbdev->dev);
+
+	/* Readers of these take the mutex: remove them before taking it. */
+	debugfs_remove_recursive(dev->debugfs);
+	device_remove_group(&xbdev->dev, &blkback_stat_group);
+	unregister_xenbus_watch(&dev->watch);
+	kfree(dev->watch.node);
+
+	mutex_lock(&dev->mutex);
+	blkback_disconnect(dev);
+	if (dev->state != BB_CLOSED)
+		blkback_set_state(dev, BB_CLOSED);
+	compat_bdev_close(&dev->bdev);
+	dev->devt = 0;
+	mutex_unlock(&dev->mutex);
+
+	cancel_delayed_work_sync(&dev->resize_work);
+	cancel_work_sync(&dev->fatal_work);
+	dev_set_drvdata(&xbdev->dev, NULL);
+	kfree(dev);
+#ifndef COMPAT_HAVE_XENBUS_REMOVE_VOID
+	return 0;
+#endif
+}
+
+static const struct xenbus_device_id blkback_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver blkback_driver = {
+	.ids			= blkback_ids,
+	.probe			= blkback_probe,
+	.remove			= blkback_remove,
+	.otherend_changed	= blkback_frontend_changed,
+};
+
+/**
+ * blkback_xenbus_init() - register the "vbd" backend driver
+ *
+ * Return: 0 or a negative errno.
+ */
+int blkback_xenbus_init(void)
+{
+	return xenbus_register_backend(&blkback_driver);
+}
+
+/**
+ * blkback_xenbus_exit() - unregister it; every device is removed first
+ */
+void blkback_xenbus_exit(void)
+{
+	xenbus_unregister_driver(&blkback_driver);
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Xen PV block backend: the driver's own structures, shared by the xenbus
+ * side (blkback-xenbus.c), the ring side (blkback-ring.c) and the module
+ * (blkback-main.c).  The protocol logic is in blkback-proto.c.
+ */
+#ifndef _XEN_BLKBACK_H
+#define _XEN_BLKBACK_H
+
+#include <linux/blkdev.h>
+#include <linux/interrupt.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+#include <xen/interface/io/blkif.h>
+#include <compat/compat.h>
+
+#include "blkback-proto.h"
+
+/**
+ * enum blkback_state - where a backend device is in its life
+ * @BB_WAIT_DEVICE: probed (InitWait written), waiting for the hotplug
+ *	script's "physical-device"
+ * @BB_READY: the backing device is open, waiting for the frontend's rings
+ * @BB_CONNECTED: the rings are mapped and their workers run
+ * @BB_BROKEN: the frontend broke the protocol: its rings are stopped and
+ *	the device is failed (xenbus_dev_fatal)
+ * @BB_CLOSED: disconnected; a frontend that starts over (Initialising)
+ *	brings it back to @BB_READY
+ * @BB_NR_STATES: number of states
+ *
+ * Changed only by blkback_set_state() under &struct blkback_dev.mutex,
+ * against blkback_transitions[].
+ */
+enum blkback_state {
+	BB_WAIT_DEVICE,
+	BB_READY,
+	BB_CONNECTED,
+	BB_BROKEN,
+	BB_CLOSED,
+	BB_NR_STATES
+};
+
+/**
+ * struct blkback_stats - counters of one ring, or a device's sum
+ * @oo_req: times the ring had requests but no free pending slot
+ * @rd_req: reads
+ * @wr_req: writes
+ * @f_req: cache flushes
+ * @ds_req: discards (secure ones included)
+ * @rd_sect: 512-byte sectors read
+ * @wr_sect: 512-byte sectors written
+ * @bad_req: requests refused by the checks
+ * @notify: notifications sent to the frontend
+ * @irqs: event channel interrupts taken
+ * @pgnt_map: persistent grants mapped
+ * @pgnt_full: segments mapped the ordinary way with the pool full
+ * @pgnt_reclaim: persistent grants reclaimed (unmapped)
+ *
+ * Written only by the ring's worker; read by others with READ_ONCE().
+ */
+struct blkback_stats {
+	u64 oo_req;
+	u64 rd_req;
+	u64 wr_req;
+	u64 f_req;
+	u64 ds_req;
+	u64 rd_sect;
+	u64 wr_sect;
+	u64 bad_req;
+	u64 notify;
+	u64 irqs;
+	u64 pgnt_map;
+	u64 pgnt_full;
+	u64 pgnt_reclaim;
+};
+
+/**
+ * struct blkback_seg - one data segment of a request in flight
+ * @page: the page the grant is mapped on
+ * @handle: the grant handle of an ordinary mapping, or
+ *	BLKBACK_INVALID_HANDLE
+ * @pslot: the persistent grant pool slot, or -1 for an ordinary mapping
+ */
+struct blkback_seg {
+	struct page *page;
+	grant_handle_t handle;
+	int pslot;
+};
+
+#define BLKBACK_INVALID_HANDLE	((grant_handle_t)~0U)
+
+/**
+ * struct blkback_preq - a pending request: one frontend request in flight
+ * @node: on the ring's free list, or its done list once the bios ended
+ * @done: on &struct blkback_ring.done after the last bio
+ * @ring: the ring it came from
+ * @req: the private copy of the request
+ * @pending: bios still running, plus one while they are submitted
+ * @status: BLKIF_RSP_* to answer with (any failed bio sets an error)
+ * @nr_segs: segments mapped (entries of @segs in use)
+ * @segs: the segments' mappings, room for the ring's maximum
+ * @io: where each segment goes, room for the ring's maximum
+ * @isegs: an indirect request's segments, copied out of its frames
+ * @room: entries of @segs and @io; more than the direct maximum once an
+ *	indirect request needed them (allocated then, kept until disconnect)
+ * @small_segs: @segs of a request without indirect segments
+ * @small_io: @io of a request without indirect segments
+ */
+struct blkback_preq {
+	struct list_head node;
+	struct llist_node done;
+	struct blkback_ring *ring;
+	struct blkback_req req;
+	atomic_t pending;
+	int status;
+	unsigned int nr_segs;
+	struct blkback_seg *segs;
+	struct blkback_seg_io *io;
+	struct blkif_request_segment *isegs;
+	unsigned int room;
+	struct blkback_seg small_segs[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	struct blkback_seg_io small_io[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+};
+
+/**
+ * struct blkback_ring - one shared ring, its event channel and worker
+ * @dev: the device
+ * @index: queue number
+ * @back: the ring's indexes; only its header fields are used through
+ *	it (slots differ between ABIs: blkback_ring_slot())
+ * @sring: the mapped shared ring
+ * @ring_size: slots
+ * @irq: the event channel's interrupt, or 0
+ * @task: the worker
+ * @wq: the worker sleeps here
+ * @more: an interrupt or a completion left work for the worker
+ * @eoi: an interrupt waits for its late EOI
+ * @broken: the frontend broke this ring's protocol; no more requests are
+ *	consumed
+ * @pgnt_full: a request found the persistent grant pool full
+ * @done: requests whose bios have all ended, for the worker to answer
+ * @inflight: requests taken off the ring and not answered yet (worker
+ *	only)
+ * @free: pending requests not in use (worker only)
+ * @preqs: @ring_size pending requests
+ * @max_segs: most segments of one request (the scratch arrays' room)
+ * @nbios: bios submitted and not ended yet
+ * @map: scratch: grant map operations of one request (worker only)
+ * @unmap: scratch: grant unmap operations (worker only)
+ * @pages: scratch: the pages of @map or @unmap (worker only)
+ * @map_seg: scratch: the segment each @map entry is for (worker only)
+ * @slots: scratch: persistent grant slots to reclaim (worker only)
+ * @pool_lock: protects @pgnt (only the worker and the teardown take it)
+ * @pgnt: the persistent grant pool, when the connection uses one
+ * @pgnt_page: the page of each pool slot (allocated at first use)
+ * @pgnt_handle: the grant handle of each live pool slot
+ * @page_cache: ballooned pages to map grants on
+ * @next_reclaim: jiffies of the next idle persistent grant scan
+ * @stats: counters, written by the worker only
+ * @name: the interrupt's and the worker's name
+ */
+struct blkback_ring {
+	struct blkback_dev *dev;
+	unsigned int index;
+	struct blkif_back_ring back;
+	void *sring;
+	unsigned int ring_size;
+	int irq;
+	struct task_struct *task;
+	wait_queue_head_t wq;
+	bool more;
+	bool eoi;
+	bool broken;
+	bool pgnt_full;
+	struct llist_head done;
+	unsigned int inflight;
+	struct list_head free;
+	struct blkback_preq *preqs;
+	unsigned int max_segs;
+	atomic_t nbios;
+	struct gnttab_map_grant_ref *map;
+	struct gnttab_unmap_grant_ref *unmap;
+	struct page **pages;
+	int *map_seg;
+	u32 *slots;
+	struct mutex pool_lock;	/* pgnt */
+	struct blkback_pgnt_pool pgnt;
+	struct page **pgnt_page;
+	grant_handle_t *pgnt_handle;
+	struct gnttab_page_cache page_cache;
+	unsigned long next_reclaim;
+	struct blkback_stats stats;
+	char name[32];
+} ____cacheline_aligned_in_smp;
+
+/**
+ * struct blkback_dev - one virtual block device served to one frontend
+ * @xbdev: its xenbus device (backend/vbd/DOMID/DEVID)
+ * @mutex: serialises state changes, set-up and tear-down
+ * @state: where it is, changed under @mutex by blkback_set_state()
+ * @frontend_state: the frontend's last xenbus state, under @mutex
+ * @domid: the frontend's domain
+ * @handle: the virtual device number (DEVID)
+ * @devt: the backing device's number from "physical-device", 0 before
+ * @bdev: the backing device, open while @devt is set
+ * @vbd: what the request checks need; @vbd.sectors is updated on a
+ *	resize with WRITE_ONCE() and read by the workers with READ_ONCE()
+ * @cdrom: "device-type" is "cdrom"
+ * @conn: the connection's negotiated parameters, under @mutex
+ * @rings: @nr_rings rings while connected
+ * @nr_rings: rings of the current connection
+ * @max_segs: segments each pending request has room for
+ * @past: counters of rings already torn down, under @mutex
+ * @watch: the "physical-device" watch
+ * @resize_work: polls the backing device's capacity while connected
+ * @fatal_work: fails the device after a ring broke
+ * @debugfs: the device's debugfs directory
+ */
+struct blkback_dev {
+	struct xenbus_device *xbdev;
+	struct mutex mutex;	/* state, conn, rings, vbd, bdev, past */
+	enum blkback_state state;
+	enum xenbus_state frontend_state;
+	domid_t domid;
+	unsigned int handle;
+	dev_t devt;
+	struct compat_bdev bdev;
+	struct blkback_vbd vbd;
+	bool cdrom;
+	struct blkback_conn conn;
+	struct blkback_ring *rings;
+	unsigned int nr_rings;
+	unsigned int max_segs;
+	struct blkback_stats past;
+	struct xenbus_watch watch;
+	struct delayed_work resize_work;
+	struct work_struct fatal_work;
+	struct dentry *debugfs;
+};
+
+/* Module parameters (blkback-main.c). */
+extern unsigned int blkback_max_queues;
+extern unsigned int blkback_max_ring_order;
+extern unsigned int blkback_max_indirect;
+extern unsigned int blkback_max_pgnt;
+extern unsigned int blkback_pgnt_idle_ms;
+extern unsigned int blkback_resize_poll_ms;
+extern struct dentry *blkback_debugfs_root;
+
+/* blkback-ring.c: rings, requests, grants, bios. */
+int blkback_ring_connect(struct blkback_ring *ring,
+			 const struct blkback_queue_cfg *cfg);
+void blkback_ring_disconnect(struct blkback_ring *ring);
+void blkback_stats_add(struct blkback_stats *sum,
+		       const struct blkback_stats *s);
+
+/* blkback-xenbus.c: the xenbus side. */
+void blkback_ring_broken(struct blkback_ring *ring, const char *why);
+int blkback_xenbus_init(void);
+void blkback_xenbus_exit(void);
+
+#endif /* _XEN_BLKBACK_H */
