@@ -199,6 +199,13 @@ static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
 	int id, ret;
 
 	lockdep_assert_held(&q->lock);
+	/*
+	 * Checked again under the lock: a shut-down or a break drains the
+	 * ring under it, and a request put on the ring after that would never
+	 * end.
+	 */
+	if (READ_ONCE(dev->broken) || READ_ONCE(dev->state) != BF_CONNECTED)
+		return -EIO;
 	if (RING_FULL(&q->ring))
 		return -EBUSY;
 	id = blkfront_id_get(&q->ids, op, lay->indirect, rq);
@@ -512,6 +519,27 @@ void blkfront_fail_all(struct blkfront_dev *dev)
 	lockdep_assert_held(&dev->mutex);
 	for (i = 0; i < dev->nr_queues; i++)
 		blkfront_drain_queue(&dev->queues[i], false);
+}
+
+/**
+ * blkfront_flush_waiting() - let every waiting request reach queue_rq
+ * @dev: the device, closed or broken
+ *
+ * Requests blk-mq holds back (on a hardware queue a full ring stopped, or
+ * behind a resume's quiesce) would otherwise wait for a connection that
+ * will not come; queue_rq now fails them.
+ */
+void blkfront_flush_waiting(struct blkfront_dev *dev)
+{
+	lockdep_assert_held(&dev->mutex);
+	if (!dev->disk)
+		return;
+	if (dev->resuming) {
+		blk_mq_unquiesce_queue(dev->disk->queue);
+		dev->resuming = false;
+	}
+	blk_mq_start_stopped_hw_queues(dev->disk->queue, true);
+	blk_mq_kick_requeue_list(dev->disk->queue);
 }
 
 /**

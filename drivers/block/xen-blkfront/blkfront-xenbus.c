@@ -94,6 +94,7 @@ static void blkfront_broken_work(struct work_struct *work)
 	if (dev->state != BF_CLOSED) {
 		blkfront_set_state(dev, BF_BROKEN);
 		blkfront_fail_all(dev);
+		blkfront_flush_waiting(dev);
 	}
 	mutex_unlock(&dev->mutex);
 	xenbus_dev_error(dev->xbdev, -EPROTO, "backend broke the protocol");
@@ -435,6 +436,7 @@ fail:
 	xenbus_dev_fatal(dev->xbdev, err, "connecting to the backend");
 	blkfront_set_state(dev, BF_BROKEN);
 	blkfront_fail_all(dev);
+	blkfront_flush_waiting(dev);
 }
 
 /*
@@ -451,6 +453,7 @@ static bool blkfront_shut_down(struct blkfront_dev *dev)
 		blk_mark_disk_dead(dev->disk);
 	blkfront_set_state(dev, BF_CLOSED);
 	blkfront_fail_all(dev);
+	blkfront_flush_waiting(dev);
 	blkfront_remove_disk(dev);
 	blkfront_free_rings(dev, true);
 	return true;

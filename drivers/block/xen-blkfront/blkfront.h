@@ -227,6 +227,7 @@ irqreturn_t blkfront_interrupt(int irq, void *data);
 void blkfront_requeue_all(struct blkfront_dev *dev);
 void blkfront_fail_all(struct blkfront_dev *dev);
 void blkfront_kick_all(struct blkfront_dev *dev);
+void blkfront_flush_waiting(struct blkfront_dev *dev);
 void blkfront_debugfs_add(struct blkfront_dev *dev);
 void blkfront_place_irqs(struct blkfront_dev *dev);
 int blkfront_register_major(void);

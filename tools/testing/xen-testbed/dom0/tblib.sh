@@ -222,7 +222,9 @@ vbd_stat() {
 # blkback_threads DOMID: names of the block backend's threads serving
 # DOMID: Linux's are "blkback.DOMID.xvdX-N", ours "DOMID.vbdDEVID-N".
 blkback_threads() {
-	pgrep -l "^(blkback\.)?$1\.(xvd|vbd)" | awk '{ print $2 }'
+	# pgrep refuses patterns longer than a task name (15 characters).
+	# shellcheck disable=SC2009
+	ps -eo comm= | grep -E "^(blkback\.)?$1\.(xvd|vbd)"
 }
 
 # stuck_tasks: dom0 tasks in uninterruptible sleep in two looks 2s apart.
