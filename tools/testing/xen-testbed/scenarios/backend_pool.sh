@@ -12,8 +12,13 @@ guest_create bp type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=verify \
 	disk="phy:/dev/nullb1,xvda,w" args="48M"
 domid=$(xl domid bp) || fail "no domain id for bp"
 f=/sys/kernel/debug/xen-blkback/vbd-$domid-51712/rings
+rm -f /tmp/bp.rings /tmp/bp.try
 for ((i = 0; i < 480; i++)); do
-	[ -r "$f" ] && cp "$f" /tmp/bp.rings
+	# Keep the last sample taken while the rings were up: the guest's
+	# console can show OK after the device has already closed.
+	if cp "$f" /tmp/bp.try 2>/dev/null && grep -q '^[0-9]' /tmp/bp.try; then
+		cp /tmp/bp.try /tmp/bp.rings
+	fi
 	grep -q '^@@G OK' "$XLOG/guest-bp.log" 2>/dev/null && break
 	guest_alive bp || break
 	sleep 0.5
