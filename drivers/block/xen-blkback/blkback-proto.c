@@ -24,6 +24,7 @@
 #include <xen/interface/io/protocols.h>
 
 #include "blkback-proto.h"
+#include <xenpv/xs-parse.h>
 
 /* ---- ABIs and the shared ring ------------------------------------------ */
 
@@ -1166,30 +1167,11 @@ const char *const blkback_xs_names[BLKBACK_XS_NR] = {
  * @s: the string
  * @val: set on success
  *
- * Only the digits 0-9: no sign, no space, no base prefix, no newline.
- *
- * Return: 0, -EINVAL for anything else (also an empty string or NULL), or
- * -ERANGE if the number does not fit in 64 bits.
+ * Return: see xenpv_parse_u64().
  */
 int blkback_parse_u64(const char *s, u64 *val)
 {
-	const char *p;
-	u64 v = 0;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (p = s; *p; p++)
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-	for (p = s; *p; p++) {
-		unsigned int d = *p - '0';
-
-		if (v > (U64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*val = v;
-	return 0;
+	return xenpv_parse_u64(s, val);
 }
 
 /**
@@ -1197,19 +1179,11 @@ int blkback_parse_u64(const char *s, u64 *val)
  * @s: the string
  * @val: set on success
  *
- * Return: 0, -EINVAL, or -ERANGE above U32_MAX.
+ * Return: see xenpv_parse_u32().
  */
 int blkback_parse_u32(const char *s, u32 *val)
 {
-	u64 v;
-	int ret = blkback_parse_u64(s, &v);
-
-	if (ret)
-		return ret;
-	if (v > U32_MAX)
-		return -ERANGE;
-	*val = v;
-	return 0;
+	return xenpv_parse_u32(s, val);
 }
 
 /* Key @k as a number in [@min, @max], @def if absent; blames @k. */

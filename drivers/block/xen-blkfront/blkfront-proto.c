@@ -22,6 +22,7 @@
 #include <linux/string.h>
 
 #include "blkfront-proto.h"
+#include <xenpv/xs-parse.h>
 
 #define BLKFRONT_GRANT_MASK	(BLKFRONT_GRANT_SIZE - 1)
 #define BLKFRONT_SECTOR_MASK	(BLKFRONT_SECTOR_SIZE - 1)
@@ -675,30 +676,11 @@ const char *const blkfront_xs_names[BLKFRONT_XS_NR] = {
  * @s: the string
  * @val: set on success
  *
- * Only the digits 0-9: no sign, no space, no base prefix, no newline.
- *
- * Return: 0, -EINVAL for anything else (also an empty string or NULL), or
- * -ERANGE if the number does not fit in 64 bits.
+ * Return: see xenpv_parse_u64().
  */
 int blkfront_parse_u64(const char *s, u64 *val)
 {
-	const char *p;
-	u64 v = 0;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (p = s; *p; p++)
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-	for (p = s; *p; p++) {
-		unsigned int d = *p - '0';
-
-		if (v > (U64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*val = v;
-	return 0;
+	return xenpv_parse_u64(s, val);
 }
 
 /**
@@ -706,19 +688,11 @@ int blkfront_parse_u64(const char *s, u64 *val)
  * @s: the string
  * @val: set on success
  *
- * Return: 0, -EINVAL, or -ERANGE above U32_MAX.
+ * Return: see xenpv_parse_u32().
  */
 int blkfront_parse_u32(const char *s, u32 *val)
 {
-	u64 v;
-	int ret = blkfront_parse_u64(s, &v);
-
-	if (ret)
-		return ret;
-	if (v > U32_MAX)
-		return -ERANGE;
-	*val = v;
-	return 0;
+	return xenpv_parse_u32(s, val);
 }
 
 /**
