@@ -270,6 +270,24 @@ static void blkfront_seg_span(const struct blkfront_cmd *cmd, unsigned int i,
 	*len = (seg->last_sect - seg->first_sect + 1) << BLKFRONT_SECTOR_SHIFT;
 }
 
+/*
+ * A whole page goes through copy_page(), the copy the architecture tunes
+ * for pages; a variable-length memcpy() may be inlined by the compiler as
+ * a byte-wise string move, slow on CPUs without fast short rep movsb.
+ */
+static void blkfront_copy_whole(struct page *page, void *gva, bool out)
+{
+	void *va = kmap_local_page(page);
+
+	if (out)
+		copy_page(gva, va);
+	else
+		copy_page(va, gva);
+	kunmap_local(va);
+	if (!out)
+		flush_dcache_page(page);
+}
+
 /**
  * blkfront_pool_copy() - move a request's data through its grant pages
  * @cmd: the request, its data grants borrowed
@@ -286,7 +304,9 @@ void blkfront_pool_copy(struct blkfront_cmd *cmd, bool out)
 	for (i = 0; i < cmd->nr_data; i++) {
 		blkfront_seg_span(cmd, i, &page, &off, &len);
 		gva = page_address(cmd->pgs[i]->page) + (off & ~XEN_PAGE_MASK);
-		if (out)
+		if (len == PAGE_SIZE && !off)
+			blkfront_copy_whole(page, gva, out);
+		else if (out)
 			memcpy_from_page(gva, page, off, len);
 		else
 			memcpy_to_page(page, off, gva, len);
