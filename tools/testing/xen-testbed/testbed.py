@@ -166,7 +166,25 @@ def qemu_cmd(args, run, initrd):
         cmd += ["-icount", "shift=3,sleep=off", "-accel", "tcg"]
     else:
         cmd += ["-accel", "tcg,thread=multi"]
+    if getattr(args, "profile", False):
+        out = os.path.join(run, "prof")
+        os.makedirs(out, exist_ok=True)
+        cmd += ["-plugin", f"{build_profiler()},serial={serial},out={out}"]
     return cmd, serial
+
+
+def build_profiler():
+    """Compile the instruction-profile QEMU plugin (prof/insnprof.c)."""
+    src = os.path.join(TB, "prof", "insnprof.c")
+    so = os.path.join(BUILD, "prof", "insnprof.so")
+    hdr = os.path.join(TB, "prof", "qemu-plugin-min.h")
+    if not os.path.exists(so) or os.path.getmtime(so) < max(os.path.getmtime(src),
+                                                            os.path.getmtime(hdr)):
+        os.makedirs(os.path.dirname(so), exist_ok=True)
+        if subprocess.call(["gcc", "-O2", "-shared", "-fPIC", "-fvisibility=hidden",
+                            "-Wall", "-o", so, src, "-lpthread"]):
+            die("building the profiling plugin failed")
+    return so
 
 
 class Watch:
@@ -385,6 +403,9 @@ def main():
     ap.add_argument("--scenario-timeout", type=int, default=300)
     ap.add_argument("--env", action="append", default=[], metavar="K=V",
                     help="variable for dom0's scenarios (TB_BACKEND, TB_FRONT, ...)")
+    ap.add_argument("--profile", action="store_true",
+                    help="count instructions per code block (prof/insnprof.c); "
+                    "\"@@PROF snap NAME\" on the console writes a snapshot")
     ap.add_argument("--no-prepare", action="store_true",
                     help="do not (re)build the kernel and images first")
     sys.exit(run(ap.parse_args()))

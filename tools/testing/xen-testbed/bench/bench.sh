@@ -12,6 +12,9 @@ if [ "$front" = none ]; then
 	tb_file "bench/$tag/meta" /tmp/meta
 	for w in $BENCH_WORKLOADS; do
 		tb_msg "bench $tag $w"
+		[ -n "${BENCH_PROF:-}" ] && (sleep $((${BENCH_RAMP:-2} + 1)) &&
+			echo "@@PROF snap $tag-a" && sleep "$BENCH_PROF" &&
+			echo "@@PROF snap $tag-b") &
 		BENCH_RUNTIME=${BENCH_RUNTIME:-10} run_workload "$w" "$vcpus" /dev/nullb0 \
 			/tmp/out.json || fail "fio $w in dom0 failed"
 		tb_file "bench/$tag/$w.json" /tmp/out.json
@@ -24,8 +27,24 @@ guest_create b type="$type" vcpus="$vcpus" mem=384 front="$front" fparams="${BEN
 	script=bench_guest args="$tag ${BENCH_RUNTIME:-10} $BENCH_WORKLOADS" \
 	disk="phy:/dev/nullb0,xvda,w"
 # CPU seconds of dom0 and the guest around the workloads, for the notes.
+if [ -n "${BENCH_PIN:-}" ]; then
+	# For a profile split by domain: dom0 on CPU 0, the guest on CPU 1.
+	if ! xl vcpu-pin Domain-0 all 0 || ! xl vcpu-pin b all 1; then
+		fail "xl vcpu-pin failed"
+	fi
+fi
 guest_wait b BENCH 120
 xl list >/tmp/xl.before
+if [ -n "${BENCH_PROF:-}" ]; then
+	# Instruction profile (testbed.py --profile) of BENCH_PROF seconds of
+	# the first workload, after its ramp; see prof/report.py.
+	sleep $((${BENCH_RAMP:-2} + 1))
+	echo "@@PROF snap $tag-a"
+	sleep "$BENCH_PROF"
+	echo "@@PROF snap $tag-b"
+	grep '\[' /proc/kallsyms >/tmp/dom0.ksyms
+	tb_file "bench/$tag/dom0.ksyms" /tmp/dom0.ksyms
+fi
 guest_wait b OK 900
 { cat /tmp/xl.before; xl list; } >/tmp/xl.txt
 tb_file "bench/$tag/cpu.txt" /tmp/xl.txt

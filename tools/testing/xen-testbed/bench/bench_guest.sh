@@ -25,4 +25,7 @@ for w in "$@"; do
 	} >/tmp/irq.txt
 	gfile "bench/$tag/$w.irq" /tmp/irq.txt
 done
+# Module symbols, to name module code in an instruction profile.
+grep '\[' /proc/kallsyms >/tmp/guest.ksyms
+gfile "bench/$tag/guest.ksyms" /tmp/guest.ksyms
 gmark OK
