@@ -51,6 +51,8 @@ BACKEND = [
     "ours+ours/verify:pvh", "ours+ours/verify:pv,deb61", "stock+ours/verify:pv,deb61",
     "stock+ours/queues:pv,4", "ours+ours/queues:pv,4", "ours+ours/queues:pvh,2",
     "stock+ours/discard_flush:pv", "ours+ours/discard_flush:pv",
+    "stock+ours/discard_flush:pv,feature_flush_cache=0",
+    "ours+ours/discard_flush:pv,feature_flush_cache=0",
     "stock+ours/detach_attach:pv", "stock+ours/save_restore:pv",
     "ours+ours/save_restore:pvh", "ours+ours/save_restore:pv,4,2",
     "stock+ours/resize:pv", "ours+ours/resize:pv", "stock+ours/destroy_load:pv",

@@ -50,6 +50,11 @@ module_param_named(resize_poll_ms, blkback_resize_poll_ms, uint, 0644);
 MODULE_PARM_DESC(resize_poll_ms,
 		 "Check the backing devices' size this often (ms; 0: only on a physical-device write; default 1000)");
 
+bool blkback_offer_flush = true;
+module_param_named(feature_flush_cache, blkback_offer_flush, bool, 0444);
+MODULE_PARM_DESC(feature_flush_cache,
+		 "Offer cache flushes; off, only write barriers are offered, as old backends did (default on)");
+
 struct dentry *blkback_debugfs_root;
 
 static int __init blkback_init(void)

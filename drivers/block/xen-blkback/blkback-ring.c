@@ -502,6 +502,8 @@ static void blkback_submit(struct blkback_ring *ring,
 		opf = REQ_OP_READ;
 	else if (preq->req.op == BLKIF_OP_WRITE)
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE;
+	else if (preq->req.op == BLKIF_OP_WRITE_BARRIER && n)
+		opf = REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA;
 	else
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH;
 
@@ -650,6 +652,29 @@ static void blkback_count(struct blkback_ring *ring,
 	}
 }
 
+/*
+ * Answer completions until at most @keep requests of the ring are in
+ * flight.  Bios held in the worker's plug go out first: they may be the
+ * ones waited for.
+ */
+static void blkback_wait_inflight(struct blkback_ring *ring,
+				  unsigned int keep)
+{
+	struct blk_plug *plug = current->plug;
+
+	if (plug) {
+		blk_finish_plug(plug);
+		blk_start_plug(plug);
+	}
+	for (;;) {
+		blkback_complete(ring);
+		blkback_push(ring);
+		if (ring->inflight <= keep)
+			return;
+		wait_event(ring->wq, !llist_empty(&ring->done));
+	}
+}
+
 /* Carry out one request copied off the ring, or answer it at once. */
 static void blkback_handle(struct blkback_ring *ring,
 			   struct blkback_preq *preq,
@@ -678,6 +703,12 @@ static void blkback_handle(struct blkback_ring *ring,
 		return;
 	}
 	blkback_count(ring, req);
+	/*
+	 * A write barrier orders against every earlier request: they finish
+	 * first.  The PREFLUSH then makes their data stable, FUA its own.
+	 */
+	if (req->op == BLKIF_OP_WRITE_BARRIER)
+		blkback_wait_inflight(ring, 1);
 	n = blkback_plan_segs(req, segs, preq->io);
 	if (n != req->nr_segs || blkback_map_segs(ring, preq, n)) {
 		dev_warn_ratelimited(&ring->dev->xbdev->dev,

@@ -290,7 +290,8 @@ static int blkback_write_device_keys(struct xenbus_transaction xbt,
 		err = xenbus_printf(xbt, dir, "feature-flush-cache", "%d",
 				    dev->vbd.flush);
 	if (!err)
-		err = xenbus_printf(xbt, dir, "feature-barrier", "%d", 0);
+		err = xenbus_printf(xbt, dir, "feature-barrier", "%d",
+				    dev->vbd.barrier);
 	if (!err)
 		err = blkback_write_discard(xbt, dev);
 	return err;
@@ -408,8 +409,9 @@ static void blkback_fill_vbd(struct blkback_dev *dev, bool readonly)
 	vbd->sector_size = bdev_logical_block_size(bdev);
 	vbd->max_indirect_segs = blkback_clamp_max_indirect(blkback_max_indirect);
 	vbd->readonly = readonly;
-	vbd->flush = bdev_write_cache(bdev);
-	vbd->barrier = false;
+	/* A barrier is a drain plus a flush: offered with the cache flush. */
+	vbd->barrier = bdev_write_cache(bdev);
+	vbd->flush = vbd->barrier && blkback_offer_flush;
 	vbd->discard = !readonly && bdev_max_discard_sectors(bdev);
 	val = xenbus_read(XBT_NIL, dev->xbdev->nodename, "discard-enable",
 			  NULL);

@@ -249,6 +249,7 @@ extern unsigned int blkback_max_indirect;
 extern unsigned int blkback_max_pgnt;
 extern unsigned int blkback_pgnt_idle_ms;
 extern unsigned int blkback_resize_poll_ms;
+extern bool blkback_offer_flush;
 extern struct dentry *blkback_debugfs_root;
 
 /* blkback-ring.c: rings, requests, grants, bios. */
