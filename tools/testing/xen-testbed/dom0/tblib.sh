@@ -107,8 +107,9 @@ tb_start_toolstack() {
 }
 
 # guest_create NAME key=value...: write an xl config and create the domain.
-#   type=pv|pvh vcpus=N mem=MiB kernel=612|deb61 front=stock|ours
-#   script=GUEST_SCRIPT args="a b" disk="phy:/dev/nullb1,xvda,w" (';' between disks)
+#   type=pv|pvh vcpus=N mem=MiB kernel=612|deb61 front=stock|ours|none
+#   script=GUEST_SCRIPT args="a b" disk="phy:/dev/nullb1,xvda,w" (';' between disks,
+#   "none" for no disk)
 #   extra="more kernel args"
 guest_create() {
 	local name=$1 kv type=pv vcpus=2 mem=384 kernel=612 front=stock script=idle
@@ -131,6 +132,7 @@ guest_create() {
 	*) fail "guest_create: unknown kernel $kernel" ;;
 	esac
 	disks=$(echo "$disk" | tr ';' '\n' | sed "s/.*/'&'/" | paste -sd, -)
+	[ "$disk" = none ] && disks=""
 	cat >"/tmp/$name.cfg" <<EOC
 name = "$name"
 type = "$type"
@@ -233,7 +235,9 @@ stuck_tasks() {
 	a=$(ps -eo pid=,stat=,comm= | awk '$2 ~ /^D/ { print $1 ":" $3 }' | sort)
 	sleep 2
 	b=$(ps -eo pid=,stat=,comm= | awk '$2 ~ /^D/ { print $1 ":" $3 }' | sort)
-	comm -12 <(echo "$a") <(echo "$b") | grep . | tr '\n' ' '
+	# Not comm with <(...): this dom0 has no /dev/fd.  Each look lists
+	# a task once, so a line seen twice was in both.
+	printf '%s\n' "$a" "$b" | sort | uniq -d | grep . | tr '\n' ' '
 }
 
 tb_cleanup() {
