@@ -5,7 +5,10 @@
 #   612    the testbed's Linux 6.12 build     -> build/modules-612/
 #   deb61  Debian 12's 6.1 (its headers)      -> build/modules-deb61/
 # Each build works on its own copy of the sources, so the two never mix
-# objects or generated compat headers.
+# objects or generated compat headers.  The testbed's test-only modules
+# (tools/testing/xen-blkhostile) are built for 612 only, into the same
+# directory; they are not in the top-level Kbuild, so modules_install
+# never installs them.
 set -euo pipefail
 . "$(dirname "$0")/../tools/testing/xen-testbed/lib.sh"
 
@@ -30,9 +33,23 @@ build_for() {
 	log "modules: $kind: $(cd "$BUILD/modules-$kind" && echo *.ko | sed 's/\*\.ko/none yet/')"
 }
 
+# build_test_module KIND KDIR NAME: the test-only module tools/testing/NAME
+# -> build/modules-KIND/NAME.ko (after build_for KIND, which empties it).
+build_test_module() {
+	local kind=$1 kdir=$2 name=$3 src=$BUILD/mod-$1-test/$3
+	mkdir -p "$src" "$BUILD/modules-$kind"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		"$TOP/tools/testing/$name/" "$src/"
+	log "modules: building test module $name for $kind"
+	make -s -C "$src" KDIR="$kdir" modules >&2 ||
+		die "test module $name build for $kind failed"
+	cp "$src/$name.ko" "$BUILD/modules-$kind/"
+}
+
 # One build at a time: two would share build/mod-*.
 mkdir -p "$BUILD"
 exec 9>"$BUILD/modules.lock"
 flock 9
 build_for 612 "$BUILD/kernel/obj"
+build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile
 build_for deb61 "$(deb61_kdir)"

@@ -57,7 +57,8 @@ BACKEND = [
     "ours+ours/save_restore:pvh", "ours+ours/save_restore:pv,4,2",
     "stock+ours/resize:pv", "ours+ours/resize:pv", "stock+ours/destroy_load:pv",
     "ours+ours/destroy_load:pv", "ours+ours/detach_load:pv",
-    "ours+ours/backend_pool:pv", "stock+stock/queues:pv,1",
+    "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh",
+    "stock+stock/queues:pv,1",
 ]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
     + OURS_ONLY + BACKEND
@@ -183,7 +184,8 @@ def check_compat():
 
 def check_unit():
     suites = sorted(glob.glob(os.path.join(TOP, "tools", "testing", "*", "Makefile")))
-    suites = [s for s in suites if "xen-testbed" not in s]
+    # Not unit suites: the testbed, and test modules it loads in guests.
+    suites = [s for s in suites if "xen-testbed" not in s and "xen-blkhostile" not in s]
     for mk in suites:
         d = os.path.dirname(mk)
         name = "unit-" + os.path.basename(d)

@@ -89,7 +89,7 @@ def ours_module(kind, name):
 
 
 def guest_overlay(run, kind, stock_front):
-    """The per-kernel guest overlay: init, scripts, frontend modules."""
+    """The per-kernel guest overlay: init, scripts, frontend and test modules."""
     root = os.path.join(run, f"guest-{kind}")
     shutil.rmtree(root, ignore_errors=True)
     copy(os.path.join(TB, "guest", "init"), os.path.join(root, "init"), 0o755)
@@ -102,6 +102,10 @@ def guest_overlay(run, kind, stock_front):
     ours = ours_module(kind, "xen-blkfront")
     if ours:
         copy(ours, os.path.join(root, "tb", "mod", "ours", "xen-blkfront.ko"))
+    # Test-only modules (scripts/build-testbed-modules.sh builds them).
+    hostile = ours_module(kind, "xen-blkhostile")
+    if hostile:
+        copy(hostile, os.path.join(root, "tb", "mod", "test", "xen-blkhostile.ko"))
     out = os.path.join(run, f"guest-{kind}.cpio.gz")
     pack_cpio(root, out)
     shutil.rmtree(root)
