@@ -248,6 +248,10 @@ static int blkback_map_done(struct blkback_ring *ring,
 	for (i = 0; i < n; i++) {
 		seg = &preq->segs[ring->map_seg[i]];
 		if (ring->map[i].status != GNTST_okay) {
+			if (!err) {
+				preq->map_gref = ring->map[i].ref;
+				preq->map_status = ring->map[i].status;
+			}
 			err = -EIO;
 			if (seg->pslot >= 0)
 				blkback_pgnt_abort(&ring->pgnt, seg->pslot);
@@ -293,6 +297,8 @@ static int blkback_map_segs(struct blkback_ring *ring,
 			continue;
 		if (gnttab_page_cache_get(&ring->page_cache, &seg->page)) {
 			seg->page = NULL;
+			preq->map_gref = preq->io[i].gref;
+			preq->map_status = GNTST_okay;
 			err = -ENOMEM;
 			break;
 		}
@@ -612,6 +618,22 @@ static void blkback_log_bad(struct blkback_ring *ring,
 			     preq->req.id, why);
 }
 
+/* One line for a request whose data grants could not be mapped. */
+static void blkback_log_map(struct blkback_ring *ring,
+			    struct blkback_preq *preq)
+{
+	static const char *const msgs[] = GNTTABOP_error_msgs;
+	s16 st = preq->map_status;
+	const char *why = "no page to map it on";
+
+	if (st != GNTST_okay)
+		why = -st < ARRAY_SIZE(msgs) ? msgs[-st] : "unknown error";
+	bb_inc(&ring->stats.bad_req, 1);
+	dev_warn_ratelimited(&ring->dev->xbdev->dev,
+			     "ring %u: request %llu: grant %u not mapped: %s (%d)\n",
+			     ring->index, preq->req.id, preq->map_gref, why, st);
+}
+
 static void blkback_discard(struct blkback_ring *ring,
 			    struct blkback_preq *preq)
 {
@@ -710,10 +732,12 @@ static void blkback_handle(struct blkback_ring *ring,
 	if (req->op == BLKIF_OP_WRITE_BARRIER)
 		blkback_wait_inflight(ring, 1);
 	n = blkback_plan_segs(req, segs, preq->io);
-	if (n != req->nr_segs || blkback_map_segs(ring, preq, n)) {
-		dev_warn_ratelimited(&ring->dev->xbdev->dev,
-				     "ring %u: request %llu: mapping its grants failed\n",
-				     ring->index, req->id);
+	if (n != req->nr_segs) {	/* plan_segs() warned: our bug */
+		blkback_answer(ring, preq, BLKIF_RSP_ERROR);
+		return;
+	}
+	if (blkback_map_segs(ring, preq, n)) {
+		blkback_log_map(ring, preq);
 		blkback_answer(ring, preq, BLKIF_RSP_ERROR);
 		return;
 	}

@@ -109,6 +109,8 @@ struct blkback_seg {
  *	indirect request needed them (allocated then, kept until disconnect)
  * @small_segs: @segs of a request without indirect segments
  * @small_io: @io of a request without indirect segments
+ * @map_gref: the first grant that could not be mapped, for the log
+ * @map_status: its GNTST_* status (GNTST_okay: no page to map it on)
  */
 struct blkback_preq {
 	struct list_head node;
@@ -124,6 +126,8 @@ struct blkback_preq {
 	unsigned int room;
 	struct blkback_seg small_segs[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	struct blkback_seg_io small_io[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	grant_ref_t map_gref;
+	s16 map_status;
 };
 
 /**
