@@ -16,13 +16,10 @@
 
 #include "blkback.h"
 
-/* Guests often have more vCPUs than dom0: never offer fewer queues. */
-#define BLKBACK_MIN_DEFAULT_QUEUES	4U
-
 unsigned int blkback_max_queues;
 module_param_named(max_queues, blkback_max_queues, uint, 0444);
 MODULE_PARM_DESC(max_queues,
-		 "Most rings (queues) per device; 0: dom0's online CPUs, at least 4 (default)");
+		 "Most rings (queues) per device; 0: dom0's online CPUs (default)");
 
 unsigned int blkback_max_ring_order = BLKBACK_MAX_RING_ORDER;
 module_param_named(max_ring_page_order, blkback_max_ring_order, uint, 0444);
@@ -64,8 +61,7 @@ static int __init blkback_init(void)
 	if (!xen_domain())
 		return -ENODEV;
 	if (!blkback_max_queues)
-		blkback_max_queues = max(num_online_cpus(),
-					 BLKBACK_MIN_DEFAULT_QUEUES);
+		blkback_max_queues = num_online_cpus();
 	blkback_max_ring_order = min_t(unsigned int, blkback_max_ring_order,
 				       BLKBACK_MAX_RING_ORDER);
 	blkback_max_indirect = blkback_clamp_max_indirect(blkback_max_indirect);
