@@ -144,6 +144,7 @@ cmdline = "console=hvc0 rdinit=/init loglevel=${TB_GUEST_LOGLEVEL:-4} tb.script=
 disk = [ $disks ]
 vif = [ ]
 on_poweroff = "destroy"
+on_reboot = "destroy"
 on_crash = "destroy"
 tsc_mode = "${TB_TSC_MODE:-native}"
 EOC
@@ -240,11 +241,19 @@ stuck_tasks() {
 	printf '%s\n' "$a" "$b" | sort | uniq -d | grep . | tr '\n' ' '
 }
 
+# tb_cleanup: destroy every guest, and wait (up to 10 s) until xl lists
+# none, so the next scenario can reuse their names.
 tb_cleanup() {
-	local d
-	for d in $(xl list | awk 'NR > 2 { print $1 }'); do
-		xl destroy "$d" 2>/dev/null
+	local d i
+	for ((i = 0; i < 20; i++)); do
+		d=$(xl list | awk 'NR > 2 { print $1 }')
+		[ -z "$d" ] && return 0
+		for d in $d; do
+			xl destroy "$d" 2>/dev/null
+		done
+		sleep 0.5
 	done
+	tb_msg "guests left after cleanup: $(xl list | awk 'NR > 2 { print $1 }' | tr '\n' ' ')"
 }
 
 # tb_run_one FRONT FILE ARGS: run one scenario in its own shell, under
