@@ -75,6 +75,20 @@ tb_load_backend() {
 	tb_msg "backend: $want xen-blkback"
 }
 
+# tb_backend_until_exit GUEST QUEUES [PARAM...]: reload the backend in use
+# offering QUEUES queues, ours also with PARAMs, for the rest of this
+# scenario; when its shell exits, GUEST is destroyed and the backend is
+# loaded again as usual.
+tb_backend_until_exit() {
+	local guest=$1 queues=$2
+	TB_RESTORE_BACKEND=$(tb_backend)
+	# Expanded now: the trap must destroy this guest.
+	# shellcheck disable=SC2064
+	trap "xl destroy $guest 2>/dev/null; tb_load_backend $TB_RESTORE_BACKEND >/dev/null" EXIT
+	TB_BACK_MAX_QUEUES=$queues TB_BACK_PARAMS="${TB_BACK_PARAMS:-} ${*:3}" \
+		tb_load_backend "$TB_RESTORE_BACKEND"
+}
+
 # tb_switch_backend stock|ours: unload the idle backend and load the other.
 tb_switch_backend() {
 	if lsmod | grep -q '^xen_blkback ' && ! rmmod xen-blkback; then

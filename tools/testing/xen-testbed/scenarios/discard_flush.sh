@@ -5,10 +5,9 @@
 # scenario, e.g. feature_flush_cache=0 to offer write barriers only.
 # shellcheck shell=bash
 if [ $# -gt 1 ]; then
-	back=$(tb_backend)
-	[ "$back" = ours ] || fail "backend parameters need our backend, not $back"
-	trap 'xl destroy df 2>/dev/null; tb_load_backend "$back" >/dev/null' EXIT
-	TB_BACK_PARAMS="${*:2}" tb_load_backend "$back" ||
+	[ "$(tb_backend)" = ours ] ||
+		fail "backend parameters need our backend, not $(tb_backend)"
+	tb_backend_until_exit df "${TB_BACK_MAX_QUEUES:-4}" "${@:2}" ||
 		fail "loading the backend with ${*:2} failed"
 fi
 guest_create df type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=discard_flush \

@@ -15,11 +15,9 @@ t0=$(date +%s)
 xl save sr /tmp/sr.save || fail "xl save failed"
 guest_alive sr && fail "domain still running after xl save"
 if [ -n "$rings" ]; then
-	back=$(tb_backend)
 	# Whatever happens next, the following scenarios get the usual backend.
-	trap 'xl destroy sr 2>/dev/null; tb_load_backend "$back" >/dev/null' EXIT
-	TB_BACK_MAX_QUEUES=$rings tb_load_backend "$back" ||
-		fail "cannot reload the $back backend with $rings queues"
+	tb_backend_until_exit sr "$rings" ||
+		fail "cannot reload the $(tb_backend) backend with $rings queues"
 fi
 xl restore /tmp/sr.save || fail "xl restore failed"
 rm -f /tmp/sr.save
