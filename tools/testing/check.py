@@ -31,14 +31,13 @@ BASE = [
     "detach_load:pv",
 ]
 # Seen failing once and not reproduced since; kept out of the default
-# run until understood (see the notes on the frontend issue), runnable with
+# run until understood (see the notes on the backend issue), runnable with
 # CHECK_SCENARIOS:
-#   ours/detach_attach:pv    after re-attach, fio read back zeros for blocks
-#                            written before the detach (1 in 9 runs)
 #   ours+ours/detach_busy:pv xl block-detach timed out once (1 in 8 runs):
 #                            our backend did not reach Closed within libxl's
-#                            10 s while fio kept the disk busy
-KNOWN_FLAKY = ["ours/detach_attach:pv", "ours+ours/detach_busy:pv"]
+#                            10 s while fio kept the disk busy; passed the
+#                            20 runs since
+KNOWN_FLAKY = ["ours+ours/detach_busy:pv"]
 # Scenarios only our frontend has: its non-persistent grant path, and
 # bounce pages for an untrusted backend without persistent grants.
 OURS_ONLY = ["ours/verify:pv,612,max_persistent_grants=0",

@@ -4,13 +4,14 @@
 
     testbed.py [options] SCENARIO...
 
-A SCENARIO is "[front[+back]/]file:arg,arg" naming tools/testing/
-xen-testbed/scenarios/file.sh, front being the guests' blkfront ("stock",
-the default, or "ours") and back the dom0 backend to switch to before it
-("stock" or "ours"; default: keep the one loaded, TB_BACKEND at boot); its
-result is called "[front[+back]-]file-arg-arg".  All scenarios of one call
-run in one boot.  Serial log, per-scenario logs and files the run sent
-back are kept under build/testbed/runs/NAME/.  Exit status 0 when every
+A SCENARIO is "[front[+back]/]file:arg,arg" naming
+tools/testing/xen-testbed/scenarios/file.sh, front being the guests'
+blkfront ("stock", the default, or "ours") and back the dom0 backend to
+switch to before it ("stock" or "ours"; default: keep the one loaded,
+TB_BACKEND at boot); its result is called "[front[+back]-]file-arg-arg".
+All scenarios of one call run in one boot; one named again runs again (its
+k-th log is NAME.k.log). Serial log, per-scenario logs and files the run
+sent back are kept under build/testbed/runs/NAME/. Exit status 0 when every
 scenario passed.
 """
 import argparse
@@ -265,8 +266,10 @@ def parse_serial(path):
         elif tag == "@@TB" and (rest.startswith("PASS ") or rest.startswith("FAIL ")):
             name = rest[5:].split(":")[0]
             reason = rest[5 + len(name) + 2:] if rest.startswith("FAIL") else ""
-            results[name] = {"status": rest[:4].lower(), "reason": reason,
-                             "log": cur_lines}
+            # A scenario may be named more than once in a run: each
+            # result is kept, in order.
+            results.setdefault(name, []).append(
+                {"status": rest[:4].lower(), "reason": reason, "log": cur_lines})
             cur, cur_lines = None, []
     return results, files, (cur, cur_lines), lines
 
@@ -368,9 +371,13 @@ def report(rundir, serial, names, timed_out, limit, qrc, fatal=None):
         os.makedirs(os.path.dirname(p), exist_ok=True)
         with open(p, "wb") as f:
             f.write(data)
-    out = []
+    out, seen = [], {}
     for n in names:
-        r = results.get(n)
+        # The k-th time a name appears in the run gets its k-th result,
+        # and its own log file (NAME.log, NAME.2.log, ...).
+        k = seen[n] = seen.get(n, 0) + 1
+        r = results[n][k - 1] if len(results.get(n, [])) >= k else None
+        logname = f"{n}.log" if k == 1 else f"{n}.{k}.log"
         if r is None:
             why = ("timed out: QEMU killed at the run's hard limit of "
                    f"{limit}s" if timed_out else
@@ -378,10 +385,10 @@ def report(rundir, serial, names, timed_out, limit, qrc, fatal=None):
                    f"no result: the run ended (QEMU exit {qrc}) before it")
             log_lines = cur_lines if cur == n else lines[-200:]
             r = {"status": "fail", "reason": why, "log": log_lines}
-        with open(os.path.join(rundir, f"{n}.log"), "w") as f:
+        with open(os.path.join(rundir, logname), "w") as f:
             f.write("\n".join(r["log"]) + "\n")
         out.append({"name": n, "status": r["status"], "reason": r["reason"],
-                    "log": os.path.relpath(os.path.join(rundir, f"{n}.log"))})
+                    "log": os.path.relpath(os.path.join(rundir, logname))})
         if r["status"] != "pass":
             tail = [ln for ln in r["log"] if ln.strip()][-25:]
             print(f"FAIL {n}: {r['reason']}\n  log: {out[-1]['log']}\n  last lines:",

@@ -17,7 +17,7 @@ workload_args() {
 run_workload() {
 	a=$(workload_args "$1" "$2") || return 1
 	# shellcheck disable=SC2086
-	fio --name="$1" --filename="$3" --ioengine=libaio --direct=1 \
+	fio --name="$1" --filename="$3" --allow_file_create=0 --ioengine=libaio --direct=1 \
 		--time_based --runtime="${BENCH_RUNTIME:-10}" \
 		--ramp_time="${BENCH_RAMP:-2}" --size=1G --group_reporting \
 		--randrepeat=0 --eta=never --output-format=json --output="$4" $a

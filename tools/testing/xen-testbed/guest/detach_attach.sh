@@ -2,7 +2,7 @@
 # detach_attach: write checked data, let dom0 detach xvda and attach it
 # again, then verify the data through the new device.
 # shellcheck shell=sh
-job="--name=da --filename=/dev/xvda --ioengine=libaio --direct=1 --rw=randwrite --bs=64k --iodepth=8 --size=32M --verify=crc32c --verify_fatal=1"
+job="--name=da --filename=/dev/xvda --allow_file_create=0 --ioengine=libaio --direct=1 --rw=randwrite --bs=64k --iodepth=8 --size=32M --verify=crc32c --verify_fatal=1"
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
 # shellcheck disable=SC2086
 fio $job --do_verify=0 >/tmp/fio.out 2>&1 || gfail "fio write failed"

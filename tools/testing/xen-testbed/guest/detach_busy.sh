@@ -3,7 +3,7 @@
 # then fail (not hang), xvda must go, and xen-blkfront must unload.
 # shellcheck shell=sh
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
-fio --name=busy --filename=/dev/xvda --ioengine=libaio --direct=1 \
+fio --name=busy --filename=/dev/xvda --allow_file_create=0 --ioengine=libaio --direct=1 \
 	--rw=randrw --bs=64k --iodepth=16 --size=64M --time_based --runtime=300 \
 	--numjobs=2 >/tmp/fio.out 2>&1 &
 pid=$!

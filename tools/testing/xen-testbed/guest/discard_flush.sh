@@ -15,9 +15,9 @@ cmp -n 4194304 /tmp/pat /dev/xvda || gfail "data read back differs from data wri
 blkdiscard -o 0 -l 4194304 /dev/xvda || gfail "blkdiscard failed"
 dd if=/dev/xvda of=/tmp/back bs=1M count=4 iflag=direct 2>/dev/null
 cmp -n 4194304 /tmp/back /dev/zero || gfail "discarded range does not read back as zeros"
-fio --name=flush --filename=/dev/xvda --rw=write --bs=4k --size=1M --direct=1 \
+fio --name=flush --filename=/dev/xvda --allow_file_create=0 --rw=write --bs=4k --size=1M --direct=1 \
 	--fsync=1 >/tmp/fio.out 2>&1 || gfail "fio with fsync failed"
-fio --name=fua --filename=/dev/xvda --rw=write --bs=4k --size=1M --direct=1 \
+fio --name=fua --filename=/dev/xvda --allow_file_create=0 --rw=write --bs=4k --size=1M --direct=1 \
 	--sync=dsync >/tmp/fio.out 2>&1 || gfail "fio with O_DSYNC failed"
 gmark FLUSHED
 wait_signal 120

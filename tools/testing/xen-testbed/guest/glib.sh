@@ -39,10 +39,17 @@ load_front() {
 	esac
 }
 
-# wait_disk DEV [SECONDS]: wait until /dev/DEV exists.
+# wait_disk DEV [SECONDS]: wait until DEV is in /sys/block and /dev/DEV
+# is its block device node.  Anything else at /dev/DEV (a regular file a
+# program created while the node was gone) fails at once: fio would
+# happily read and write that file instead of the disk.
 wait_disk() {
 	i=0
-	while [ ! -b "/dev/$1" ]; do
+	while [ ! -e "/sys/block/$1" ] || [ ! -b "/dev/$1" ]; do
+		if [ -e "/dev/$1" ] && [ ! -b "/dev/$1" ]; then
+			ls -l "/dev/$1"
+			return 1
+		fi
 		i=$((i + 1))
 		[ $i -gt $((${2:-30} * 10)) ] && return 1
 		sleep 0.1
@@ -50,10 +57,12 @@ wait_disk() {
 	return 0
 }
 
-# wait_gone DEV [SECONDS]: wait until DEV has left /sys/block.
+# wait_gone DEV [SECONDS]: wait until DEV has left /sys/block and its node
+# has left /dev.  The kernel removes the /sys/block link first, so a
+# script that only waited for that could still find the old node.
 wait_gone() {
 	i=0
-	while [ -e "/sys/block/$1" ]; do
+	while [ -e "/sys/block/$1" ] || [ -e "/dev/$1" ]; do
 		i=$((i + 1))
 		[ $i -gt $((${2:-30} * 10)) ] && return 1
 		sleep 0.1
@@ -66,7 +75,7 @@ wait_gone() {
 fio_verify() {
 	dev=$1 size=$2
 	shift 2
-	fio --name=verify --filename="/dev/$dev" --ioengine=libaio --direct=1 \
+	fio --name=verify --filename="/dev/$dev" --allow_file_create=0 --ioengine=libaio --direct=1 \
 		--rw=randwrite --bssplit=512/10:4k/40:16k/20:64k/15:256k/10:1m/5 \
 		--iodepth=16 --size="$size" --verify=crc32c --verify_fatal=1 \
 		--do_verify=1 --output-format=terse --terse-version=3 "$@" \

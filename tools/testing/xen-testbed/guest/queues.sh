@@ -8,7 +8,7 @@
 # a vCPU that blk-mq maps to queue N.
 check_irq_placement() {
 	cat /proc/interrupts >/tmp/irq.before
-	fio --name=irq --filename="/dev/$1" --ioengine=libaio --direct=1 \
+	fio --name=irq --filename="/dev/$1" --allow_file_create=0 --ioengine=libaio --direct=1 \
 		--rw=randread --bs=4k --iodepth=8 --size=64M --time_based \
 		--runtime=3 --numjobs="$(nproc)" --cpus_allowed="0-$(($(nproc) - 1))" \
 		--cpus_allowed_policy=split >/tmp/fio.out 2>&1 ||
