@@ -8,7 +8,7 @@
 #include <dirent.h>
 
 #include "fuzz_request.c"
-#include "../blkfront/test.h"
+#include "../common/test.h"
 
 #define REPLAY_INPUTS	200000
 

@@ -4,7 +4,7 @@
  * the one-copy decoder, slot addresses and responses.
  */
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
-#include "../blkfront/test.h"
+#include "../common/test.h"
 
 /* Little-endian stores at explicit byte positions, independent of C structs. */
 static void put16(u8 *p, unsigned int off, u16 v)

@@ -4,7 +4,7 @@
  * and a randomized run against a simple model.
  */
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
-#include "../blkfront/test.h"
+#include "../common/test.h"
 
 static struct blkback_pgnt_pool pool;
 

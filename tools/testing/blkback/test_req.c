@@ -4,7 +4,7 @@
  * rejected value, the indirect path, messages and the segment plan.
  */
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
-#include "../blkfront/test.h"
+#include "../common/test.h"
 
 #define CAP	1000ULL		/* a small disk, in 512-byte sectors */
 

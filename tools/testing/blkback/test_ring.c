@@ -4,7 +4,7 @@
  * producer values only a hostile frontend writes.
  */
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
-#include "../blkfront/test.h"
+#include "../common/test.h"
 
 static unsigned int avail;
 

@@ -4,7 +4,7 @@
  * per-queue key names and the per-queue transport keys.
  */
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
-#include "../blkfront/test.h"
+#include "../common/test.h"
 
 static const struct blkback_limits lim = {
 	.max_queues = 4, .max_ring_order = 4, .persistent = true,

@@ -5,7 +5,7 @@
  * inputs, or the files named on the command line (to replay a crash).
  */
 #include "fuzz_response.c"
-#include "test.h"
+#include "../common/test.h"
 
 #define REPLAY_INPUTS	300000
 

@@ -3,7 +3,7 @@
  * Request to segment mapping, request encoding and splitting.
  */
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
-#include "test.h"
+#include "../common/test.h"
 
 #define MAXSEG	BLKFRONT_MAX_INDIRECT_SEGS
 

@@ -3,7 +3,7 @@
  * Feature negotiation and xenstore number parsing.
  */
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
-#include "test.h"
+#include "../common/test.h"
 
 /* What Linux's blkback writes for a 1 GiB disk on a 4-queue backend. */
 static struct blkfront_backend typical(void)

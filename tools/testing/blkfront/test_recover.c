@@ -3,7 +3,7 @@
  * Recovery planning after resume or migration, and the wire op choice.
  */
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
-#include "test.h"
+#include "../common/test.h"
 
 #define NSEG	64
 

@@ -3,7 +3,7 @@
  * Ring sizes and the per-ring id free list.
  */
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
-#include "test.h"
+#include "../common/test.h"
 
 static void ring_sizes(void)
 {

@@ -3,7 +3,7 @@
  * Response validation against a hostile backend.
  */
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
-#include "test.h"
+#include "../common/test.h"
 
 static struct blkfront_ids ids;
 

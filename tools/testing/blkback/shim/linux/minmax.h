@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Userspace shim, on top of tools/testing/blkfront/shim: clamp_t().
+ * Userspace shim, on top of tools/testing/common/shim: clamp_t().
  */
 #ifndef _SHIM_BLKBACK_LINUX_MINMAX_H
 #define _SHIM_BLKBACK_LINUX_MINMAX_H

@@ -5,8 +5,8 @@
  * "N passed, N failed".  A test case fails on a failed CHECK, a leaked
  * allocation or a WARN it did not declare with CHECK_WARNS().
  */
-#ifndef BLKFRONT_TEST_H
-#define BLKFRONT_TEST_H
+#ifndef TESTING_COMMON_TEST_H
+#define TESTING_COMMON_TEST_H
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build and run rules of the userspace test suites (tools/testing/blkfront,
+# tools/testing/blkback), in the style of tools/testing/radix-tree: each
+# test program #includes the .c file it tests and runs under ASan and
+# UBSan; the libFuzzer target is built with clang.
+#
+#   make check              build and run the tests; last line
+#                           "N passed, N failed", non-zero exit on failure
+#   make fuzz FUZZ_TIME=60  run the libFuzzer target for that many seconds
+#   make KSRC=/path ...     take Xen's interface headers from that tree
+#                           (default: the testbed's 6.12 source if built,
+#                           else an installed linux-headers-*-common)
+#
+# A suite's Makefile sets these, then includes this file:
+#
+#   REPO          the top of the source tree
+#   PROTO         the driver files its programs #include
+#   TESTS         the programs "make check" runs, each built from its .c
+#                 file; fuzz_replay among them (the fuzz target without
+#                 libFuzzer, under gcc's sanitizers)
+#   FUZZER        the libFuzzer target, built from $(FUZZER).c
+#   FUZZ_MAX_LEN  the longest input "make fuzz" tries
+#
+# The shim headers in common/shim stand in for the kernel's; a suite's own
+# shim/ directory, if it has one, comes first and may add to them.
+
+COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+
+KSRC_CANDIDATES := $(REPO)/build/kernel/src \
+	$(sort $(wildcard /usr/src/linux-headers-*-common))
+KSRC ?= $(firstword $(foreach d,$(KSRC_CANDIDATES),\
+	$(if $(wildcard $(d)/include/xen/interface/io/blkif.h),$(d))))
+
+KINC := kinc
+SHIM := $(wildcard shim/linux/*.h) $(wildcard $(COMMON_DIR)/shim/linux/*.h) \
+	$(COMMON_DIR)/shim/linux.c $(wildcard $(COMMON_DIR)/*.h)
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+BASE_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
+	       -Wall -Wextra -Werror $(addprefix -I,$(wildcard shim)) \
+	       -I$(COMMON_DIR)/shim -I$(KINC) -I$(REPO)/include
+CC := gcc
+CFLAGS := $(BASE_CFLAGS) $(SAN)
+CLANG ?= clang
+FUZZ_CFLAGS := $(BASE_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	       -fno-sanitize-recover=all
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+
+.PHONY: all check fuzz clean FORCE
+
+all: $(TESTS)
+
+check: $(TESTS)
+	@sh $(COMMON_DIR)/run_tests.sh $(TESTS)
+
+# Re-link the header directory when KSRC changes.
+$(KINC)/.ksrc: FORCE
+	@test "$$(cat $@ 2>/dev/null)" = "$(KSRC)" || \
+		sh $(COMMON_DIR)/mkinc.sh "$(KSRC)" $(KINC)
+
+$(TESTS): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
+	$(CC) $(CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c
+
+fuzz_replay: $(FUZZER).c
+
+$(FUZZER): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
+	@command -v $(CLANG) >/dev/null || apt-get install -y clang
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c
+
+fuzz: $(FUZZER)
+	@mkdir -p fuzz-corpus
+	./$(FUZZER) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		-max_len=$(FUZZ_MAX_LEN) $(if $(filter-out 1,$(FUZZ_JOBS)),\
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) fuzz-corpus
+
+clean:
+	rm -rf $(TESTS) $(FUZZER) $(KINC) fuzz-*.log crash-* leak-* \
+		timeout-* oom-*
+
+FORCE:
