@@ -17,52 +17,10 @@
  * "make fuzz"; fuzz_replay.c drives the same code without libFuzzer.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant broken: %s\n",	\
-			__FILE__, __LINE__, #cond);			\
-		abort();						\
-	}								\
-} while (0)
-
-struct fuzz_in {
-	const u8 *p;
-	size_t n;
-};
-
-static u64 fuzz_bytes(struct fuzz_in *in, unsigned int len)
-{
-	u64 v = 0;
-
-	while (len--) {
-		v = v << 8;
-		if (in->n) {
-			v |= *in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
-
-#define rd8(in)		((u8)fuzz_bytes(in, 1))
-#define rd16(in)	((u16)fuzz_bytes(in, 2))
-#define rd32(in)	((u32)fuzz_bytes(in, 4))
-#define rd64(in)	fuzz_bytes(in, 8)
-
-static void fuzz_take(struct fuzz_in *in, void *dst, size_t len)
-{
-	size_t n = min(len, in->n);
-
-	memcpy(dst, in->p, n);
-	memset((u8 *)dst + n, 0, len - n);
-	in->p += n;
-	in->n -= n;
-}
+#include "../common/fuzz.h"
 
 /* ---- Mode 0: one request -------------------------------------------------- */
 
@@ -687,25 +645,11 @@ static void fuzz_xs(struct fuzz_in *in)
 		fuzz_queue(&t, &c, qi);
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+static const fuzz_mode_fn fuzz_modes[] = {
+	fuzz_request, fuzz_ring, fuzz_pool, fuzz_xs,
+};
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	struct fuzz_in in = { data, size };
-
-	switch (rd8(&in) % 4) {
-	case 0:
-		fuzz_request(&in);
-		break;
-	case 1:
-		fuzz_ring(&in);
-		break;
-	case 2:
-		fuzz_pool(&in);
-		break;
-	case 3:
-		fuzz_xs(&in);
-		break;
-	}
-	return 0;
+	return fuzz_one(fuzz_modes, ARRAY_SIZE(fuzz_modes), data, size);
 }

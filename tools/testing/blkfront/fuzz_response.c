@@ -15,42 +15,10 @@
  * "make fuzz"; fuzz_replay.c drives the same code without libFuzzer.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant broken: %s\n",	\
-			__FILE__, __LINE__, #cond);			\
-		abort();						\
-	}								\
-} while (0)
-
-struct fuzz_in {
-	const u8 *p;
-	size_t n;
-};
-
-static u64 fuzz_bytes(struct fuzz_in *in, unsigned int len)
-{
-	u64 v = 0;
-
-	while (len--) {
-		v = v << 8;
-		if (in->n) {
-			v |= *in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
-
-#define rd8(in)		((u8)fuzz_bytes(in, 1))
-#define rd16(in)	((u16)fuzz_bytes(in, 2))
-#define rd32(in)	((u32)fuzz_bytes(in, 4))
-#define rd64(in)	fuzz_bytes(in, 8)
+#include "../common/fuzz.h"
 
 /* ---- Mode 0: ids and responses ------------------------------------------ */
 
@@ -423,25 +391,11 @@ static void fuzz_map(struct fuzz_in *in)
 	fuzz_check_split(lay.nr_segs, lay.nr_sectors, max, align);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static const fuzz_mode_fn fuzz_modes[] = {
+	fuzz_ring, fuzz_negotiate, fuzz_map,
+};
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	struct fuzz_in in = { .p = data, .n = size };
-	long live = shim_allocs_live;
-
-	switch (rd8(&in) % 3) {
-	case 0:
-		fuzz_ring(&in);
-		break;
-	case 1:
-		fuzz_negotiate(&in);
-		break;
-	case 2:
-		fuzz_map(&in);
-		break;
-	}
-	FUZZ_ASSERT(shim_allocs_live == live);
-	FUZZ_ASSERT(shim_warnings == 0);
-	return 0;
+	return fuzz_one(fuzz_modes, ARRAY_SIZE(fuzz_modes), data, size);
 }
