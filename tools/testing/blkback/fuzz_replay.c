@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Runs the fuzz target without libFuzzer, so "make check" exercises it
- * with gcc's sanitizers: a fixed-seed stream of random and semi-valid
- * inputs, then the saved corpus of "make fuzz" if there is one; or only
- * the files named on the command line (to replay a crash).
+ * fuzz_request.c without libFuzzer, under gcc's sanitizers (see
+ * ../common/replay.h): half the inputs requests that often pass, a
+ * quarter xenstore keys, a quarter random bytes.
  */
-#include <dirent.h>
-
 #include "fuzz_request.c"
-#include "../common/test.h"
 
 #define REPLAY_INPUTS	200000
+#define REPLAY_ROOM	4096
 
-static u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static u64 rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+#include "../common/replay.h"
 
 static size_t put_be(u8 *buf, size_t len, u64 v, unsigned int n)
 {
@@ -32,15 +21,15 @@ static size_t put_be(u8 *buf, size_t len, u64 v, unsigned int n)
 /* Mostly small, sometimes on an edge. */
 static u64 pick_sector(void)
 {
-	switch (rng() % 4) {
+	switch (t_rng() % 4) {
 	case 0:
 		return 0;
 	case 1:
-		return rng() % 4096;
+		return t_rng() % 4096;
 	case 2:
-		return (1 << 20) - rng() % 64;
+		return (1 << 20) - t_rng() % 64;
 	}
-	return U64_MAX - rng() % 64;
+	return U64_MAX - t_rng() % 64;
 }
 
 static void semi_valid_segs(struct blkif_request_segment *s, unsigned int n)
@@ -48,9 +37,9 @@ static void semi_valid_segs(struct blkif_request_segment *s, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		s[i].gref = rng();
-		s[i].first_sect = rng() % 16 ? 0 : rng() % 9;
-		s[i].last_sect = rng() % 16 ? 7 : rng() % 9;
+		s[i].gref = t_rng();
+		s[i].first_sect = t_rng() % 16 ? 0 : t_rng() % 9;
+		s[i].last_sect = t_rng() % 16 ? 7 : t_rng() % 9;
 	}
 }
 
@@ -61,29 +50,30 @@ static size_t semi_valid_request(u8 *buf, size_t room)
 	static struct blkif_request_segment frame[512];
 	struct fuzz_req64 r64 = { 0 };
 	struct fuzz_tail *t = &r64.t;
-	bool abi64 = rng() % 2;
+	bool abi64 = t_rng() % 2;
 	size_t len = 0, n;
 
 	len = put_be(buf, len, 0, 1);
-	len = put_be(buf, len, (rng() | 0x7c) & (rng() % 4 ? ~2 : ~0), 1);
-	len = put_be(buf, len, rng() % 8 ? 0 : rng() % 4, 1);
-	len = put_be(buf, len, rng() % 4 ? 0x8000 | (rng() % 4096) : rng(), 2);
-	len = put_be(buf, len, rng() % 4 ? 1 << 20 : rng(), 8);
-	r64.op = ops[rng() % ARRAY_SIZE(ops)];
-	r64.id = rng();
+	len = put_be(buf, len, (t_rng() | 0x7c) & (t_rng() % 4 ? ~2 : ~0), 1);
+	len = put_be(buf, len, t_rng() % 8 ? 0 : t_rng() % 4, 1);
+	len = put_be(buf, len,
+		     t_rng() % 4 ? 0x8000 | (t_rng() % 4096) : t_rng(), 2);
+	len = put_be(buf, len, t_rng() % 4 ? 1 << 20 : t_rng(), 8);
+	r64.op = ops[t_rng() % ARRAY_SIZE(ops)];
+	r64.id = t_rng();
 	r64.sector = pick_sector();
 	if (r64.op == BLKIF_OP_INDIRECT) {
-		r64.byte1 = rng() % 8 ? rng() % 2 : rng() % 8;
-		r64.word = rng() % 8 ? 1 + rng() % 1100 : rng();
-		t->ind.handle = rng();
+		r64.byte1 = t_rng() % 8 ? t_rng() % 2 : t_rng() % 8;
+		r64.word = t_rng() % 8 ? 1 + t_rng() % 1100 : t_rng();
+		t->ind.handle = t_rng();
 	} else if (r64.op == BLKIF_OP_DISCARD) {
-		r64.byte1 = rng() % 2;
-		t->nr_sectors = rng() % 8 ? 1 + rng() % 2048 :
-				rng() % 2 ? 0 : rng();
+		r64.byte1 = t_rng() % 2;
+		t->nr_sectors = t_rng() % 8 ? 1 + t_rng() % 2048 :
+				t_rng() % 2 ? 0 : t_rng();
 	} else {
 		struct blkif_request_segment segs[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 
-		r64.byte1 = rng() % 8 ? rng() % 12 : rng();
+		r64.byte1 = t_rng() % 8 ? t_rng() % 12 : t_rng();
 		semi_valid_segs(segs, BLKIF_MAX_SEGMENTS_PER_REQUEST);
 		memcpy(t->seg, segs, sizeof(segs));
 	}
@@ -97,7 +87,7 @@ static size_t semi_valid_request(u8 *buf, size_t room)
 		len += sizeof(r64) - 4;
 	}
 	buf[1] = (buf[1] & ~1) | abi64;
-	n = min_t(size_t, room - len, (rng() % 8) * 512) / 8;
+	n = min_t(size_t, room - len, (t_rng() % 8) * 512) / 8;
 	semi_valid_segs(frame, n);
 	memcpy(buf + len, frame, n * sizeof(*frame));
 	return len + n * sizeof(*frame);
@@ -112,108 +102,30 @@ static const char *const xs_pool[] = {
 
 static size_t semi_valid_xs(u8 *buf, size_t room)
 {
-	size_t len = 0, n;
+	size_t len = 0;
 	unsigned int i;
 
 	buf[len++] = 3;
-	buf[len++] = rng();
+	buf[len++] = t_rng();
 	for (i = 0; i < 40; i++) {
-		const char *v = xs_pool[rng() % ARRAY_SIZE(xs_pool)];
+		const char *v = xs_pool[t_rng() % ARRAY_SIZE(xs_pool)];
 
-		if (i == 0 && rng() % 2)
-			v = rng() % 2 ? "x86_64-abi" : "x86_32-abi";
-		n = strlen(v);
-		if (len + n + 1 >= room)
+		if (i == 0 && t_rng() % 2)
+			v = t_rng() % 2 ? "x86_64-abi" : "x86_32-abi";
+		if (!replay_put_line(buf, room, &len, v))
 			break;
-		memcpy(buf + len, v, n);
-		len += n;
-		buf[len++] = '\n';
 	}
 	return len;
 }
 
-static size_t random_input(u8 *buf, size_t room)
+static size_t replay_input(u8 *buf, size_t room, unsigned int i)
 {
-	size_t len = rng() % room, i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = rng();
-	return len;
-}
-
-static void random_inputs(void)
-{
-	static u8 buf[4096];
-	unsigned int i;
-	size_t len;
-
-	for (i = 0; i < REPLAY_INPUTS; i++) {
-		switch (i % 4) {
-		case 0:
-		case 1:
-			len = semi_valid_request(buf, sizeof(buf));
-			break;
-		case 2:
-			len = semi_valid_xs(buf, sizeof(buf));
-			break;
-		default:
-			len = random_input(buf, sizeof(buf));
-			break;
-		}
-		LLVMFuzzerTestOneInput(buf, len);
+	switch (i % 4) {
+	case 0:
+	case 1:
+		return semi_valid_request(buf, room);
+	case 2:
+		return semi_valid_xs(buf, room);
 	}
-	CHECK_EQ(i, REPLAY_INPUTS);
-}
-
-static void replay_file(const char *path, bool quiet)
-{
-	static u8 buf[1 << 20];
-	FILE *f = fopen(path, "rb");
-	size_t len;
-
-	if (!f) {
-		perror(path);
-		exit(EXIT_FAILURE);
-	}
-	len = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, len);
-	if (!quiet)
-		printf("# replayed %s (%zu bytes)\n", path, len);
-}
-
-/* What "make fuzz" saved, if it ran here; nothing to do otherwise. */
-static void saved_corpus(void)
-{
-	DIR *d = opendir("fuzz-corpus");
-	char path[512];
-	struct dirent *e;
-	unsigned int n = 0;
-
-	if (!d) {
-		printf("# no fuzz-corpus/ here\n");
-		return;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "fuzz-corpus/%s", e->d_name);
-		replay_file(path, true);
-		n++;
-	}
-	closedir(d);
-	printf("# replayed %u corpus files\n", n);
-}
-
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		replay_file(argv[i], false);
-	if (argc > 1)
-		return 0;
-	RUN(random_inputs);
-	RUN(saved_corpus);
-	return t_done();
+	return random_input(buf, room);
 }

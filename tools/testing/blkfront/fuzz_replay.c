@@ -1,23 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Runs the fuzz target without libFuzzer, so "make check" exercises it
- * with gcc's sanitizers: a fixed-seed stream of random and semi-valid
- * inputs, or the files named on the command line (to replay a crash).
+ * fuzz_response.c without libFuzzer, under gcc's sanitizers (see
+ * ../common/replay.h): random inputs, and every third one a negotiation
+ * with mostly plausible xenstore values.
  */
 #include "fuzz_response.c"
-#include "../common/test.h"
 
 #define REPLAY_INPUTS	300000
+#define REPLAY_ROOM	1200
 
-static u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static u64 rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+#include "../common/replay.h"
 
 /* Xenstore-ish values: mostly plausible, sometimes broken. */
 static const char *const xs_pool[] = {
@@ -29,76 +21,26 @@ static const char *const xs_pool[] = {
 
 static size_t semi_valid_nego(u8 *buf, size_t room)
 {
-	size_t len = 1, n;
+	size_t len = 1;
 	unsigned int i;
 
 	buf[0] = 1;
 	for (i = 0; i < 7; i++)
-		buf[len++] = rng();
+		buf[len++] = t_rng();
 	for (i = 0; i < BLKFRONT_XS_NR; i++) {
-		const char *v = xs_pool[rng() % ARRAY_SIZE(xs_pool)];
+		const char *v = xs_pool[t_rng() % ARRAY_SIZE(xs_pool)];
 
-		if (i == BLKFRONT_XS_SECTOR_SIZE && rng() % 4)
-			v = rng() % 2 ? "512" : "4096";
-		n = strlen(v);
-		if (len + n + 1 >= room)
+		if (i == BLKFRONT_XS_SECTOR_SIZE && t_rng() % 4)
+			v = t_rng() % 2 ? "512" : "4096";
+		if (!replay_put_line(buf, room, &len, v))
 			break;
-		memcpy(buf + len, v, n);
-		len += n;
-		buf[len++] = '\n';
 	}
 	return len;
 }
 
-static size_t random_input(u8 *buf, size_t room)
+static size_t replay_input(u8 *buf, size_t room, unsigned int i)
 {
-	size_t len = rng() % room, i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = rng();
-	return len;
-}
-
-static void random_inputs(void)
-{
-	static u8 buf[1200];
-	unsigned int i;
-	size_t len;
-
-	for (i = 0; i < REPLAY_INPUTS; i++) {
-		if (i % 3 == 1)
-			len = semi_valid_nego(buf, sizeof(buf));
-		else
-			len = random_input(buf, sizeof(buf));
-		LLVMFuzzerTestOneInput(buf, len);
-	}
-	CHECK_EQ(i, REPLAY_INPUTS);
-}
-
-static void replay_file(const char *path)
-{
-	static u8 buf[1 << 20];
-	FILE *f = fopen(path, "rb");
-	size_t len;
-
-	if (!f) {
-		perror(path);
-		exit(EXIT_FAILURE);
-	}
-	len = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, len);
-	printf("# replayed %s (%zu bytes)\n", path, len);
-}
-
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		replay_file(argv[i]);
-	if (argc > 1)
-		return 0;
-	RUN(random_inputs);
-	return t_done();
+	if (i % 3 == 1)
+		return semi_valid_nego(buf, room);
+	return random_input(buf, room);
 }

@@ -13,6 +13,7 @@
 
 #include <linux/bug.h>
 #include <linux/slab.h>
+#include <linux/types.h>
 
 static int t_checks_failed;
 static unsigned long t_warns_expected;
@@ -73,6 +74,20 @@ static void t_run(void (*fn)(void), const char *name)
 }
 
 #define RUN(fn)	t_run(fn, #fn)
+
+/*
+ * A fixed-seed xorshift64 generator, so that a random run repeats
+ * exactly; a test may set t_rng_state to its own seed first.
+ */
+static u64 t_rng_state = 0x9e3779b97f4a7c15ULL;
+
+static inline u64 t_rng(void)
+{
+	t_rng_state ^= t_rng_state << 13;
+	t_rng_state ^= t_rng_state >> 7;
+	t_rng_state ^= t_rng_state << 17;
+	return t_rng_state;
+}
 
 static int t_done(void)
 {
