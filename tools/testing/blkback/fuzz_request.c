@@ -545,32 +545,6 @@ static const char *fuzz_tok(struct fuzz_tokens *t)
 	return strcmp(s, "~") ? s : NULL;
 }
 
-/* The parser against strtoull() for strings of digits. */
-static void fuzz_number(const char *s)
-{
-	unsigned long long want;
-	const char *p;
-	u64 v = 0;
-	int ret;
-
-	if (!s)
-		return;
-	ret = blkback_parse_u64(s, &v);
-	for (p = s; *p >= '0' && *p <= '9'; p++)
-		;
-	if (!*s || *p) {
-		FUZZ_ASSERT(ret == -EINVAL);
-		return;
-	}
-	errno = 0;
-	want = strtoull(s, NULL, 10);
-	if (errno == ERANGE) {
-		FUZZ_ASSERT(ret == -ERANGE);
-		return;
-	}
-	FUZZ_ASSERT(!ret && v == want);
-}
-
 static void fuzz_queue(struct fuzz_tokens *t, const struct blkback_conn *c,
 		       unsigned int qi)
 {
@@ -591,8 +565,8 @@ static void fuzz_queue(struct fuzz_tokens *t, const struct blkback_conn *c,
 	for (i = 0; i < c->nr_ring_pages; i++)
 		xs.ring_refn[i] = fuzz_tok(t);
 	ret = blkback_parse_queue(c, &xs, &q, &bad);
-	fuzz_number(xs.evtchn);
-	fuzz_number(xs.ring_ref);
+	fuzz_check_parse_u64(blkback_parse_u64, xs.evtchn);
+	fuzz_check_parse_u64(blkback_parse_u64, xs.ring_ref);
 	if (ret) {
 		FUZZ_ASSERT(ret == -ENOENT || ret == -EINVAL || ret == -ERANGE);
 		FUZZ_ASSERT(!q.nr_ring_refs && !q.evtchn);
@@ -626,7 +600,7 @@ static void fuzz_xs(struct fuzz_in *in)
 	for (k = 0; k < BLKBACK_XS_NR; k++) {
 		xs.val[k] = fuzz_tok(&t);
 		if (k != BLKBACK_XS_PROTOCOL)
-			fuzz_number(xs.val[k]);
+			fuzz_check_parse_u64(blkback_parse_u64, xs.val[k]);
 	}
 	ret = blkback_parse_connect(&xs, &lim, &c, &bad);
 	if (ret) {

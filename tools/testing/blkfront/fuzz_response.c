@@ -160,29 +160,6 @@ static void fuzz_ring(struct fuzz_in *in)
 
 /* ---- Mode 1: negotiation -------------------------------------------------- */
 
-/* The parser's contract, from libc: digits only, and within 64 bits. */
-static void fuzz_check_parse(const char *s)
-{
-	const char *p;
-	bool digits = *s;
-	u64 v = 0, ref;
-	int ret = blkfront_parse_u64(s, &v);
-
-	for (p = s; *p; p++)
-		digits &= *p >= '0' && *p <= '9';
-	if (!digits) {
-		FUZZ_ASSERT(ret == -EINVAL);
-		return;
-	}
-	errno = 0;
-	ref = strtoull(s, NULL, 10);
-	if (errno == ERANGE) {
-		FUZZ_ASSERT(ret == -ERANGE);
-		return;
-	}
-	FUZZ_ASSERT(ret == 0 && v == ref);
-}
-
 static void fuzz_check_params(const struct blkfront_params *p,
 			      const struct blkfront_limits *fe)
 {
@@ -248,7 +225,7 @@ static void fuzz_negotiate(struct fuzz_in *in)
 			*nl = '\0';
 		be.val[k++] = *s == '~' ? NULL : s;
 		if (*s != '~')
-			fuzz_check_parse(s);
+			fuzz_check_parse_u64(blkfront_parse_u64, s);
 		s = nl ? nl + 1 : NULL;
 	}
 	ret = blkfront_negotiate(&be, &fe, &p, &bad);

@@ -12,6 +12,7 @@
 #ifndef TESTING_COMMON_FUZZ_H
 #define TESTING_COMMON_FUZZ_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,36 @@ static inline void fuzz_take(struct fuzz_in *in, void *dst, size_t len)
 	memset((u8 *)dst + n, 0, len - n);
 	in->p += n;
 	in->n -= n;
+}
+
+/*
+ * A strict decimal xenstore parser against libc: digits only, at least
+ * one, and within 64 bits as strtoull() says.  A NULL @s is not checked.
+ */
+static inline void fuzz_check_parse_u64(int (*parse)(const char *s, u64 *val),
+					const char *s)
+{
+	unsigned long long want;
+	const char *p;
+	u64 v = 0;
+	int ret;
+
+	if (!s)
+		return;
+	ret = parse(s, &v);
+	for (p = s; *p >= '0' && *p <= '9'; p++)
+		;
+	if (!*s || *p) {
+		FUZZ_ASSERT(ret == -EINVAL);
+		return;
+	}
+	errno = 0;
+	want = strtoull(s, NULL, 10);
+	if (errno == ERANGE) {
+		FUZZ_ASSERT(ret == -ERANGE);
+		return;
+	}
+	FUZZ_ASSERT(!ret && v == want);
 }
 
 typedef void (*fuzz_mode_fn)(struct fuzz_in *in);
