@@ -48,17 +48,33 @@ static void sizes(void)
 	CHECK(64 + 512 * 108 <= 16 * 4096 && 64 + 1024 * 108 > 16 * 4096);
 }
 
-/* A read with 11 segments at the byte positions of @abi. */
+/*
+ * A request's first bytes: @op, @byte1, and @id and @sector at the ABI's
+ * @id_off (4 for x86_32, 8 for x86_64); junk in all the rest.
+ */
+static void fill_head(u8 *slot, u8 op, u8 byte1, unsigned int id_off, u64 id,
+		      u64 sector)
+{
+	memset(slot, 0xee, 112);	/* padding and junk everywhere */
+	slot[0] = op;
+	slot[1] = byte1;
+	put64(slot, id_off, id);
+	put64(slot, id_off + 8, sector);
+}
+
+static enum blkback_abi abi_of(unsigned int id_off)
+{
+	return id_off == 4 ? BLKBACK_ABI_X86_32 : BLKBACK_ABI_X86_64;
+}
+
+/* A write with 11 segments at the byte positions of the ABI of @id_off. */
 static void fill_rw(u8 *slot, unsigned int id_off)
 {
 	unsigned int i, seg = id_off + 16;
 
-	memset(slot, 0xee, 112);	/* padding and junk everywhere */
-	slot[0] = BLKIF_OP_WRITE;
-	slot[1] = 11;
+	fill_head(slot, BLKIF_OP_WRITE, 11, id_off, 0x1122334455667788ULL,
+		  0x0102030405060708ULL);
 	put16(slot, 2, 0x1234);
-	put64(slot, id_off, 0x1122334455667788ULL);
-	put64(slot, id_off + 8, 0x0102030405060708ULL);
 	for (i = 0; i < 11; i++) {
 		put32(slot, seg + 8 * i, 0xa0000000u + i);
 		slot[seg + 8 * i + 4] = i % 8;
@@ -109,14 +125,10 @@ static void discard_layouts(void)
 	u8 slot[112];
 
 	for (id_off = 4; id_off <= 8; id_off += 4) {
-		memset(slot, 0xee, sizeof(slot));
-		slot[0] = BLKIF_OP_DISCARD;
-		slot[1] = BLKIF_DISCARD_SECURE;
-		put64(slot, id_off, 77);
-		put64(slot, id_off + 8, 4096);
+		fill_head(slot, BLKIF_OP_DISCARD, BLKIF_DISCARD_SECURE, id_off,
+			  77, 4096);
 		put64(slot, id_off + 16, 0x100000000ULL);
-		blkback_get_req(&r, slot, id_off == 4 ? BLKBACK_ABI_X86_32 :
-							BLKBACK_ABI_X86_64);
+		blkback_get_req(&r, slot, abi_of(id_off));
 		CHECK_EQ(r.operation, BLKIF_OP_DISCARD);
 		CHECK_EQ(r.discard_flag, BLKIF_DISCARD_SECURE);
 		CHECK_EQ(r.id, 77);
@@ -134,17 +146,13 @@ static void indirect_layouts(void)
 
 	/* The 16-bit handle at id+16, 2 bytes of padding, then 8 grefs. */
 	for (id_off = 4; id_off <= 8; id_off += 4) {
-		memset(slot, 0xee, sizeof(slot));
-		slot[0] = BLKIF_OP_INDIRECT;
-		slot[1] = BLKIF_OP_READ;
+		fill_head(slot, BLKIF_OP_INDIRECT, BLKIF_OP_READ, id_off, 5,
+			  8192);
 		put16(slot, 2, 1025);
-		put64(slot, id_off, 5);
-		put64(slot, id_off + 8, 8192);
 		put16(slot, id_off + 16, 51712);
 		for (i = 0; i < 8; i++)
 			put32(slot, id_off + 20 + 4 * i, 1000 + i);
-		blkback_get_req(&r, slot, id_off == 4 ? BLKBACK_ABI_X86_32 :
-							BLKBACK_ABI_X86_64);
+		blkback_get_req(&r, slot, abi_of(id_off));
 		CHECK_EQ(r.operation, BLKIF_OP_INDIRECT);
 		CHECK_EQ(r.op, BLKIF_OP_READ);
 		CHECK(r.indirect);

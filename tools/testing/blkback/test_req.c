@@ -21,8 +21,13 @@ static struct blkback_vbd vbd(void)
 	};
 }
 
+/*
+ * The requests below are made by rw(), indirect() and discard(), all
+ * three called as (operation or flag, how many, where).
+ */
+
 /* A direct request of @n full 4 KiB segments at @sector. */
-static struct blkback_req rw(u8 op, unsigned int n, u64 sector)
+static struct blkback_req rw(u8 op, u64 n, u64 sector)
 {
 	struct blkback_req r = { .operation = op, .op = op, .id = 42,
 				 .sector = sector, .nr_segs = n };
@@ -33,14 +38,14 @@ static struct blkback_req rw(u8 op, unsigned int n, u64 sector)
 	return r;
 }
 
-static struct blkback_req discard(u64 sector, u64 nr, u8 flag)
+static struct blkback_req discard(u8 flag, u64 nr, u64 sector)
 {
 	return (struct blkback_req) { .operation = BLKIF_OP_DISCARD,
 				      .op = BLKIF_OP_DISCARD, .sector = sector,
 				      .nr_sectors = nr, .discard_flag = flag };
 }
 
-static struct blkback_req indirect(u8 op, unsigned int n, u64 sector)
+static struct blkback_req indirect(u8 op, u64 n, u64 sector)
 {
 	return (struct blkback_req) { .operation = BLKIF_OP_INDIRECT, .op = op,
 				      .indirect = true, .sector = sector,
@@ -66,34 +71,67 @@ static const char *msg(void)
 #define CHECK_MSG(want) do {						\
 	const char *__m = msg(), *__w = (want);				\
 	if (strcmp(__m, __w)) {						\
-		t_checks_failed++;					\
-		printf("#   %s:%d: message \"%s\", want \"%s\"\n",	\
-		       __FILE__, __LINE__, __m, __w);			\
+		t_fail(__FILE__, __LINE__);				\
+		printf("message \"%s\", want \"%s\"\n", __m, __w);	\
 	}								\
 } while (0)
 
+/* A request and the verdict it must get. */
+struct req_case {
+	struct blkback_req (*make)(u8 op, u64 n, u64 sector);
+	u8 op;			/* discard(): the flag */
+	u64 n;			/* segments; discard(): sectors */
+	u64 sector;
+	enum blkback_verdict want;
+};
+
+static void check_reqs(const struct blkback_vbd *v, const struct req_case *c,
+		       unsigned int n)
+{
+	struct blkback_req r;
+	unsigned int i;
+
+	for (i = 0; i < n; i++, c++) {
+		T_CASE("row %u: op %u, n %llu, sector %llu", i, c->op,
+		       (unsigned long long)c->n,
+		       (unsigned long long)c->sector);
+		r = c->make(c->op, c->n, c->sector);
+		CHECK_EQ(check(v, &r), c->want);
+	}
+	T_CASE_END();
+}
+
 static void segment_counts(void)
 {
+	static const struct {
+		unsigned int n;
+		enum blkback_verdict want;
+		unsigned int nr_sectors;
+	} cases[] = {
+		{ 0, BLKBACK_REQ_NO_SEGS, 0 },
+		{ 1, BLKBACK_REQ_OK, 8 },
+		{ 11, BLKBACK_REQ_OK, 88 },
+		{ 12, BLKBACK_REQ_TOO_MANY_SEGS, 0 },
+		{ 255, BLKBACK_REQ_TOO_MANY_SEGS, 0 },
+	};
 	struct blkback_vbd v = vbd();
 	struct blkback_req r;
+	unsigned int i;
 	u8 op;
 
 	for (op = BLKIF_OP_READ; op <= BLKIF_OP_WRITE; op++) {
-		r = rw(op, 0, 0);
-		CHECK_EQ(check(&v, &r), BLKBACK_REQ_NO_SEGS);
-		r = rw(op, 1, 0);
-		CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-		CHECK_EQ(r.nr_sectors, 8);
-		r = rw(op, 11, 0);
-		CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-		CHECK_EQ(r.nr_sectors, 88);
-		r = rw(op, 12, 0);
-		CHECK_EQ(check(&v, &r), BLKBACK_REQ_TOO_MANY_SEGS);
-		CHECK_EQ(bad.value, 12);
-		CHECK_EQ(bad.limit, 11);
-		r = rw(op, 255, 0);
-		CHECK_EQ(check(&v, &r), BLKBACK_REQ_TOO_MANY_SEGS);
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			T_CASE("op %u, %u segments", op, cases[i].n);
+			r = rw(op, cases[i].n, 0);
+			CHECK_EQ(check(&v, &r), cases[i].want);
+			CHECK_EQ(r.nr_sectors, cases[i].nr_sectors);
+			if (cases[i].want != BLKBACK_REQ_TOO_MANY_SEGS)
+				continue;
+			CHECK_EQ(bad.value, cases[i].n);
+			CHECK_EQ(bad.limit, 11);
+		}
 	}
+	T_CASE_END();
 	r = rw(BLKIF_OP_WRITE, 12, 0);
 	check(&v, &r);
 	CHECK_MSG("write with 12 segments > 11");
@@ -164,25 +202,22 @@ static void capacity_edges(void)
 
 static void u64_overflow(void)
 {
+	static const struct req_case cases[] = {
+		{ rw, BLKIF_OP_READ, 1, U64_MAX - 7, BLKBACK_REQ_WRAP },
+		{ rw, BLKIF_OP_READ, 1, U64_MAX - 8, BLKBACK_REQ_OK },
+		{ rw, BLKIF_OP_READ, 11, U64_MAX - 50, BLKBACK_REQ_WRAP },
+		{ discard, 0, 1, U64_MAX, BLKBACK_REQ_WRAP },
+		{ discard, 0, U64_MAX, 1, BLKBACK_REQ_WRAP },
+		{ discard, 0, U64_MAX, 0, BLKBACK_REQ_OK },
+	};
 	struct blkback_vbd v = vbd();
-	struct blkback_req r;
+	struct blkback_req r = rw(BLKIF_OP_READ, 1, U64_MAX - 7);
 
 	/* start + 8 == 2^64: wraps to 0, which is below any capacity. */
-	r = rw(BLKIF_OP_READ, 1, U64_MAX - 7);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_WRAP);
 	CHECK_MSG("read of sectors 18446744073709551608+8 overflows");
 	v.sectors = U64_MAX;
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_WRAP);
-	r = rw(BLKIF_OP_READ, 1, U64_MAX - 8);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	r = rw(BLKIF_OP_READ, 11, U64_MAX - 50);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_WRAP);
-	r = discard(U64_MAX, 1, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_WRAP);
-	r = discard(1, U64_MAX, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_WRAP);
-	r = discard(0, U64_MAX, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
+	check_reqs(&v, cases, ARRAY_SIZE(cases));
 }
 
 static void flush_and_barrier(void)
@@ -218,27 +253,25 @@ static void flush_and_barrier(void)
 
 static void read_only(void)
 {
+	static const struct req_case cases[] = {
+		{ rw, BLKIF_OP_READ, 3, 0, BLKBACK_REQ_OK },
+		{ rw, BLKIF_OP_WRITE, 3, 0, BLKBACK_REQ_READ_ONLY },
+		{ rw, BLKIF_OP_FLUSH_DISKCACHE, 0, 0, BLKBACK_REQ_READ_ONLY },
+		{ rw, BLKIF_OP_WRITE_BARRIER, 0, 0, BLKBACK_REQ_READ_ONLY },
+		{ discard, 0, 8, 0, BLKBACK_REQ_READ_ONLY },
+		{ indirect, BLKIF_OP_WRITE, 20, 0, BLKBACK_REQ_READ_ONLY },
+		{ indirect, BLKIF_OP_READ, 20, 0, BLKBACK_REQ_OK },
+	};
 	struct blkback_vbd v = vbd();
-	struct blkback_req r;
+
+	struct blkback_req r = rw(BLKIF_OP_WRITE, 3, 0);
 
 	v.readonly = true;
-	r = rw(BLKIF_OP_READ, 3, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	r = rw(BLKIF_OP_WRITE, 3, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_READ_ONLY);
+	check_reqs(&v, cases, ARRAY_SIZE(cases));
 	CHECK_EQ(blkback_verdict_status(BLKBACK_REQ_READ_ONLY),
 		 BLKIF_RSP_ERROR);
+	check(&v, &r);
 	CHECK_MSG("write on a read-only device");
-	r = rw(BLKIF_OP_FLUSH_DISKCACHE, 0, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_READ_ONLY);
-	r = rw(BLKIF_OP_WRITE_BARRIER, 0, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_READ_ONLY);
-	r = discard(0, 8, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_READ_ONLY);
-	r = indirect(BLKIF_OP_WRITE, 20, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_READ_ONLY);
-	r = indirect(BLKIF_OP_READ, 20, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
 }
 
 static void unknown_operations(void)
@@ -268,25 +301,25 @@ static void discards(void)
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
 	CHECK(!r.secure);
 	CHECK_EQ(r.nr_sectors, CAP);
-	r = discard(1, CAP, 0);
+	r = discard(0, CAP, 1);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_BEYOND_END);
-	r = discard(CAP - 1, 1, 0);
+	r = discard(0, 1, CAP - 1);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	r = discard(CAP, 1, 0);
+	r = discard(0, 1, CAP);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_BEYOND_END);
-	r = discard(5, 0, 0);
+	r = discard(0, 0, 5);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_DISCARD_EMPTY);
 	CHECK_MSG("discard of 0 sectors at 5");
 
 	/* Secure only when asked and offered; else the flag is ignored. */
-	r = discard(0, 8, BLKIF_DISCARD_SECURE);
+	r = discard(BLKIF_DISCARD_SECURE, 8, 0);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
 	CHECK(r.secure);
-	r = discard(0, 8, 0xfe);
+	r = discard(0xfe, 8, 0);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
 	CHECK(!r.secure);
 	v.discard_secure = false;
-	r = discard(0, 8, BLKIF_DISCARD_SECURE);
+	r = discard(BLKIF_DISCARD_SECURE, 8, 0);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
 	CHECK(!r.secure);
 
@@ -311,11 +344,11 @@ static void logical_blocks(void)
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_SEG_MISALIGNED);
 	CHECK_EQ(bad.seg, 1);
 	CHECK_MSG("segment 1: 4 sectors, not a multiple of 8");
-	r = discard(8, 8, 0);
+	r = discard(0, 8, 8);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	r = discard(8, 12, 0);
+	r = discard(0, 12, 8);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_MISALIGNED);
-	r = discard(12, 8, 0);
+	r = discard(0, 8, 12);
 	CHECK_EQ(check(&v, &r), BLKBACK_REQ_MISALIGNED);
 	/* Capacity edge in whole blocks. */
 	r = rw(BLKIF_OP_READ, 1, CAP - 8);
@@ -330,36 +363,39 @@ static void logical_blocks(void)
 
 static void indirect_headers(void)
 {
+	/* Segments and frames, up to each vbd's limit and past it. */
+	static const struct {
+		unsigned int max_indirect_segs;
+		u8 op;
+		unsigned int n;
+		enum blkback_verdict want;
+		unsigned int nr_frames;
+	} cases[] = {
+		{ 256, BLKIF_OP_READ, 1, BLKBACK_REQ_OK, 1 },
+		{ 256, BLKIF_OP_WRITE, 256, BLKBACK_REQ_OK, 1 },
+		{ 256, BLKIF_OP_WRITE, 257, BLKBACK_REQ_TOO_MANY_SEGS, 0 },
+		{ 256, BLKIF_OP_READ, 0, BLKBACK_REQ_NO_SEGS, 0 },
+		{ 4096, BLKIF_OP_READ, 512, BLKBACK_REQ_OK, 1 },
+		{ 4096, BLKIF_OP_READ, 513, BLKBACK_REQ_OK, 2 },
+		{ 4096, BLKIF_OP_READ, 4096, BLKBACK_REQ_OK, 8 },
+		{ 4096, BLKIF_OP_READ, 4097, BLKBACK_REQ_TOO_MANY_SEGS, 0 },
+		{ 4096, BLKIF_OP_READ, U16_MAX, BLKBACK_REQ_TOO_MANY_SEGS, 0 },
+	};
 	struct blkback_vbd v = vbd();
 	struct blkback_req r;
+	unsigned int i;
 
-	r = indirect(BLKIF_OP_READ, 1, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	CHECK_EQ(r.nr_frames, 1);
-	r = indirect(BLKIF_OP_WRITE, 256, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	CHECK_EQ(r.nr_frames, 1);
-	r = indirect(BLKIF_OP_WRITE, 257, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_TOO_MANY_SEGS);
-	CHECK_EQ(bad.limit, 256);
-	CHECK_EQ(r.nr_frames, 0);
-	r = indirect(BLKIF_OP_READ, 0, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_NO_SEGS);
-
-	v.max_indirect_segs = BLKBACK_MAX_INDIRECT_SEGS;
-	r = indirect(BLKIF_OP_READ, 512, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	CHECK_EQ(r.nr_frames, 1);
-	r = indirect(BLKIF_OP_READ, 513, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	CHECK_EQ(r.nr_frames, 2);
-	r = indirect(BLKIF_OP_READ, 4096, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_OK);
-	CHECK_EQ(r.nr_frames, 8);
-	r = indirect(BLKIF_OP_READ, 4097, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_TOO_MANY_SEGS);
-	r = indirect(BLKIF_OP_READ, U16_MAX, 0);
-	CHECK_EQ(check(&v, &r), BLKBACK_REQ_TOO_MANY_SEGS);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		T_CASE("indirect op %u, %u of %u segments", cases[i].op,
+		       cases[i].n, cases[i].max_indirect_segs);
+		v.max_indirect_segs = cases[i].max_indirect_segs;
+		r = indirect(cases[i].op, cases[i].n, 0);
+		CHECK_EQ(check(&v, &r), cases[i].want);
+		CHECK_EQ(r.nr_frames, cases[i].nr_frames);
+		if (cases[i].want == BLKBACK_REQ_TOO_MANY_SEGS)
+			CHECK_EQ(bad.limit, cases[i].max_indirect_segs);
+	}
+	T_CASE_END();
 	CHECK_MSG("read with 65535 segments > 4096");
 
 	r = indirect(BLKIF_OP_FLUSH_DISKCACHE, 1, 0);

@@ -16,57 +16,86 @@ static enum blkback_ring_verdict prod(RING_IDX req_prod, RING_IDX req_cons,
 				      &avail);
 }
 
+/* A producer check: the indexes, the verdict and the requests to consume. */
+struct prod_case {
+	RING_IDX req_prod, req_cons, rsp_prod_pvt;
+	unsigned int size;
+	enum blkback_ring_verdict want;
+	unsigned int avail;		/* 0 unless the verdict is OK */
+};
+
+static void check_prods(const struct prod_case *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++, c++) {
+		T_CASE("prod(%#x, %#x, %#x, %u)", c->req_prod, c->req_cons,
+		       c->rsp_prod_pvt, c->size);
+		CHECK_EQ(prod(c->req_prod, c->req_cons, c->rsp_prod_pvt,
+			      c->size), c->want);
+		CHECK_EQ(avail, c->avail);
+	}
+	T_CASE_END();
+}
+
 static void ordinary(void)
 {
-	CHECK_EQ(prod(0, 0, 0, 32), BLKBACK_RING_OK);
-	CHECK_EQ(avail, 0);
-	CHECK_EQ(prod(5, 0, 0, 32), BLKBACK_RING_OK);
-	CHECK_EQ(avail, 5);
-	/* Ten consumed, not yet answered: 22 more may come. */
-	CHECK_EQ(prod(32, 10, 0, 32), BLKBACK_RING_OK);
-	CHECK_EQ(avail, 22);
-	CHECK_EQ(prod(10, 10, 0, 32), BLKBACK_RING_OK);
-	CHECK_EQ(avail, 0);
-	/* All answered, a full ring of new requests. */
-	CHECK_EQ(prod(132, 100, 100, 32), BLKBACK_RING_OK);
-	CHECK_EQ(avail, 32);
+	static const struct prod_case cases[] = {
+		{ 0, 0, 0, 32, BLKBACK_RING_OK, 0 },
+		{ 5, 0, 0, 32, BLKBACK_RING_OK, 5 },
+		/* Ten consumed, not yet answered: 22 more may come. */
+		{ 32, 10, 0, 32, BLKBACK_RING_OK, 22 },
+		{ 10, 10, 0, 32, BLKBACK_RING_OK, 0 },
+		/* All answered, a full ring of new requests. */
+		{ 132, 100, 100, 32, BLKBACK_RING_OK, 32 },
+	};
+
+	check_prods(cases, ARRAY_SIZE(cases));
 }
 
 static void overrun(void)
 {
-	CHECK_EQ(prod(33, 0, 0, 32), BLKBACK_RING_PROD_OVERRUN);
-	CHECK_EQ(avail, 0);
-	CHECK_EQ(prod(33, 10, 0, 32), BLKBACK_RING_PROD_OVERRUN);
-	CHECK_EQ(prod(513, 0, 0, 512), BLKBACK_RING_PROD_OVERRUN);
-	CHECK_EQ(prod(512, 0, 0, 512), BLKBACK_RING_OK);
-	CHECK_EQ(prod(0x80000000u, 0, 0, 32), BLKBACK_RING_PROD_OVERRUN);
-	/* One behind an empty ring is 2^32 - 1 ahead. */
-	CHECK_EQ(prod(99, 100, 100, 32), BLKBACK_RING_PROD_OVERRUN);
+	static const struct prod_case cases[] = {
+		{ 33, 0, 0, 32, BLKBACK_RING_PROD_OVERRUN, 0 },
+		{ 33, 10, 0, 32, BLKBACK_RING_PROD_OVERRUN, 0 },
+		{ 513, 0, 0, 512, BLKBACK_RING_PROD_OVERRUN, 0 },
+		{ 512, 0, 0, 512, BLKBACK_RING_OK, 512 },
+		{ 0x80000000u, 0, 0, 32, BLKBACK_RING_PROD_OVERRUN, 0 },
+		/* One behind an empty ring is 2^32 - 1 ahead. */
+		{ 99, 100, 100, 32, BLKBACK_RING_PROD_OVERRUN, 0 },
+	};
+
+	check_prods(cases, ARRAY_SIZE(cases));
 	CHECK(strstr(blkback_ring_verdict_str(BLKBACK_RING_PROD_OVERRUN),
 		     "ahead"));
 }
 
 static void backwards(void)
 {
-	CHECK_EQ(prod(9, 10, 0, 32), BLKBACK_RING_PROD_BACKWARDS);
-	CHECK_EQ(avail, 0);
-	CHECK_EQ(prod(0, 32, 0, 32), BLKBACK_RING_PROD_BACKWARDS);
-	CHECK_EQ(prod(31, 32, 0, 32), BLKBACK_RING_PROD_BACKWARDS);
-	CHECK_EQ(prod(32, 32, 0, 32), BLKBACK_RING_OK);
+	static const struct prod_case cases[] = {
+		{ 9, 10, 0, 32, BLKBACK_RING_PROD_BACKWARDS, 0 },
+		{ 0, 32, 0, 32, BLKBACK_RING_PROD_BACKWARDS, 0 },
+		{ 31, 32, 0, 32, BLKBACK_RING_PROD_BACKWARDS, 0 },
+		{ 32, 32, 0, 32, BLKBACK_RING_OK, 0 },
+	};
+
+	check_prods(cases, ARRAY_SIZE(cases));
 	CHECK(strstr(blkback_ring_verdict_str(BLKBACK_RING_PROD_BACKWARDS),
 		     "backwards"));
 }
 
 static void wrap_around(void)
 {
-	CHECK_EQ(prod(5, 0xfffffffau, 0xfffffff0u, 32), BLKBACK_RING_OK);
-	CHECK_EQ(avail, 11);
-	CHECK_EQ(prod(0x10, 0xfffffffau, 0xfffffff0u, 32), BLKBACK_RING_OK);
-	CHECK_EQ(avail, 22);
-	CHECK_EQ(prod(0x11, 0xfffffffau, 0xfffffff0u, 32),
-		 BLKBACK_RING_PROD_OVERRUN);
-	CHECK_EQ(prod(0xfffffff9u, 0xfffffffau, 0xfffffff0u, 32),
-		 BLKBACK_RING_PROD_BACKWARDS);
+	static const struct prod_case cases[] = {
+		{ 5, 0xfffffffau, 0xfffffff0u, 32, BLKBACK_RING_OK, 11 },
+		{ 0x10, 0xfffffffau, 0xfffffff0u, 32, BLKBACK_RING_OK, 22 },
+		{ 0x11, 0xfffffffau, 0xfffffff0u, 32,
+		  BLKBACK_RING_PROD_OVERRUN, 0 },
+		{ 0xfffffff9u, 0xfffffffau, 0xfffffff0u, 32,
+		  BLKBACK_RING_PROD_BACKWARDS, 0 },
+	};
+
+	check_prods(cases, ARRAY_SIZE(cases));
 }
 
 static void own_state_warns(void)

@@ -20,21 +20,44 @@ static int conn(const struct blkback_fe_xs *xs,
 	return blkback_parse_connect(xs, l, &c, &bad);
 }
 
-/* Parsing with @key set to @str must fail with @err, blaming @key. */
-#define CHECK_REJECT(key, str, err) do {				\
-	enum blkback_xs_key __k = (key);				\
-	struct blkback_fe_xs __xs = { { NULL } };			\
-	__xs.val[__k] = (str);						\
-	CHECK_EQ(conn(&__xs, &lim), (err));				\
-	CHECK_EQ(bad, __k);						\
-	CHECK_EQ(c.nr_queues, 0);					\
-} while (0)
+/* The connection parsed, field by field. */
+static void check_conn(const struct blkback_conn *want)
+{
+	CHECK_EQ(c.abi, want->abi);
+	CHECK_EQ(c.nr_queues, want->nr_queues);
+	CHECK_EQ(c.ring_order, want->ring_order);
+	CHECK_EQ(c.nr_ring_pages, want->nr_ring_pages);
+	CHECK_EQ(c.ring_size, want->ring_size);
+	CHECK_EQ(c.persistent, want->persistent);
+}
 
-#define CHECK_ACCEPT(key, str) do {					\
-	struct blkback_fe_xs __xs = { { NULL } };			\
-	__xs.val[(key)] = (str);					\
-	CHECK_EQ(conn(&__xs, &lim), 0);					\
-} while (0)
+/* A value of one key: parsed (@err 0), or rejected with @err. */
+struct key_case {
+	const char *str;
+	int err;
+};
+
+/*
+ * @key set to each value in turn, all other keys absent.  A rejected
+ * key must be the one blamed, and nothing connected.
+ */
+static void check_key(enum blkback_xs_key key, const struct key_case *kc,
+		      unsigned int n)
+{
+	struct blkback_fe_xs xs = { { NULL } };
+	unsigned int i;
+
+	for (i = 0; i < n; i++, kc++) {
+		T_CASE("%s = \"%s\"", blkback_xs_names[key], kc->str);
+		xs.val[key] = kc->str;
+		CHECK_EQ(conn(&xs, &lim), kc->err);
+		if (!kc->err)
+			continue;
+		CHECK_EQ(bad, key);
+		CHECK_EQ(c.nr_queues, 0);
+	}
+	T_CASE_END();
+}
 
 static void numbers(void)
 {
@@ -71,12 +94,9 @@ static void defaults(void)
 	struct blkback_fe_xs xs = { { NULL } };
 
 	CHECK_EQ(conn(&xs, &lim), 0);
-	CHECK_EQ(c.abi, BLKBACK_ABI_NATIVE);
-	CHECK_EQ(c.nr_queues, 1);
-	CHECK_EQ(c.ring_order, 0);
-	CHECK_EQ(c.nr_ring_pages, 1);
-	CHECK_EQ(c.ring_size, 32);
-	CHECK(!c.persistent);
+	check_conn(&(struct blkback_conn){
+		.abi = BLKBACK_ABI_NATIVE, .nr_queues = 1, .ring_order = 0,
+		.nr_ring_pages = 1, .ring_size = 32, .persistent = false });
 }
 
 /* What Linux's blkfront writes with 4 queues and 4-page rings. */
@@ -90,45 +110,43 @@ static void typical_frontend(void)
 	xs.val[BLKBACK_XS_RING_ORDER] = "2";
 	xs.val[BLKBACK_XS_PERSISTENT] = "1";
 	CHECK_EQ(conn(&xs, &lim), 0);
-	CHECK_EQ(c.abi, BLKBACK_ABI_X86_64);
-	CHECK_EQ(c.nr_queues, 4);
-	CHECK_EQ(c.ring_order, 2);
-	CHECK_EQ(c.nr_ring_pages, 4);
-	CHECK_EQ(c.ring_size, 128);
-	CHECK(c.persistent);
+	check_conn(&(struct blkback_conn){
+		.abi = BLKBACK_ABI_X86_64, .nr_queues = 4, .ring_order = 2,
+		.nr_ring_pages = 4, .ring_size = 128, .persistent = true });
 	no_pers.persistent = false;
 	CHECK_EQ(conn(&xs, &no_pers), 0);
-	CHECK(!c.persistent);
+	check_conn(&(struct blkback_conn){
+		.abi = BLKBACK_ABI_X86_64, .nr_queues = 4, .ring_order = 2,
+		.nr_ring_pages = 4, .ring_size = 128, .persistent = false });
 	xs.val[BLKBACK_XS_PROTOCOL] = "x86_32-abi";
 	xs.val[BLKBACK_XS_RING_ORDER] = "4";
 	CHECK_EQ(conn(&xs, &lim), 0);
-	CHECK_EQ(c.abi, BLKBACK_ABI_X86_32);
-	CHECK_EQ(c.ring_size, 512);
+	check_conn(&(struct blkback_conn){
+		.abi = BLKBACK_ABI_X86_32, .nr_queues = 4, .ring_order = 4,
+		.nr_ring_pages = 16, .ring_size = 512, .persistent = true });
 }
 
 static void queues(void)
 {
-	CHECK_ACCEPT(BLKBACK_XS_NUM_QUEUES, "1");
-	CHECK_ACCEPT(BLKBACK_XS_NUM_QUEUES, "4");
-	CHECK_REJECT(BLKBACK_XS_NUM_QUEUES, "5", -ERANGE);
-	CHECK_REJECT(BLKBACK_XS_NUM_QUEUES, "0", -ERANGE);
-	CHECK_REJECT(BLKBACK_XS_NUM_QUEUES, "-1", -EINVAL);
-	CHECK_REJECT(BLKBACK_XS_NUM_QUEUES, "4294967297", -ERANGE);
-	CHECK_REJECT(BLKBACK_XS_NUM_QUEUES, "2 ", -EINVAL);
-	CHECK_REJECT(BLKBACK_XS_NUM_QUEUES, "", -EINVAL);
+	static const struct key_case cases[] = {
+		{ "1", 0 }, { "4", 0 }, { "5", -ERANGE }, { "0", -ERANGE },
+		{ "-1", -EINVAL }, { "4294967297", -ERANGE }, { "2 ", -EINVAL },
+		{ "", -EINVAL },
+	};
+
+	check_key(BLKBACK_XS_NUM_QUEUES, cases, ARRAY_SIZE(cases));
 }
 
 static void ring_orders(void)
 {
 	struct blkback_fe_xs xs = { { NULL } };
 	struct blkback_limits small = lim, big = lim;
+	static const struct key_case cases[] = {
+		{ "0", 0 }, { "4", 0 }, { "5", -ERANGE }, { "1x", -EINVAL },
+		{ "18446744073709551616", -ERANGE },
+	};
 
-	CHECK_ACCEPT(BLKBACK_XS_RING_ORDER, "0");
-	CHECK_ACCEPT(BLKBACK_XS_RING_ORDER, "4");
-	CHECK_REJECT(BLKBACK_XS_RING_ORDER, "5", -ERANGE);
-	CHECK_REJECT(BLKBACK_XS_RING_ORDER, "1x", -EINVAL);
-	CHECK_REJECT(BLKBACK_XS_RING_ORDER, "18446744073709551616", -ERANGE);
-
+	check_key(BLKBACK_XS_RING_ORDER, cases, ARRAY_SIZE(cases));
 	small.max_ring_order = 2;
 	xs.val[BLKBACK_XS_RING_ORDER] = "2";
 	CHECK_EQ(conn(&xs, &small), 0);
@@ -145,16 +163,16 @@ static void ring_orders(void)
 static void ring_pages(void)
 {
 	struct blkback_fe_xs xs = { { NULL } };
+	static const struct key_case cases[] = {
+		{ "16", 0 }, { "1", 0 }, { "3", -EINVAL }, { "0", -ERANGE },
+		{ "32", -ERANGE },
+	};
 
 	xs.val[BLKBACK_XS_NUM_RING_PAGES] = "4";
 	CHECK_EQ(conn(&xs, &lim), 0);
 	CHECK_EQ(c.ring_order, 2);
 	CHECK_EQ(c.nr_ring_pages, 4);
-	CHECK_ACCEPT(BLKBACK_XS_NUM_RING_PAGES, "16");
-	CHECK_ACCEPT(BLKBACK_XS_NUM_RING_PAGES, "1");
-	CHECK_REJECT(BLKBACK_XS_NUM_RING_PAGES, "3", -EINVAL);
-	CHECK_REJECT(BLKBACK_XS_NUM_RING_PAGES, "0", -ERANGE);
-	CHECK_REJECT(BLKBACK_XS_NUM_RING_PAGES, "32", -ERANGE);
+	check_key(BLKBACK_XS_NUM_RING_PAGES, cases, ARRAY_SIZE(cases));
 	/* Both schemes at once must agree. */
 	xs.val[BLKBACK_XS_RING_ORDER] = "2";
 	CHECK_EQ(conn(&xs, &lim), 0);
@@ -165,14 +183,16 @@ static void ring_pages(void)
 
 static void protocol_and_persistent(void)
 {
-	CHECK_ACCEPT(BLKBACK_XS_PROTOCOL, "x86_32-abi");
-	CHECK_REJECT(BLKBACK_XS_PROTOCOL, "arm-abi", -EINVAL);
-	CHECK_REJECT(BLKBACK_XS_PROTOCOL, "", -EINVAL);
-	CHECK_ACCEPT(BLKBACK_XS_PERSISTENT, "0");
-	CHECK_ACCEPT(BLKBACK_XS_PERSISTENT, "1");
-	CHECK_REJECT(BLKBACK_XS_PERSISTENT, "2", -EINVAL);
-	CHECK_REJECT(BLKBACK_XS_PERSISTENT, "yes", -EINVAL);
-	CHECK_REJECT(BLKBACK_XS_PERSISTENT, "1\n", -EINVAL);
+	static const struct key_case protocol[] = {
+		{ "x86_32-abi", 0 }, { "arm-abi", -EINVAL }, { "", -EINVAL },
+	};
+	static const struct key_case persistent[] = {
+		{ "0", 0 }, { "1", 0 }, { "2", -EINVAL }, { "yes", -EINVAL },
+		{ "1\n", -EINVAL },
+	};
+
+	check_key(BLKBACK_XS_PROTOCOL, protocol, ARRAY_SIZE(protocol));
+	check_key(BLKBACK_XS_PERSISTENT, persistent, ARRAY_SIZE(persistent));
 	CHECK(!strcmp(blkback_xs_names[BLKBACK_XS_PERSISTENT],
 		      "feature-persistent"));
 	CHECK(!strcmp(blkback_xs_names[BLKBACK_XS_RING_ORDER],

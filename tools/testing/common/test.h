@@ -18,21 +18,36 @@
 static int t_checks_failed;
 static unsigned long t_warns_expected;
 static int t_nr, t_passed, t_failed;
+static char t_case[128];	/* the table row being checked, or "" */
+
+/*
+ * T_CASE(fmt, ...) names the row of a table that the checks after it are
+ * about, so that a failed check in a table-driven loop says which row it
+ * was; T_CASE_END() after the loop.
+ */
+#define T_CASE(...)	snprintf(t_case, sizeof(t_case), __VA_ARGS__)
+#define T_CASE_END()	(t_case[0] = '\0')
+
+/* Counts a failed check and starts its message: where, and which row. */
+static void t_fail(const char *file, int line)
+{
+	t_checks_failed++;
+	printf("#   %s:%d: %s%s", file, line, t_case, t_case[0] ? ": " : "");
+}
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
-		t_checks_failed++;					\
-		printf("#   %s:%d: CHECK(%s) failed\n",			\
-		       __FILE__, __LINE__, #cond);			\
+		t_fail(__FILE__, __LINE__);				\
+		printf("CHECK(%s) failed\n", #cond);			\
 	}								\
 } while (0)
 
 #define CHECK_EQ(a, b) do {						\
 	long long __a = (long long)(a), __b = (long long)(b);		\
 	if (__a != __b) {						\
-		t_checks_failed++;					\
-		printf("#   %s:%d: CHECK_EQ(%s, %s): %lld != %lld\n",	\
-		       __FILE__, __LINE__, #a, #b, __a, __b);		\
+		t_fail(__FILE__, __LINE__);				\
+		printf("CHECK_EQ(%s, %s): %lld != %lld\n",		\
+		       #a, #b, __a, __b);				\
 	}								\
 } while (0)
 
@@ -49,6 +64,7 @@ static void t_run(void (*fn)(void), const char *name)
 	long live = shim_allocs_live;
 
 	t_checks_failed = 0;
+	T_CASE_END();
 	t_warns_expected = 0;
 	shim_warnings = 0;
 	shim_fail_alloc(0);
