@@ -19,6 +19,48 @@ static int map(const struct blkfront_geom *g, unsigned int nr,
 	return blkfront_map_chunks(g, chunks, nr, segs, lay);
 }
 
+/*
+ * Every field of a layout, a segment or a split part against the one
+ * given by designated initializers (fields not named are 0).  Macros, so
+ * that a failure names the caller's line.
+ */
+#define CHECK_LAYOUT(lay, ...) do {					\
+	const struct blkfront_layout *__l = (lay);			\
+	const struct blkfront_layout __w = { __VA_ARGS__ };		\
+	CHECK_EQ(__l->nr_segs, __w.nr_segs);				\
+	CHECK_EQ(__l->nr_sectors, __w.nr_sectors);			\
+	CHECK_EQ(__l->nr_indirect, __w.nr_indirect);			\
+	CHECK_EQ(__l->nr_grants, __w.nr_grants);			\
+	CHECK_EQ(__l->indirect, __w.indirect);				\
+} while (0)
+
+#define CHECK_SEG(seg, ...) do {					\
+	const struct blkfront_seg *__s = (seg);				\
+	const struct blkfront_seg __w = { __VA_ARGS__ };		\
+	CHECK_EQ(__s->chunk, __w.chunk);				\
+	CHECK_EQ(__s->frame, __w.frame);				\
+	CHECK_EQ(__s->first_sect, __w.first_sect);			\
+	CHECK_EQ(__s->last_sect, __w.last_sect);			\
+} while (0)
+
+#define CHECK_PART(part, ...) do {					\
+	const struct blkfront_part *__p = (part);			\
+	const struct blkfront_part __w = { __VA_ARGS__ };		\
+	CHECK_EQ(__p->first_seg, __w.first_seg);			\
+	CHECK_EQ(__p->nr_segs, __w.nr_segs);				\
+	CHECK_EQ(__p->sector_off, __w.sector_off);			\
+	CHECK_EQ(__p->nr_sectors, __w.nr_sectors);			\
+} while (0)
+
+/* A segment as the ring carries it (a copy: the ring's structs are packed). */
+#define CHECK_WIRE_SEG(seg, ...) do {					\
+	const struct blkif_request_segment __s = (seg);			\
+	const struct blkif_request_segment __w = { __VA_ARGS__ };	\
+	CHECK_EQ(__s.gref, __w.gref);					\
+	CHECK_EQ(__s.first_sect, __w.first_sect);			\
+	CHECK_EQ(__s.last_sect, __w.last_sect);				\
+} while (0)
+
 /* @nr chunks of whole 4 KiB pages. */
 static void full_pages(unsigned int nr)
 {
@@ -34,15 +76,8 @@ static void one_page(void)
 
 	full_pages(1);
 	CHECK_EQ(map(&geom4k, 1, &lay), 0);
-	CHECK_EQ(lay.nr_segs, 1);
-	CHECK_EQ(lay.nr_sectors, 8);
-	CHECK_EQ(lay.nr_grants, 1);
-	CHECK_EQ(lay.nr_indirect, 0);
-	CHECK(!lay.indirect);
-	CHECK_EQ(segs[0].chunk, 0);
-	CHECK_EQ(segs[0].frame, 0);
-	CHECK_EQ(segs[0].first_sect, 0);
-	CHECK_EQ(segs[0].last_sect, 7);
+	CHECK_LAYOUT(&lay, .nr_segs = 1, .nr_sectors = 8, .nr_grants = 1);
+	CHECK_SEG(&segs[0], .last_sect = 7);
 }
 
 static void sector_chunks(void)
@@ -57,11 +92,9 @@ static void sector_chunks(void)
 	CHECK_EQ(map(&geom4k, 11, &lay), 0);
 	CHECK_EQ(lay.nr_segs, 11);
 	CHECK_EQ(lay.nr_sectors, 11);
-	for (i = 0; i < 11; i++) {
-		CHECK_EQ(segs[i].chunk, i);
-		CHECK_EQ(segs[i].first_sect, i % 8);
-		CHECK_EQ(segs[i].last_sect, i % 8);
-	}
+	for (i = 0; i < 11; i++)
+		CHECK_SEG(&segs[i], .chunk = i, .first_sect = i % 8,
+			  .last_sect = i % 8);
 }
 
 static void unaligned_offsets(void)
@@ -72,21 +105,15 @@ static void unaligned_offsets(void)
 	/* Starts mid-page, runs to the page's end. */
 	chunks[0] = (struct blkfront_chunk){ .offset = 1536, .len = 2560 };
 	CHECK_EQ(map(&geom4k, 1, &lay), 0);
-	CHECK_EQ(lay.nr_segs, 1);
-	CHECK_EQ(segs[0].first_sect, 3);
-	CHECK_EQ(segs[0].last_sect, 7);
-	CHECK_EQ(lay.nr_sectors, 5);
+	CHECK_LAYOUT(&lay, .nr_segs = 1, .nr_sectors = 5, .nr_grants = 1);
+	CHECK_SEG(&segs[0], .first_sect = 3, .last_sect = 7);
 
 	/* In a 64 KiB page, crossing a grant frame boundary: two segments. */
 	chunks[0] = (struct blkfront_chunk){ .offset = 3584, .len = 1024 };
 	CHECK_EQ(map(&g64k, 1, &lay), 0);
 	CHECK_EQ(lay.nr_segs, 2);
-	CHECK_EQ(segs[0].frame, 0);
-	CHECK_EQ(segs[0].first_sect, 7);
-	CHECK_EQ(segs[0].last_sect, 7);
-	CHECK_EQ(segs[1].frame, 1);
-	CHECK_EQ(segs[1].first_sect, 0);
-	CHECK_EQ(segs[1].last_sect, 0);
+	CHECK_SEG(&segs[0], .frame = 0, .first_sect = 7, .last_sect = 7);
+	CHECK_SEG(&segs[1], .frame = 1, .first_sect = 0, .last_sect = 0);
 
 	/* The same in a 4 KiB page crosses the page's end. */
 	CHECK_EQ(map(&geom4k, 1, &lay), -EINVAL);
@@ -102,11 +129,9 @@ static void large_pages(void)
 	CHECK_EQ(map(&g, 1, &lay), 0);
 	CHECK_EQ(lay.nr_segs, 16);
 	CHECK(lay.indirect);
-	for (i = 0; i < 16; i++) {
-		CHECK_EQ(segs[i].frame, i);
-		CHECK_EQ(segs[i].first_sect, 0);
-		CHECK_EQ(segs[i].last_sect, 7);
-	}
+	for (i = 0; i < 16; i++)
+		CHECK_SEG(&segs[i], .frame = i, .first_sect = 0,
+			  .last_sect = 7);
 	/* Without indirect, a whole 64 KiB page does not fit. */
 	g.max_indirect_segs = 0;
 	CHECK_EQ(map(&g, 1, &lay), -EINVAL);
@@ -140,11 +165,8 @@ static void eleven_is_direct(void)
 
 	full_pages(11);
 	CHECK_EQ(map(&g, 11, &lay), 0);
-	CHECK(!lay.indirect);
-	CHECK_EQ(lay.nr_segs, 11);
-	CHECK_EQ(lay.nr_indirect, 0);
-	CHECK_EQ(lay.nr_grants, 11);
-	CHECK_EQ(lay.nr_sectors, 88);
+	CHECK_LAYOUT(&lay, .nr_segs = 11, .nr_sectors = 88, .nr_indirect = 0,
+		     .nr_grants = 11, .indirect = false);
 	CHECK_EQ(map(&geom4k, 11, &lay), 0);
 }
 
@@ -155,10 +177,8 @@ static void twelve_is_indirect(void)
 
 	full_pages(12);
 	CHECK_EQ(map(&g, 12, &lay), 0);
-	CHECK(lay.indirect);
-	CHECK_EQ(lay.nr_segs, 12);
-	CHECK_EQ(lay.nr_indirect, 1);
-	CHECK_EQ(lay.nr_grants, 13);
+	CHECK_LAYOUT(&lay, .nr_segs = 12, .nr_sectors = 96, .nr_indirect = 1,
+		     .nr_grants = 13, .indirect = true);
 	/* Without indirect, twelve segments cannot be expressed. */
 	CHECK_EQ(map(&geom4k, 12, &lay), -EINVAL);
 	/* Nor with a limit that is no better than a direct request. */
@@ -182,10 +202,9 @@ static void indirect_limits(void)
 	CHECK_EQ(map(&g, 513, &lay), 0);
 	CHECK_EQ(lay.nr_indirect, 2);
 	CHECK_EQ(map(&g, MAXSEG, &lay), 0);
-	CHECK_EQ(lay.nr_segs, 4096);
-	CHECK_EQ(lay.nr_indirect, BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
-	CHECK_EQ(lay.nr_grants, 4096 + 8);
-	CHECK_EQ(lay.nr_sectors, 4096 * 8);
+	CHECK_LAYOUT(&lay, .nr_segs = 4096, .nr_sectors = 4096 * 8,
+		     .nr_indirect = BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST,
+		     .nr_grants = 4096 + 8, .indirect = true);
 	CHECK_EQ(map(&g, MAXSEG + 1, &lay), -EINVAL);
 
 	/* A limit above what indirect_grefs[] can carry is capped. */
@@ -255,14 +274,12 @@ static void encode_direct(void)
 	CHECK_EQ(req.u.rw.handle, 0x1234);
 	CHECK_EQ(req.u.rw.id, 7);
 	CHECK_EQ(req.u.rw.sector_number, 0x123456789ULL);
-	CHECK_EQ(req.u.rw.seg[0].gref, 100);
-	CHECK_EQ(req.u.rw.seg[0].first_sect, 1);
-	CHECK_EQ(req.u.rw.seg[0].last_sect, 7);
-	CHECK_EQ(req.u.rw.seg[1].gref, 200);
-	CHECK_EQ(req.u.rw.seg[1].last_sect, 7);
-	CHECK_EQ(req.u.rw.seg[2].gref, 300);
-	CHECK_EQ(req.u.rw.seg[2].first_sect, 0);
-	CHECK_EQ(req.u.rw.seg[2].last_sect, 1);
+	CHECK_WIRE_SEG(req.u.rw.seg[0], .gref = 100, .first_sect = 1,
+		       .last_sect = 7);
+	CHECK_WIRE_SEG(req.u.rw.seg[1], .gref = 200, .first_sect = 0,
+		       .last_sect = 7);
+	CHECK_WIRE_SEG(req.u.rw.seg[2], .gref = 300, .first_sect = 0,
+		       .last_sect = 1);
 }
 
 static void encode_indirect(void)
@@ -298,9 +315,8 @@ static void encode_indirect(void)
 	CHECK_EQ(frames[0][0].gref, 1000);
 	CHECK_EQ(frames[0][511].gref, 1511);
 	CHECK_EQ(frames[1][0].gref, 1512);
-	CHECK_EQ(frames[1][7].gref, 1519);
-	CHECK_EQ(frames[1][7].first_sect, 0);
-	CHECK_EQ(frames[1][7].last_sect, 0);
+	CHECK_WIRE_SEG(frames[1][7], .gref = 1519, .first_sect = 0,
+		       .last_sect = 0);
 	CHECK_EQ(frames[1][6].last_sect, 7);
 	for (i = 0; i < 2; i++)
 		kfree(frames[i]);
@@ -376,14 +392,10 @@ static void split_plain(void)
 	full_pages(40);
 	CHECK_EQ(map(&g, 40, &lay), 0);
 	CHECK_EQ(blkfront_split(segs, 40, 11, 1, parts, 8), 4);
-	CHECK_EQ(parts[0].first_seg, 0);
-	CHECK_EQ(parts[0].nr_segs, 11);
-	CHECK_EQ(parts[0].sector_off, 0);
-	CHECK_EQ(parts[0].nr_sectors, 88);
-	CHECK_EQ(parts[3].first_seg, 33);
-	CHECK_EQ(parts[3].nr_segs, 7);
-	CHECK_EQ(parts[3].sector_off, 264);
-	CHECK_EQ(parts[3].nr_sectors, 56);
+	CHECK_PART(&parts[0], .first_seg = 0, .nr_segs = 11, .sector_off = 0,
+		   .nr_sectors = 88);
+	CHECK_PART(&parts[3], .first_seg = 33, .nr_segs = 7, .sector_off = 264,
+		   .nr_sectors = 56);
 	CHECK_EQ(blkfront_split(segs, 40, 11, 1, NULL, UINT_MAX), 4);
 	CHECK_EQ(blkfront_split(segs, 40, 40, 1, NULL, UINT_MAX), 1);
 	CHECK_EQ(blkfront_split(segs, 40, 11, 1, parts, 3), -EINVAL);
@@ -404,11 +416,9 @@ static void split_keeps_blocks_whole(void)
 		chunks[i] = (struct blkfront_chunk){ .offset = 512, .len = 512 };
 	CHECK_EQ(map(&g, 24, &lay), 0);
 	CHECK_EQ(blkfront_split(segs, 24, 11, 8, parts, 8), 3);
-	for (i = 0; i < 3; i++) {
-		CHECK_EQ(parts[i].nr_segs, 8);
-		CHECK_EQ(parts[i].nr_sectors, 8);
-		CHECK_EQ(parts[i].sector_off, 8 * i);
-	}
+	for (i = 0; i < 3; i++)
+		CHECK_PART(&parts[i], .first_seg = 8 * i, .nr_segs = 8,
+			   .sector_off = 8 * i, .nr_sectors = 8);
 	/* A 16 KiB block in one-sector pieces cannot fit 11 segments. */
 	CHECK_EQ(blkfront_split(segs, 24, 11, 32, parts, 8), -EINVAL);
 	/* Nor can a request that is not whole blocks. */

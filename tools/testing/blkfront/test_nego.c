@@ -118,20 +118,26 @@ static void missing_required(void)
 
 static void queues_clamped(void)
 {
+	/* The backend offers 64 queues; the fewest of the three limits wins. */
+	static const struct {
+		unsigned int nr_cpus, max_queues, nr_queues;
+	} cases[] = {
+		{ 2, 0, 2 }, { 16, 3, 3 }, { 16, 100, 16 },
+	};
 	struct blkfront_backend be = typical();
 	struct blkfront_limits fe = fe_default;
+	unsigned int i;
 
 	be.val[BLKFRONT_XS_MAX_QUEUES] = "64";
-	fe.nr_cpus = 2;
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.nr_queues, 2);
-	fe.nr_cpus = 16;
-	fe.max_queues = 3;
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.nr_queues, 3);
-	fe.max_queues = 100;
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.nr_queues, 16);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		T_CASE("%u cpus, max_queues %u", cases[i].nr_cpus,
+		       cases[i].max_queues);
+		fe.nr_cpus = cases[i].nr_cpus;
+		fe.max_queues = cases[i].max_queues;
+		CHECK_EQ(nego(&be, &fe), 0);
+		CHECK_EQ(p.nr_queues, cases[i].nr_queues);
+	}
+	T_CASE_END();
 	CHECK_REJECT(BLKFRONT_XS_MAX_QUEUES, "0", -EINVAL);
 	CHECK_REJECT(BLKFRONT_XS_MAX_QUEUES, "4294967296", -ERANGE);
 }
@@ -165,20 +171,25 @@ static void rings_before_geometry(void)
 
 static void ring_order_clamped(void)
 {
+	/* The backend offers order 10: the frontend's limit wins. */
+	static const struct {
+		unsigned int max_ring_order, ring_order, ring_size;
+	} cases[] = {
+		{ 4, 4, 512 }, { 2, 2, 128 }, { 0, 0, 32 },
+	};
 	struct blkfront_backend be = typical();
 	struct blkfront_limits fe = fe_default;
+	unsigned int i;
 
 	be.val[BLKFRONT_XS_MAX_RING_ORDER] = "10";
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.ring_order, 4);
-	CHECK_EQ(p.ring_size, 512);
-	fe.max_ring_order = 2;
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.ring_order, 2);
-	CHECK_EQ(p.ring_size, 128);
-	fe.max_ring_order = 0;
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.ring_size, 32);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		T_CASE("max_ring_order %u", cases[i].max_ring_order);
+		fe.max_ring_order = cases[i].max_ring_order;
+		CHECK_EQ(nego(&be, &fe), 0);
+		CHECK_EQ(p.ring_order, cases[i].ring_order);
+		CHECK_EQ(p.ring_size, cases[i].ring_size);
+	}
+	T_CASE_END();
 	CHECK_REJECT(BLKFRONT_XS_MAX_RING_ORDER, "x", -EINVAL);
 }
 
@@ -207,24 +218,30 @@ static void legacy_ring_pages(void)
 
 static void indirect_clamped(void)
 {
+	/*
+	 * The offer is capped at 4096 and at the frontend's limit; 11 or
+	 * fewer segments are no better than a direct request: none.
+	 */
+	static const struct {
+		const char *offer;
+		unsigned int limit, max_indirect_segs, max_segs;
+	} cases[] = {
+		{ "100000", 8192, 4096, 4096 }, { "11", 8192, 0, 11 },
+		{ "12", 8192, 12, 12 }, { "12", 0, 0, 11 },
+	};
 	struct blkfront_backend be = typical();
 	struct blkfront_limits fe = fe_default;
+	unsigned int i;
 
-	be.val[BLKFRONT_XS_MAX_INDIRECT] = "100000";
-	fe.max_indirect_segs = 8192;
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.max_indirect_segs, 4096);
-	CHECK_EQ(p.max_segs, 4096);
-	be.val[BLKFRONT_XS_MAX_INDIRECT] = "11";
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.max_indirect_segs, 0);
-	CHECK_EQ(p.max_segs, 11);
-	be.val[BLKFRONT_XS_MAX_INDIRECT] = "12";
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.max_indirect_segs, 12);
-	fe.max_indirect_segs = 0;
-	CHECK_EQ(nego(&be, &fe), 0);
-	CHECK_EQ(p.max_indirect_segs, 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		T_CASE("offer %s, limit %u", cases[i].offer, cases[i].limit);
+		be.val[BLKFRONT_XS_MAX_INDIRECT] = cases[i].offer;
+		fe.max_indirect_segs = cases[i].limit;
+		CHECK_EQ(nego(&be, &fe), 0);
+		CHECK_EQ(p.max_indirect_segs, cases[i].max_indirect_segs);
+		CHECK_EQ(p.max_segs, cases[i].max_segs);
+	}
+	T_CASE_END();
 	CHECK_REJECT(BLKFRONT_XS_MAX_INDIRECT, "-1", -EINVAL);
 }
 
