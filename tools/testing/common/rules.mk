@@ -14,8 +14,8 @@
 #
 # A suite's Makefile sets these, then includes this file:
 #
-#   REPO          the top of the source tree
-#   PROTO         the driver files its programs #include
+#   DRIVER        blkfront or blkback: the programs #include the protocol
+#                 core, drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.[ch]
 #   TESTS         the programs "make check" runs, each built from its .c
 #                 file; fuzz_replay among them (the fuzz target without
 #                 libFuzzer, under gcc's sanitizers)
@@ -26,6 +26,10 @@
 # shim/ directory, if it has one, comes first and may add to them.
 
 COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+REPO := $(abspath $(COMMON_DIR)/../../..)
+PROTO := $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
+	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h \
+	 $(REPO)/include/xenpv/xs-parse.h
 
 KSRC_CANDIDATES := $(REPO)/build/kernel/src \
 	$(sort $(wildcard /usr/src/linux-headers-*-common))
