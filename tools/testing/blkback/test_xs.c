@@ -20,16 +20,20 @@ static int conn(const struct blkback_fe_xs *xs,
 	return blkback_parse_connect(xs, l, &c, &bad);
 }
 
-/* The connection parsed, field by field. */
-static void check_conn(const struct blkback_conn *want)
-{
-	CHECK_EQ(c.abi, want->abi);
-	CHECK_EQ(c.nr_queues, want->nr_queues);
-	CHECK_EQ(c.ring_order, want->ring_order);
-	CHECK_EQ(c.nr_ring_pages, want->nr_ring_pages);
-	CHECK_EQ(c.ring_size, want->ring_size);
-	CHECK_EQ(c.persistent, want->persistent);
-}
+/*
+ * Every field of the connection parsed against the one given by
+ * designated initializers (fields not named are 0).  A macro, so that a
+ * failure names the caller's line.
+ */
+#define CHECK_CONN(...) do {						\
+	const struct blkback_conn __w = { __VA_ARGS__ };		\
+	CHECK_EQ(c.abi, __w.abi);					\
+	CHECK_EQ(c.nr_queues, __w.nr_queues);				\
+	CHECK_EQ(c.ring_order, __w.ring_order);				\
+	CHECK_EQ(c.nr_ring_pages, __w.nr_ring_pages);			\
+	CHECK_EQ(c.ring_size, __w.ring_size);				\
+	CHECK_EQ(c.persistent, __w.persistent);				\
+} while (0)
 
 /* A value of one key: parsed (@err 0), or rejected with @err. */
 struct key_case {
@@ -94,9 +98,8 @@ static void defaults(void)
 	struct blkback_fe_xs xs = { { NULL } };
 
 	CHECK_EQ(conn(&xs, &lim), 0);
-	check_conn(&(struct blkback_conn){
-		.abi = BLKBACK_ABI_NATIVE, .nr_queues = 1, .ring_order = 0,
-		.nr_ring_pages = 1, .ring_size = 32, .persistent = false });
+	CHECK_CONN(.abi = BLKBACK_ABI_NATIVE, .nr_queues = 1, .ring_order = 0,
+		   .nr_ring_pages = 1, .ring_size = 32, .persistent = false);
 }
 
 /* What Linux's blkfront writes with 4 queues and 4-page rings. */
@@ -110,20 +113,16 @@ static void typical_frontend(void)
 	xs.val[BLKBACK_XS_RING_ORDER] = "2";
 	xs.val[BLKBACK_XS_PERSISTENT] = "1";
 	CHECK_EQ(conn(&xs, &lim), 0);
-	check_conn(&(struct blkback_conn){
-		.abi = BLKBACK_ABI_X86_64, .nr_queues = 4, .ring_order = 2,
-		.nr_ring_pages = 4, .ring_size = 128, .persistent = true });
+	CHECK_CONN(.abi = BLKBACK_ABI_X86_64, .nr_queues = 4, .ring_order = 2,
+		   .nr_ring_pages = 4, .ring_size = 128, .persistent = true);
 	no_pers.persistent = false;
 	CHECK_EQ(conn(&xs, &no_pers), 0);
-	check_conn(&(struct blkback_conn){
-		.abi = BLKBACK_ABI_X86_64, .nr_queues = 4, .ring_order = 2,
-		.nr_ring_pages = 4, .ring_size = 128, .persistent = false });
+	CHECK(!c.persistent);
 	xs.val[BLKBACK_XS_PROTOCOL] = "x86_32-abi";
 	xs.val[BLKBACK_XS_RING_ORDER] = "4";
 	CHECK_EQ(conn(&xs, &lim), 0);
-	check_conn(&(struct blkback_conn){
-		.abi = BLKBACK_ABI_X86_32, .nr_queues = 4, .ring_order = 4,
-		.nr_ring_pages = 16, .ring_size = 512, .persistent = true });
+	CHECK_CONN(.abi = BLKBACK_ABI_X86_32, .nr_queues = 4, .ring_order = 4,
+		   .nr_ring_pages = 16, .ring_size = 512, .persistent = true);
 }
 
 static void queues(void)
