@@ -55,6 +55,23 @@ def kernel_release():
         die("no kernel build; run 'make kernel' first")
 
 
+def hypercall_stubs():
+    """The testbed kernel's HVM hypercall stubs, as "START END" in hex.
+
+    QEMU's software SVM now and then triple-faults a PVH guest right at
+    its VMMCALL; dom0's tb_emulator_fault() knows it by a RIP in here.
+    """
+    syms = {}
+    with open(os.path.join(BUILD, "kernel", "obj", "System.map")) as f:
+        for ln in f:
+            addr, _, name = ln.split()[:3]
+            syms[name] = addr
+    # xen_hypercall_amd (VMMCALL) is followed by xen_hypercall_intel
+    # (VMCALL); each stub is one call and a return, well under 16 bytes.
+    end = int(syms["xen_hypercall_intel"], 16) + 16
+    return f"{syms['xen_hypercall_amd']} {end:016x}"
+
+
 def prepare():
     """Build (or find up to date) the kernel and the cached images."""
     for script in ("build-kernel.sh", "build-images.sh"):
@@ -143,6 +160,7 @@ def dom0_overlay(run, scenarios, env):
          os.path.join(img, "guest-deb61.cpio.gz"))
     with open(os.path.join(root, "tb", "run.env"), "w") as f:
         f.write(f"TB_SCENARIOS='{' '.join(scenarios)}'\n")
+        f.write(f"TB_HCALL_RIPS='{hypercall_stubs()}'\n")
         for k, v in sorted(env.items()):
             f.write(f"export {k}='{v}'\n")
     ov = os.path.join(run, "dom0-overlay.cpio.gz")
