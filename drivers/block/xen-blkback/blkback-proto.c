@@ -247,7 +247,15 @@ void blkback_get_req(struct blkback_req *req, const void *slot,
 	unsigned int body = blkback_body(abi);
 	u8 raw[BLKBACK_SLOT_MAX];
 
-	memcpy(raw, slot, body + BLKBACK_BODY_SIZE);
+	/*
+	 * One constant-size copy per ABI: the compiler makes each a few
+	 * word moves, where a variable length can become a byte-at-a-time
+	 * "rep movsb" (kernels built -Os).
+	 */
+	if (body == 4)
+		memcpy(raw, slot, 4 + BLKBACK_BODY_SIZE);
+	else
+		memcpy(raw, slot, 8 + BLKBACK_BODY_SIZE);
 	barrier();
 
 	memset(req, 0, sizeof(*req));
