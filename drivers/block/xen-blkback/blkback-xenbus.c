@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <xen/xen.h>
 #include <xen/interface/io/protocols.h>
+#include <xenpv/xenbus.h>
 
 #include "blkback.h"
 
@@ -37,19 +38,18 @@ static const u8 blkback_transitions[BB_NR_STATES] = {
 	[BB_CLOSED]	 = BIT(BB_READY) | BIT(BB_WAIT_DEVICE),
 };
 
+static const struct xenpv_states blkback_states = {
+	.names		= blkback_state_names,
+	.allowed	= blkback_transitions,
+	.peer		= "frontend",
+};
+
 static void blkback_set_state(struct blkback_dev *dev, enum blkback_state to)
 {
-	enum blkback_state from = dev->state;
-
 	lockdep_assert_held(&dev->mutex);
-	if (from == to)
-		return;
-	if (WARN_ON_ONCE(!(blkback_transitions[from] & BIT(to))))
-		return;
-	dev_info(&dev->xbdev->dev, "%s -> %s (frontend %s)\n",
-		 blkback_state_names[from], blkback_state_names[to],
-		 xenbus_strstate(dev->frontend_state));
-	WRITE_ONCE(dev->state, to);
+	if (xenpv_state_change(&blkback_states, &dev->xbdev->dev, dev->state,
+			       to, dev->frontend_state))
+		WRITE_ONCE(dev->state, to);
 }
 
 /**

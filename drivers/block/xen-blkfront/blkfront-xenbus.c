@@ -19,6 +19,7 @@
 #include <xen/platform_pci.h>
 #include <xen/interface/io/protocols.h>
 #include <compat/compat.h>
+#include <xenpv/xenbus.h>
 
 #include "blkfront.h"
 
@@ -45,6 +46,12 @@ static const u8 blkfront_transitions[BF_NR_STATES] = {
 	[BF_CLOSED]       = 0,
 };
 
+static const struct xenpv_states blkfront_states = {
+	.names		= blkfront_state_names,
+	.allowed	= blkfront_transitions,
+	.peer		= "backend",
+};
+
 /**
  * blkfront_set_state() - move a device to another state
  * @dev: the device
@@ -55,17 +62,10 @@ static const u8 blkfront_transitions[BF_NR_STATES] = {
  */
 void blkfront_set_state(struct blkfront_dev *dev, enum blkfront_state to)
 {
-	enum blkfront_state from = dev->state;
-
 	lockdep_assert_held(&dev->mutex);
-	if (from == to)
-		return;
-	if (WARN_ON_ONCE(!(blkfront_transitions[from] & BIT(to))))
-		return;
-	dev_info(&dev->xbdev->dev, "%s -> %s (backend %s)\n",
-		 blkfront_state_names[from], blkfront_state_names[to],
-		 xenbus_strstate(dev->backend_state));
-	WRITE_ONCE(dev->state, to);
+	if (xenpv_state_change(&blkfront_states, &dev->xbdev->dev, dev->state,
+			       to, dev->backend_state))
+		WRITE_ONCE(dev->state, to);
 }
 
 /**

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenbus glue shared by the block frontend and backend (and the test-only
+ * hostile frontend, tools/testing/xen-blkhostile): the check and log line
+ * of a device's state change.
+ *
+ * Each driver keeps its own enum of states, their names and its table of
+ * allowed transitions, and changes its state through one wrapper that
+ * asserts its lock, asks xenpv_state_change() and then stores the state.
+ */
+#ifndef _XENPV_XENBUS_H
+#define _XENPV_XENBUS_H
+
+#include <linux/bits.h>
+#include <linux/bug.h>
+#include <linux/device.h>
+#include <linux/types.h>
+#include <xen/xenbus.h>
+
+/**
+ * struct xenpv_states - one driver's per-device state machine
+ * @names: the name of each state, for the log
+ * @allowed: @allowed[from] has BIT(to) set when from -> to is allowed
+ * @peer: what the log calls the other end: "frontend" or "backend"
+ * @debug: log with dev_dbg() rather than dev_info()
+ */
+struct xenpv_states {
+	const char *const *names;
+	const u8 *allowed;
+	const char *peer;
+	bool debug;
+};
+
+/**
+ * xenpv_state_change() - check and log a device's move to another state
+ * @sm: the driver's state machine
+ * @dev: the device, for the log
+ * @from: the device's state now
+ * @to: the new state
+ * @peer_state: the other end's xenbus state, for the log
+ *
+ * A move to the state the device is in already is no move.  One that @sm
+ * does not allow is a driver bug, warned about once and refused.  Any
+ * other is logged once, as "FROM -> TO (PEER STATE)".
+ *
+ * Context: under the lock that protects the caller's state.
+ * Return: true if the caller is to store @to as the device's state.
+ */
+static inline bool xenpv_state_change(const struct xenpv_states *sm,
+				      struct device *dev, unsigned int from,
+				      unsigned int to,
+				      enum xenbus_state peer_state)
+{
+	if (from == to)
+		return false;
+	if (WARN_ON_ONCE(!(sm->allowed[from] & BIT(to))))
+		return false;
+	if (sm->debug)
+		dev_dbg(dev, "%s -> %s (%s %s)\n", sm->names[from],
+			sm->names[to], sm->peer, xenbus_strstate(peer_state));
+	else
+		dev_info(dev, "%s -> %s (%s %s)\n", sm->names[from],
+			 sm->names[to], sm->peer, xenbus_strstate(peer_state));
+	return true;
+}
+
+#endif /* _XENPV_XENBUS_H */
