@@ -2,7 +2,8 @@
 /*
  * xenbus glue shared by the block frontend and backend (and the test-only
  * hostile frontend, tools/testing/xen-blkhostile): the check and log line
- * of a device's state change.
+ * of a device's state change, and a xenstore transaction retried until it
+ * commits.
  *
  * Each driver keeps its own enum of states, their names and its table of
  * allowed transitions, and changes its state through one wrapper that
@@ -62,6 +63,38 @@ static inline bool xenpv_state_change(const struct xenpv_states *sm,
 		dev_info(dev, "%s -> %s (%s %s)\n", sm->names[from],
 			 sm->names[to], sm->peer, xenbus_strstate(peer_state));
 	return true;
+}
+
+/**
+ * xenpv_xs_transaction() - write xenstore keys in one transaction
+ * @write: writes the keys in the transaction it is given; an error aborts
+ * @data: passed to @write
+ *
+ * Starts a transaction, calls @write and commits; a commit that lost a
+ * race with another writer (-EAGAIN) starts over, @write included.
+ *
+ * Return: 0; @write's error, the transaction aborted; or the error of
+ * starting or committing the transaction.
+ */
+static inline int
+xenpv_xs_transaction(int (*write)(struct xenbus_transaction xbt, void *data),
+		     void *data)
+{
+	struct xenbus_transaction xbt;
+	int err;
+
+	do {
+		err = xenbus_transaction_start(&xbt);
+		if (err)
+			return err;
+		err = write(xbt, data);
+		if (err) {
+			xenbus_transaction_end(xbt, 1);
+			return err;
+		}
+		err = xenbus_transaction_end(xbt, 0);
+	} while (err == -EAGAIN);
+	return err;
 }
 
 #endif /* _XENPV_XENBUS_H */

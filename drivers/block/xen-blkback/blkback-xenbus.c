@@ -262,9 +262,10 @@ static int blkback_write_discard(struct xenbus_transaction xbt,
 	return err;
 }
 
-static int blkback_write_device_keys(struct xenbus_transaction xbt,
-				     struct blkback_dev *dev)
+/* The device's keys, in one transaction (xenpv_xs_transaction()). */
+static int blkback_write_device_keys(struct xenbus_transaction xbt, void *data)
 {
+	struct blkback_dev *dev = data;
 	struct block_device *bdev = dev->bdev.bdev;
 	const char *dir = dev->xbdev->nodename;
 	unsigned int info = 0;
@@ -298,34 +299,20 @@ static int blkback_write_device_keys(struct xenbus_transaction xbt,
 }
 
 /*
- * Write the device's keys and, in the same transaction, the xenbus state
- * @state (as a resize does, so that the frontend reads them again).
+ * A resize: the new "sectors" and, in the same transaction, the xenbus
+ * state Connected again, so that the frontend reads it.
  */
-static int blkback_publish(struct blkback_dev *dev, bool sectors_only,
-			   enum xenbus_state state)
+static int blkback_write_resize(struct xenbus_transaction xbt, void *data)
 {
-	struct xenbus_transaction xbt;
+	struct blkback_dev *dev = data;
+	const char *dir = dev->xbdev->nodename;
 	int err;
 
-	do {
-		err = xenbus_transaction_start(&xbt);
-		if (err)
-			return err;
-		if (sectors_only)
-			err = xenbus_printf(xbt, dev->xbdev->nodename, "sectors",
-					    "%llu",
-					    (unsigned long long)READ_ONCE(dev->vbd.sectors));
-		else
-			err = blkback_write_device_keys(xbt, dev);
-		if (!err && sectors_only)
-			err = xenbus_printf(xbt, dev->xbdev->nodename, "state",
-					    "%d", state);
-		if (err) {
-			xenbus_transaction_end(xbt, 1);
-			return err;
-		}
-		err = xenbus_transaction_end(xbt, 0);
-	} while (err == -EAGAIN);
+	err = xenbus_printf(xbt, dir, "sectors", "%llu",
+			    (unsigned long long)READ_ONCE(dev->vbd.sectors));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "state", "%d",
+				    XenbusStateConnected);
 	return err;
 }
 
@@ -347,7 +334,7 @@ static void blkback_check_capacity(struct blkback_dev *dev)
 		 (unsigned long long)dev->vbd.sectors,
 		 (unsigned long long)now);
 	WRITE_ONCE(dev->vbd.sectors, now);
-	err = blkback_publish(dev, true, XenbusStateConnected);
+	err = xenpv_xs_transaction(blkback_write_resize, dev);
 	if (err)
 		dev_warn(&dev->xbdev->dev, "telling the frontend of the new size failed (%d)\n",
 			 err);
@@ -384,7 +371,7 @@ static void blkback_try_connect(struct blkback_dev *dev)
 		xenbus_dev_fatal(dev->xbdev, err, "mapping the frontend's rings");
 		return;
 	}
-	err = blkback_publish(dev, false, XenbusStateConnected);
+	err = xenpv_xs_transaction(blkback_write_device_keys, dev);
 	if (!err)
 		err = xenbus_switch_state(dev->xbdev, XenbusStateConnected);
 	if (err) {

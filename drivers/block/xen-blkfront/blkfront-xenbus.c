@@ -245,9 +245,10 @@ static int blkfront_write_queue(struct xenbus_transaction xbt,
 	return xenbus_printf(xbt, dir, "event-channel", "%u", q->evtchn);
 }
 
-static int blkfront_write_keys(struct xenbus_transaction xbt,
-			       struct blkfront_dev *dev)
+/* The rings' keys, in one transaction (xenpv_xs_transaction()). */
+static int blkfront_write_keys(struct xenbus_transaction xbt, void *data)
 {
+	struct blkfront_dev *dev = data;
 	const char *dir = dev->xbdev->nodename;
 	const struct blkfront_params *p = &dev->params;
 	unsigned int i;
@@ -282,25 +283,6 @@ static int blkfront_write_keys(struct xenbus_transaction xbt,
 		err = blkfront_write_queue(xbt, dev, &dev->queues[i], qdir);
 		kfree(qdir);
 	}
-	return err;
-}
-
-static int blkfront_publish(struct blkfront_dev *dev)
-{
-	struct xenbus_transaction xbt;
-	int err;
-
-	do {
-		err = xenbus_transaction_start(&xbt);
-		if (err)
-			return err;
-		err = blkfront_write_keys(xbt, dev);
-		if (err) {
-			xenbus_transaction_end(xbt, 1);
-			return err;
-		}
-		err = xenbus_transaction_end(xbt, 0);
-	} while (err == -EAGAIN);
 	return err;
 }
 
@@ -374,7 +356,7 @@ static void blkfront_backend_initwait(struct blkfront_dev *dev)
 	if (!err)
 		err = blkfront_setup_rings(dev);
 	if (!err)
-		err = blkfront_publish(dev);
+		err = xenpv_xs_transaction(blkfront_write_keys, dev);
 	if (err) {
 		xenbus_dev_fatal(dev->xbdev, err, "setting up the rings");
 		blkfront_free_rings(dev, false);
