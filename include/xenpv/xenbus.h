@@ -2,8 +2,9 @@
 /*
  * xenbus glue shared by the block frontend and backend (and the test-only
  * hostile frontend, tools/testing/xen-blkhostile): the check and log line
- * of a device's state change, and a xenstore transaction retried until it
- * commits.
+ * of a device's state change, a xenstore transaction retried until it
+ * commits, and the reading (and the one error line) of the set of keys the
+ * other end writes for the negotiation.
  *
  * Each driver keeps its own enum of states, their names and its table of
  * allowed transitions, and changes its state through one wrapper that
@@ -15,6 +16,8 @@
 #include <linux/bits.h>
 #include <linux/bug.h>
 #include <linux/device.h>
+#include <linux/err.h>
+#include <linux/slab.h>
 #include <linux/types.h>
 #include <xen/xenbus.h>
 
@@ -95,6 +98,62 @@ xenpv_xs_transaction(int (*write)(struct xenbus_transaction xbt, void *data),
 		err = xenbus_transaction_end(xbt, 0);
 	} while (err == -EAGAIN);
 	return err;
+}
+
+/**
+ * xenpv_xs_read_keys() - read a set of keys of one xenstore directory
+ * @dir: the directory (the other end's)
+ * @names: the keys' names
+ * @nr: how many keys
+ * @vals: set: @vals[i] to the value of @names[i], NULL where the key is
+ *	absent or cannot be read; xenpv_xs_free_keys() frees them
+ */
+static inline void xenpv_xs_read_keys(const char *dir,
+				      const char *const *names,
+				      unsigned int nr, const char **vals)
+{
+	unsigned int i;
+	char *val;
+
+	for (i = 0; i < nr; i++) {
+		val = xenbus_read(XBT_NIL, dir, names[i], NULL);
+		vals[i] = IS_ERR(val) ? NULL : val;
+	}
+}
+
+/**
+ * xenpv_xs_free_keys() - free the values xenpv_xs_read_keys() read
+ * @vals: the values
+ * @nr: how many
+ */
+static inline void xenpv_xs_free_keys(const char **vals, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		kfree(vals[i]);
+}
+
+/**
+ * xenpv_xs_report_bad() - log the other end's key that is unusable
+ * @dev: the device
+ * @peer: what the log calls the other end: "frontend" or "backend"
+ * @names: the keys' names
+ * @vals: their values, NULL where absent
+ * @nr: how many keys
+ * @bad: the index of the unusable key; @nr or more if none was named
+ *
+ * Logs one line, PEER value NAME="VALUE" is unusable, with "?" for the
+ * name of a key not named and "" for the value of an absent one.
+ */
+static inline void xenpv_xs_report_bad(struct device *dev, const char *peer,
+				       const char *const *names,
+				       const char *const *vals,
+				       unsigned int nr, unsigned int bad)
+{
+	dev_err(dev, "%s value %s=\"%s\" is unusable\n", peer,
+		bad < nr ? names[bad] : "?",
+		bad < nr && vals[bad] ? vals[bad] : "");
 }
 
 #endif /* _XENPV_XENBUS_H */

@@ -105,19 +105,16 @@ static void blkback_fatal_work(struct work_struct *work)
 	mutex_unlock(&dev->mutex);
 }
 
-/* Read the frontend's top-level keys; absent ones stay NULL. */
+/*
+ * Read the frontend's top-level keys into @raw (to be freed) and @xs;
+ * absent ones stay NULL.
+ */
 static void blkback_read_frontend(struct blkback_dev *dev,
-				  struct blkback_fe_xs *xs, char **raw)
+				  struct blkback_fe_xs *xs, const char **raw)
 {
-	unsigned int i;
-	char *val;
-
-	for (i = 0; i < BLKBACK_XS_NR; i++) {
-		val = xenbus_read(XBT_NIL, dev->xbdev->otherend,
-				  blkback_xs_names[i], NULL);
-		raw[i] = IS_ERR(val) ? NULL : val;
-		xs->val[i] = raw[i];
-	}
+	xenpv_xs_read_keys(dev->xbdev->otherend, blkback_xs_names,
+			   BLKBACK_XS_NR, raw);
+	memcpy(xs->val, raw, sizeof(xs->val));
 #ifdef CONFIG_X86
 	/*
 	 * Like Linux's backend: a frontend without "protocol" is taken for
@@ -140,19 +137,17 @@ static int blkback_negotiate(struct blkback_dev *dev)
 		.persistent = blkback_max_pgnt != 0,
 	};
 	enum blkback_xs_key bad = BLKBACK_XS_NR;
-	char *raw[BLKBACK_XS_NR];
+	const char *raw[BLKBACK_XS_NR];
 	struct blkback_fe_xs xs;
-	unsigned int i;
 	int err;
 
 	blkback_read_frontend(dev, &xs, raw);
 	err = blkback_parse_connect(&xs, &lim, &dev->conn, &bad);
 	if (err)
-		dev_err(&dev->xbdev->dev, "frontend value %s=\"%s\" is unusable\n",
-			bad < BLKBACK_XS_NR ? blkback_xs_names[bad] : "?",
-			bad < BLKBACK_XS_NR && xs.val[bad] ? xs.val[bad] : "");
-	for (i = 0; i < BLKBACK_XS_NR; i++)
-		kfree(raw[i]);
+		xenpv_xs_report_bad(&dev->xbdev->dev, "frontend",
+				    blkback_xs_names, xs.val, BLKBACK_XS_NR,
+				    bad);
+	xenpv_xs_free_keys(raw, BLKBACK_XS_NR);
 	return err;
 }
 

@@ -286,28 +286,6 @@ static int blkfront_write_keys(struct xenbus_transaction xbt, void *data)
 	return err;
 }
 
-/* Read every key the negotiation looks at; absent keys stay NULL. */
-static void blkfront_read_backend(struct blkfront_dev *dev,
-				  struct blkfront_backend *be)
-{
-	unsigned int i;
-	char *val;
-
-	for (i = 0; i < BLKFRONT_XS_NR; i++) {
-		val = xenbus_read(XBT_NIL, dev->xbdev->otherend,
-				  blkfront_xs_names[i], NULL);
-		be->val[i] = IS_ERR(val) ? NULL : val;
-	}
-}
-
-static void blkfront_free_backend(struct blkfront_backend *be)
-{
-	unsigned int i;
-
-	for (i = 0; i < BLKFRONT_XS_NR; i++)
-		kfree(be->val[i]);
-}
-
 static void blkfront_limits_of(struct blkfront_limits *fe)
 {
 	fe->nr_cpus = num_online_cpus();
@@ -330,16 +308,18 @@ static int blkfront_negotiate_now(struct blkfront_dev *dev, bool rings_only,
 	blkfront_limits_of(&fe);
 	if (dev->queues)	/* a reconnection: no more rings than before */
 		fe.max_queues = dev->nr_hw;
-	blkfront_read_backend(dev, &be);
+	/* Every key the negotiation looks at; absent keys stay NULL. */
+	xenpv_xs_read_keys(dev->xbdev->otherend, blkfront_xs_names,
+			   BLKFRONT_XS_NR, be.val);
 	if (rings_only)
 		err = blkfront_negotiate_rings(&be, &fe, p, &bad);
 	else
 		err = blkfront_negotiate(&be, &fe, p, &bad);
 	if (err)
-		dev_err(&dev->xbdev->dev, "backend value %s=\"%s\" is unusable\n",
-			bad < BLKFRONT_XS_NR ? blkfront_xs_names[bad] : "?",
-			bad < BLKFRONT_XS_NR && be.val[bad] ? be.val[bad] : "");
-	blkfront_free_backend(&be);
+		xenpv_xs_report_bad(&dev->xbdev->dev, "backend",
+				    blkfront_xs_names, be.val, BLKFRONT_XS_NR,
+				    bad);
+	xenpv_xs_free_keys(be.val, BLKFRONT_XS_NR);
 	return err;
 }
 
