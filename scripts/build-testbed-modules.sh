@@ -35,9 +35,13 @@ build_for() {
 
 # build_test_module KIND KDIR NAME: the test-only module tools/testing/NAME
 # -> build/modules-KIND/NAME.ko (after build_for KIND, which empties it).
+# Its copy keeps the tree's layout, with include/ for <xenpv/*.h>.
 build_test_module() {
-	local kind=$1 kdir=$2 name=$3 src=$BUILD/mod-$1-test/$3
+	local kind=$1 kdir=$2 name=$3 top=$BUILD/mod-$1-test
+	local src=$top/tools/testing/$3
 	mkdir -p "$src" "$BUILD/modules-$kind"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude=generated "$TOP/include" "$top/"
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		"$TOP/tools/testing/$name/" "$src/"
 	log "modules: building test module $name for $kind"

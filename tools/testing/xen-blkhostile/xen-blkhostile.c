@@ -51,6 +51,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/blkif.h>
 #include <xen/interface/io/protocols.h>
+#include <xenpv/xenbus.h>
 
 /* How long one attack waits for a response or for the device to fail. */
 #define HB_WAIT_MS		10000
@@ -161,6 +162,13 @@ static const u8 hb_transitions[HB_NR_STATES] = {
 	[HB_CLOSED]	= 0,
 };
 
+static const struct xenpv_states hb_states = {
+	.names		= hb_state_names,
+	.allowed	= hb_transitions,
+	.peer		= "backend",
+	.debug		= true,
+};
+
 /**
  * struct hb_dev - one hostile frontend device
  * @xbdev: the xenbus device
@@ -244,15 +252,10 @@ static unsigned int hb_plan_len;
 
 static void hb_set_state(struct hb_dev *hb, enum hb_state to)
 {
-	enum hb_state from = hb->state;
-
 	lockdep_assert_held(&hb->lock);
-	if (WARN_ON_ONCE(!(hb_transitions[from] & BIT(to))))
-		return;
-	dev_dbg(&hb->xbdev->dev, "%s -> %s (backend %s)\n",
-		hb_state_names[from], hb_state_names[to],
-		xenbus_strstate(READ_ONCE(hb->back_state)));
-	hb->state = to;
+	if (xenpv_state_change(&hb_states, &hb->xbdev->dev, hb->state, to,
+			       READ_ONCE(hb->back_state)))
+		hb->state = to;
 }
 
 static enum hb_state hb_get_state(struct hb_dev *hb)
@@ -985,29 +988,20 @@ static void hb_work(struct work_struct *work)
 
 /* ---- xenbus -------------------------------------------------------------- */
 
-static int hb_write_keys(struct hb_dev *hb)
+/* The ring's keys, in one transaction (xenpv_xs_transaction()). */
+static int hb_write_keys(struct xenbus_transaction xbt, void *data)
 {
+	struct hb_dev *hb = data;
 	const char *node = hb->xbdev->nodename;
-	struct xenbus_transaction xbt;
 	int err;
 
-	do {
-		err = xenbus_transaction_start(&xbt);
-		if (err)
-			return err;
-		err = xenbus_printf(xbt, node, "ring-ref", "%u", hb->ring_ref);
-		if (!err)
-			err = xenbus_printf(xbt, node, "event-channel", "%u",
-					    hb->evtchn);
-		if (!err)
-			err = xenbus_printf(xbt, node, "protocol", "%s",
-					    XEN_IO_PROTO_ABI_X86_64);
-		if (err) {
-			xenbus_transaction_end(xbt, 1);
-			return err;
-		}
-		err = xenbus_transaction_end(xbt, 0);
-	} while (err == -EAGAIN);
+	err = xenbus_printf(xbt, node, "ring-ref", "%u", hb->ring_ref);
+	if (!err)
+		err = xenbus_printf(xbt, node, "event-channel", "%u",
+				    hb->evtchn);
+	if (!err)
+		err = xenbus_printf(xbt, node, "protocol", "%s",
+				    XEN_IO_PROTO_ABI_X86_64);
 	return err;
 }
 
@@ -1017,7 +1011,7 @@ static void hb_publish(struct hb_dev *hb)
 	int err;
 
 	lockdep_assert_held(&hb->lock);
-	err = hb_write_keys(hb);
+	err = xenpv_xs_transaction(hb_write_keys, hb);
 	if (!err)
 		err = xenbus_switch_state(hb->xbdev, XenbusStateInitialised);
 	if (err) {
