@@ -7,6 +7,9 @@ Two passes, each one boot of the testbed:
           to about 1%; insn_per_io = 1.25e8 / IOPS (shift=3: 8 ns/insn).
   wall    multi-threaded TCG: parallel speed, repeated with the stacks
           interleaved (A B A B ...), reported as median, min and max.
+The icount pass also runs Debian 12's own kernel (6.1, built -O2 as
+distributions build) as the guest, with its own xen-blkfront and with
+ours: the frontends compared on the kernel users run (--kernels).
 Writes build/bench/results.json and build/bench/results.png.
 """
 import argparse
@@ -24,12 +27,21 @@ import testbed  # noqa: E402
 WORKLOADS = ["randread-4k-qd32", "randwrite-4k-qd32", "read-128k-qd8", "randread-4k-qd1"]
 OUT = os.path.join(testbed.BUILD, "bench")
 NS_PER_INSN = 8  # -icount shift=3
+# Guest kernels: the testbed's Linux 6.12 and Debian 12's distribution kernel.
+KERNELS = ["612", "deb61"]
+KERNEL_NAMES = {"612": "6.12 (testbed)", "deb61": "Debian 6.1"}
 
 
-def stacks():
-    """(frontend, backend) pairs to measure: native, stock, and ours if built."""
-    have_front = testbed.ours_module("612", "xen-blkfront") is not None
+def stacks(kernel="612"):
+    """(frontend, backend) pairs to measure: native, stock, and ours if built.
+
+    A guest running Debian's kernel ("deb61") compares the frontends only
+    (dom0, and so the backend, is the testbed's kernel either way).
+    """
+    have_front = testbed.ours_module(kernel, "xen-blkfront") is not None
     have_back = testbed.ours_module("612", "xen-blkback") is not None
+    if kernel != "612":
+        return [("stock", "stock")] + ([("ours", "stock")] if have_front else [])
     s = [("none", "none"), ("stock", "stock")]
     if have_front:
         s.append(("ours", "stock"))
@@ -70,7 +82,8 @@ def collect(run, clock, workloads):
     if not os.path.isdir(base):
         return recs
     for tag in sorted(os.listdir(base)):
-        front, back, v, r = tag.split("-")
+        # FRONT-BACK-vVCPUS-rREP, then the guest kernel if not 612.
+        front, back, v, r, *k = tag.split("-")
         meta = read_meta(os.path.join(base, tag))
         for w in workloads:
             p = os.path.join(base, tag, w + ".json")
@@ -78,7 +91,9 @@ def collect(run, clock, workloads):
                 continue
             rec = {"frontend": front, "backend": back, "workload": w,
                    "clock": clock, "vcpus": int(v[1:]),
-                   "queues": int(meta.get("queues", 0)), "rep": int(r[1:])}
+                   "queues": int(meta.get("queues", 0)), "rep": int(r[1:]),
+                   "kernel": k[0] if k else "612",
+                   "kernel_release": meta.get("kernel", "")}
             rec.update(fio_record(p, w))
             if clock == "icount" and rec["iops"] > 0:
                 rec["insn_per_io"] = round(1e9 / NS_PER_INSN / rec["iops"])
@@ -90,7 +105,8 @@ def median_records(recs):
     """Fold the repeats of each (stack, workload, vcpus) into one record."""
     groups = {}
     for r in recs:
-        groups.setdefault((r["frontend"], r["backend"], r["workload"], r["vcpus"]), []).append(r)
+        key = (r["frontend"], r["backend"], r["workload"], r["vcpus"], r["kernel"])
+        groups.setdefault(key, []).append(r)
     out = []
     for key, rs in sorted(groups.items()):
         iops = [r["iops"] for r in rs]
@@ -108,6 +124,8 @@ def ratio(a, b):
 
 
 def table(records):
+    """One row per record; /stock compares with stock/stock on the same
+    guest kernel, /native with fio in dom0."""
     lines = []
     for clock in ("icount", "wall"):
         rs = [r for r in records if r["clock"] == clock]
@@ -115,20 +133,22 @@ def table(records):
             continue
         lines.append(f"\n{clock} figures" + (" (instruction counter: cost per I/O)"
                      if clock == "icount" else " (multi-threaded TCG: median of repeats)"))
-        lines.append(f"{'workload':18} {'vcpu':>4} {'front':>6} {'back':>6} {'q':>2} "
-                     f"{'IOPS':>9} {'/native':>7} {'/stock':>7} {'p50us':>8} "
+        lines.append(f"{'workload':18} {'vcpu':>4} {'guest':>5} {'front':>6} {'back':>6} "
+                     f"{'q':>2} {'IOPS':>9} {'/native':>7} {'/stock':>7} {'p50us':>8} "
                      f"{'p99us':>8} {'insn/io':>8} {'min-max':>15}")
         for w in WORKLOADS:
             for v in sorted({r["vcpus"] for r in rs if r["workload"] == w}):
                 sel = [r for r in rs if r["workload"] == w and r["vcpus"] == v]
                 nat = next((r["iops"] for r in sel if r["frontend"] == "none"), 0)
-                stk = next((r["iops"] for r in sel if r["frontend"] == "stock"
-                            and r["backend"] == "stock"), 0)
-                for r in sel:
+                for r in sorted(sel, key=lambda r: r["kernel"] != "612"):
+                    stk = next((s["iops"] for s in sel if s["frontend"] == "stock"
+                                and s["backend"] == "stock"
+                                and s["kernel"] == r["kernel"]), 0)
+                    guest = "-" if r["frontend"] == "none" else r["kernel"]
                     mm = (f"{r['iops_min']:.0f}-{r['iops_max']:.0f}/{r['count']}"
                           if "iops_min" in r else "")
                     lines.append(
-                        f"{w:18} {v:4} {r['frontend']:>6} {r['backend']:>6} "
+                        f"{w:18} {v:4} {guest:>5} {r['frontend']:>6} {r['backend']:>6} "
                         f"{r['queues']:2} {r['iops']:9.0f} {ratio(r['iops'], nat):>7} "
                         f"{ratio(r['iops'], stk):>7} {r['lat_p50_us']:8.1f} "
                         f"{r['lat_p99_us']:8.1f} {str(r.get('insn_per_io', '')):>8} {mm:>15}")
@@ -147,8 +167,10 @@ def plot(records, png):
         if not rs:
             continue
         v = max(r["vcpus"] for r in rs)
-        st = [s for s in stacks() if s != ("none", "none") and
-              any((r["frontend"], r["backend"]) == s for r in rs)]
+        # Series: (guest kernel, frontend, backend), the testbed's first.
+        st = [(k, f, b) for k in KERNELS for f, b in stacks(k)
+              if f != "none" and
+              any((r["kernel"], r["frontend"], r["backend"]) == (k, f, b) for r in rs)]
         rows = []
         for w in WORKLOADS:
             sel = [r for r in rs if r["workload"] == w and r["vcpus"] == v]
@@ -156,8 +178,9 @@ def plot(records, png):
             if not sel or not nat:
                 continue
             vals = []
-            for f, b in st:
-                r = next((r for r in sel if r["frontend"] == f and r["backend"] == b), None)
+            for k, f, b in st:
+                r = next((r for r in sel if (r["kernel"], r["frontend"], r["backend"]) ==
+                          (k, f, b)), None)
                 vals.append(f"{r['iops'] / nat:.3f}" if r else "0")
             rows.append(w + " " + " ".join(vals))
         if rows:
@@ -177,8 +200,8 @@ def plot(records, png):
                      else "multi-threaded TCG (median)")
             gp.append(f"set title 'Xen PV block I/O, guest with {v} vCPUs: {title}'")
             cols = ", ".join(
-                f"'{dat}' index {i} using {j + 2}:xtic(1) title 'front {f}, back {b}'"
-                for j, (f, b) in enumerate(st))
+                f"'{dat}' index {i} using {j + 2}:xtic(1) title '{KERNEL_NAMES[k]}: "
+                f"front {f}, back {b}'" for j, (k, f, b) in enumerate(st))
             gp.append(f"plot {cols}")
     gp.append("unset multiplot")
     subprocess.run(["gnuplot"], input="\n".join(gp), text=True, check=False)
@@ -196,15 +219,24 @@ def main():
     ap.add_argument("--wall-vcpus", default=os.environ.get("BENCH_WALL_VCPUS", "1,2"))
     ap.add_argument("--wall-workloads", default="randread-4k-qd32")
     ap.add_argument("--no-wall", action="store_true", help="skip the wall-clock pass")
+    ap.add_argument("--kernels", default=os.environ.get("BENCH_KERNELS", ",".join(KERNELS)),
+                    help="guest kernels of the icount pass (612: the testbed's; "
+                    "deb61: Debian 12's, frontends only)")
     a = ap.parse_args()
     testbed.prepare()
     os.makedirs(OUT, exist_ok=True)
+    kernels = a.kernels.split(",")
+    for k in kernels:
+        if k not in KERNELS:
+            sys.exit(f"error: --kernels: unknown guest kernel {k} (known: {', '.join(KERNELS)})")
     st = stacks()
     print(f"stacks: {', '.join(f'{f}/{b}' for f, b in st)}", file=sys.stderr)
     records = []
-    # icount pass: one boot, grouped by backend so it is loaded once.
-    scen = [f"bench:{f},{b},{v},1" for v in a.vcpus.split(",")
-            for f, b in sorted(st, key=lambda s: s[1])]
+    # icount pass: one boot, grouped by backend so it is loaded once; the
+    # other kernels' stacks (stock backend) come last.
+    scen = [f"bench:{f},{b},{v},1,pv,{k}" for k in kernels for v in a.vcpus.split(",")
+            for f, b in sorted(stacks(k), key=lambda s: s[1])
+            if k == "612" or f != "none"]
     env = [f"BENCH_WORKLOADS={' '.join(WORKLOADS)}", f"BENCH_RUNTIME={a.runtime}"]
     per = 180 + len(WORKLOADS) * (a.runtime + 15) * 4
     rc = testbed.run(argparse.Namespace(

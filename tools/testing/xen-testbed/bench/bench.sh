@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-# bench FRONT BACK VCPUS REP [TYPE]: run $BENCH_WORKLOADS for one stack.
-# FRONT=none BACK=none is native: fio in dom0 on the backing device.
-# Results go to the host as bench/FRONT-BACK-vVCPUS-rREP/WORKLOAD.json.
+# bench FRONT BACK VCPUS REP [TYPE [KERNEL]]: run $BENCH_WORKLOADS for one
+# stack, in a guest of TYPE (pv) running KERNEL (612, the testbed's, or
+# deb61, Debian 12's own).  FRONT=none BACK=none is native: fio in dom0 on
+# the backing device.  Results go to the host as
+# bench/FRONT-BACK-vVCPUS-rREP[-KERNEL]/WORKLOAD.json (KERNEL if not 612).
 # shellcheck shell=bash
-front=$1 back=$2 vcpus=$3 rep=$4 type=${5:-pv}
+front=$1 back=$2 vcpus=$3 rep=$4 type=${5:-pv} kernel=${6:-612}
 tag=$front-$back-v$vcpus-r$rep
+[ "$kernel" = 612 ] || tag=$tag-$kernel
 . /tb/scenarios/workloads.sh
 
 # prof_window: an instruction profile (testbed.py --profile) of
@@ -37,7 +40,8 @@ if [ "$front" = none ]; then
 fi
 [ "$(tb_backend)" = "$back" ] || tb_load_backend "$back" ||
 	fail "cannot load the $back backend"
-guest_create b type="$type" vcpus="$vcpus" mem=384 front="$front" fparams="${BENCH_FPARAMS:-}" \
+guest_create b type="$type" vcpus="$vcpus" mem=384 kernel="$kernel" \
+	front="$front" fparams="${BENCH_FPARAMS:-}" \
 	script=bench_guest args="$tag ${BENCH_RUNTIME:-10} $BENCH_WORKLOADS" \
 	disk="phy:/dev/nullb0,xvda,w"
 if [ -n "${BENCH_PIN:-}" ]; then

@@ -25,7 +25,11 @@ for w in "$@"; do
 	} >/tmp/irq.txt
 	gfile "bench/$tag/$w.irq" /tmp/irq.txt
 done
-# Module symbols, to name module code in an instruction profile.
-grep '\[' /proc/kallsyms >/tmp/guest.ksyms
+# Module symbols, to name module code in an instruction profile; Debian's
+# kernel, whose package has no System.map, sends all its code symbols.
+case "$tag" in
+*-deb61) grep -i '^[0-9a-f]* t ' /proc/kallsyms >/tmp/guest.ksyms ;;
+*) grep '\[' /proc/kallsyms >/tmp/guest.ksyms ;;
+esac
 gfile "bench/$tag/guest.ksyms" /tmp/guest.ksyms
 gmark OK

@@ -123,6 +123,15 @@ def main():
             read_map(p, s, dom + ":", lambda t: t in "tTwW")
         s.done()
         mods.append(s)
+    # A guest running Debian's kernel (whose package ships no System.map)
+    # sent all its text symbols in guest.ksyms; they are told apart from
+    # dom0's only in a split (pinned) run.
+    gkern = kern
+    if a.tag.endswith("-deb61"):
+        if not a.split:
+            sys.exit("a -deb61 guest runs another kernel than dom0: profile it "
+                     "with BENCH_PIN=1 and report with --split")
+        gkern = mods[1]
     xen.done()
     kern.done()
 
@@ -153,7 +162,8 @@ def main():
                         found = [m.find(addr, 1 << 14) for m in mods]
                     found = [f for f in found if f]
                     name = " | ".join(found) if found else None
-                name = name or kern.find(addr) or "kernel:?"
+                kmap = gkern if dom == "guest" else kern
+                name = name or kmap.find(addr) or "kernel:?"
             else:
                 name = ar
             if dom and not name.startswith(dom + ":"):
