@@ -206,8 +206,13 @@ def check_dkms():
     name = "xen-pv-drivers/0.1"
     src = os.path.join(BUILD, "dkms-src")
     lib = os.path.join(TOP, "tools", "testing", "xen-testbed", "lib.sh")
+    r = subprocess.run(["bash", "-c", f". {lib}; need_pkgs dkms linux-headers-{kver}"],
+                       capture_output=True, text=True)
+    if r.returncode or not shutil.which("dkms"):
+        record("dkms", "fail", "could not install dkms and the Debian kernel's headers:\n" +
+               tail(r.stdout + r.stderr))
+        return
     steps = [
-        ["bash", "-c", f". {lib}; need_pkgs dkms linux-headers-{kver}"],
         ["rsync", "-a", "--delete", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd",
          "--exclude=generated"] + [os.path.join(TOP, f) for f in
                                    ("dkms.conf", "Kbuild", "Makefile", "LICENSE", "drivers",
