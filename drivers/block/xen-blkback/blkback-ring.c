@@ -193,6 +193,96 @@ static bool blkback_seg_persistent(struct blkback_ring *ring,
 	return true;
 }
 
+/*
+ * Queue the persistent mapping of indirect frame @i, or pin the slot that
+ * has it mapped already.  Return: false if the frame cannot use the pool.
+ */
+static bool blkback_frame_pgnt(struct blkback_ring *ring, grant_ref_t gref,
+			       unsigned int i, int *slot, unsigned int *k)
+{
+	struct blkback_pgnt_pool *pool = &ring->pgnt;
+
+	lockdep_assert_held(&ring->pool_lock);
+	*slot = blkback_pgnt_get(pool, gref);
+	if (*slot >= 0) {
+		if (ring->pgnt_handle[*slot] != BLKBACK_INVALID_HANDLE)
+			return true;
+		/* Queued for an earlier frame of this request. */
+		blkback_pgnt_put(pool, *slot, jiffies);
+		*slot = -1;
+		return false;
+	}
+	*slot = blkback_pgnt_add(pool, gref);
+	if (*slot < 0) {
+		if (*slot == -ENOSPC) {
+			ring->pgnt_full = true;
+			bb_inc(&ring->stats.pgnt_full, 1);
+		}
+		*slot = -1;
+		return false;
+	}
+	if (!ring->pgnt_page[*slot] &&
+	    gnttab_page_cache_get(&ring->page_cache, &ring->pgnt_page[*slot])) {
+		ring->pgnt_page[*slot] = NULL;
+		blkback_pgnt_abort(pool, *slot);
+		*slot = -1;
+		return false;
+	}
+	blkback_queue_map(ring, k, ring->pgnt_page[*slot], gref, false, i);
+	return true;
+}
+
+/*
+ * Map @n indirect frames through the persistent pool, as Linux's backend
+ * does: a frontend that reuses its indirect pages then costs no grant
+ * operation per request.  Return: true with every frame's slot pinned in
+ * @slots, or false with none pinned: map them the ordinary way.
+ */
+static bool blkback_map_frames_pgnt(struct blkback_ring *ring,
+				    const grant_ref_t *grefs, unsigned int n,
+				    int *slots)
+{
+	unsigned int i, k = 0;
+	bool ok = true;
+	int s;
+
+	for (i = 0; i < n; i++)
+		slots[i] = -1;
+	mutex_lock(&ring->pool_lock);
+	for (i = 0; i < n && ok; i++)
+		ok = blkback_frame_pgnt(ring, grefs[i], i, &slots[i], &k);
+	if (k)
+		gnttab_map_refs(ring->map, NULL, ring->pages, k);
+	for (i = 0; i < k; i++) {
+		s = slots[ring->map_seg[i]];
+		if (ring->map[i].status == GNTST_okay) {
+			ring->pgnt_handle[s] = ring->map[i].handle;
+			bb_inc(&ring->stats.pgnt_map, 1);
+			continue;
+		}
+		blkback_pgnt_abort(&ring->pgnt, s);
+		slots[ring->map_seg[i]] = -1;
+		ok = false;
+	}
+	for (i = 0; i < n && !ok; i++)
+		if (slots[i] >= 0)
+			blkback_pgnt_put(&ring->pgnt, slots[i], jiffies);
+	mutex_unlock(&ring->pool_lock);
+	return ok;
+}
+
+/* Unpin the slots blkback_map_frames_pgnt() pinned. */
+static void blkback_put_frames_pgnt(struct blkback_ring *ring,
+				    const int *slots, unsigned int n)
+{
+	unsigned int i;
+
+	mutex_lock(&ring->pool_lock);
+	for (i = 0; i < n; i++)
+		blkback_pgnt_put(&ring->pgnt, slots[i], jiffies);
+	mutex_unlock(&ring->pool_lock);
+}
+
 /* Release every segment of @preq: pins dropped, ordinary maps undone. */
 static void blkback_unmap_segs(struct blkback_ring *ring,
 			       struct blkback_preq *preq)
@@ -584,6 +674,7 @@ blkback_read_indirect(struct blkback_ring *ring, struct blkback_preq *preq,
 	struct page *pages[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST] = { };
 	grant_handle_t handles[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	void *frames[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	int slots[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	unsigned int i, nf = preq->req.nr_frames;
 
 	memset(bad, 0, sizeof(*bad));
@@ -591,13 +682,24 @@ blkback_read_indirect(struct blkback_ring *ring, struct blkback_preq *preq,
 	bad->op = preq->req.op;
 	if (blkback_preq_room(ring, preq, preq->req.nr_segs))
 		return BLKBACK_REQ_INTERNAL;
-	if (blkback_map_frames(ring, preq->req.indirect_grefs, nf, pages,
-			       handles))
-		return BLKBACK_REQ_INTERNAL;
-	for (i = 0; i < nf; i++)
-		frames[i] = page_address(pages[i]);
-	blkback_get_indirect_segs(preq->isegs, frames, preq->req.nr_segs);
-	blkback_unmap_pages(ring, pages, handles, nf);
+	if (ring->pgnt_page &&
+	    blkback_map_frames_pgnt(ring, preq->req.indirect_grefs, nf,
+				    slots)) {
+		for (i = 0; i < nf; i++)
+			frames[i] = page_address(ring->pgnt_page[slots[i]]);
+		blkback_get_indirect_segs(preq->isegs, frames,
+					  preq->req.nr_segs);
+		blkback_put_frames_pgnt(ring, slots, nf);
+	} else {
+		if (blkback_map_frames(ring, preq->req.indirect_grefs, nf,
+				       pages, handles))
+			return BLKBACK_REQ_INTERNAL;
+		for (i = 0; i < nf; i++)
+			frames[i] = page_address(pages[i]);
+		blkback_get_indirect_segs(preq->isegs, frames,
+					  preq->req.nr_segs);
+		blkback_unmap_pages(ring, pages, handles, nf);
+	}
 	return blkback_check_indirect_segs(vbd, &preq->req, preq->isegs, bad);
 }
 
