@@ -149,13 +149,12 @@ static int blkback_map_frames(struct blkback_ring *ring,
 }
 
 /*
- * A segment that can use the persistent pool: find its grant, or take a
- * slot and queue its mapping.  Return: true if the segment is taken care
- * of, false to map it the ordinary way.
+ * Find @gref in the persistent pool and pin its slot, or take a free slot
+ * and queue its mapping as map operation @idx.  Return: the slot, or -1
+ * to map the grant the ordinary way.
  */
-static bool blkback_seg_persistent(struct blkback_ring *ring,
-				   struct blkback_seg *seg, grant_ref_t gref,
-				   unsigned int *n, int idx)
+static int blkback_pgnt_take(struct blkback_ring *ring, grant_ref_t gref,
+			     unsigned int *n, int idx)
 {
 	struct blkback_pgnt_pool *pool = &ring->pgnt;
 	int slot;
@@ -163,14 +162,11 @@ static bool blkback_seg_persistent(struct blkback_ring *ring,
 	lockdep_assert_held(&ring->pool_lock);
 	slot = blkback_pgnt_get(pool, gref);
 	if (slot >= 0) {
-		if (ring->pgnt_handle[slot] == BLKBACK_INVALID_HANDLE) {
-			/* Being mapped for an earlier segment of this one. */
-			blkback_pgnt_put(pool, slot, jiffies);
-			return false;
-		}
-		seg->page = ring->pgnt_page[slot];
-		seg->pslot = slot;
-		return true;
+		if (ring->pgnt_handle[slot] != BLKBACK_INVALID_HANDLE)
+			return slot;
+		/* Being mapped for an earlier grant of this request. */
+		blkback_pgnt_put(pool, slot, jiffies);
+		return -1;
 	}
 	slot = blkback_pgnt_add(pool, gref);
 	if (slot < 0) {
@@ -178,57 +174,47 @@ static bool blkback_seg_persistent(struct blkback_ring *ring,
 			ring->pgnt_full = true;
 			bb_inc(&ring->stats.pgnt_full, 1);
 		}
-		return false;
+		return -1;
 	}
 	if (!ring->pgnt_page[slot] &&
 	    gnttab_page_cache_get(&ring->page_cache, &ring->pgnt_page[slot])) {
 		ring->pgnt_page[slot] = NULL;
 		blkback_pgnt_abort(pool, slot);
+		return -1;
+	}
+	/* Persistent grants are mapped read-write: any later request. */
+	blkback_queue_map(ring, n, ring->pgnt_page[slot], gref, false, idx);
+	return slot;
+}
+
+/* Record map operation @op of pool slot @slot.  Return: false if it failed. */
+static bool blkback_pgnt_mapped(struct blkback_ring *ring, int slot,
+				const struct gnttab_map_grant_ref *op)
+{
+	lockdep_assert_held(&ring->pool_lock);
+	if (op->status != GNTST_okay) {
+		blkback_pgnt_abort(&ring->pgnt, slot);
 		return false;
 	}
-	seg->page = ring->pgnt_page[slot];
-	seg->pslot = slot;
-	/* Persistent grants are mapped read-write: any later request. */
-	blkback_queue_map(ring, n, seg->page, gref, false, idx);
+	ring->pgnt_handle[slot] = op->handle;
+	bb_inc(&ring->stats.pgnt_map, 1);
 	return true;
 }
 
 /*
- * Queue the persistent mapping of indirect frame @i, or pin the slot that
- * has it mapped already.  Return: false if the frame cannot use the pool.
+ * A segment that can use the persistent pool.  Return: true if the
+ * segment is taken care of, false to map it the ordinary way.
  */
-static bool blkback_frame_pgnt(struct blkback_ring *ring, grant_ref_t gref,
-			       unsigned int i, int *slot, unsigned int *k)
+static bool blkback_seg_persistent(struct blkback_ring *ring,
+				   struct blkback_seg *seg, grant_ref_t gref,
+				   unsigned int *n, int idx)
 {
-	struct blkback_pgnt_pool *pool = &ring->pgnt;
+	int slot = blkback_pgnt_take(ring, gref, n, idx);
 
-	lockdep_assert_held(&ring->pool_lock);
-	*slot = blkback_pgnt_get(pool, gref);
-	if (*slot >= 0) {
-		if (ring->pgnt_handle[*slot] != BLKBACK_INVALID_HANDLE)
-			return true;
-		/* Queued for an earlier frame of this request. */
-		blkback_pgnt_put(pool, *slot, jiffies);
-		*slot = -1;
+	if (slot < 0)
 		return false;
-	}
-	*slot = blkback_pgnt_add(pool, gref);
-	if (*slot < 0) {
-		if (*slot == -ENOSPC) {
-			ring->pgnt_full = true;
-			bb_inc(&ring->stats.pgnt_full, 1);
-		}
-		*slot = -1;
-		return false;
-	}
-	if (!ring->pgnt_page[*slot] &&
-	    gnttab_page_cache_get(&ring->page_cache, &ring->pgnt_page[*slot])) {
-		ring->pgnt_page[*slot] = NULL;
-		blkback_pgnt_abort(pool, *slot);
-		*slot = -1;
-		return false;
-	}
-	blkback_queue_map(ring, k, ring->pgnt_page[*slot], gref, false, i);
+	seg->page = ring->pgnt_page[slot];
+	seg->pslot = slot;
 	return true;
 }
 
@@ -244,25 +230,23 @@ static bool blkback_map_frames_pgnt(struct blkback_ring *ring,
 {
 	unsigned int i, k = 0;
 	bool ok = true;
-	int s;
+	int *s;
 
 	for (i = 0; i < n; i++)
 		slots[i] = -1;
 	mutex_lock(&ring->pool_lock);
-	for (i = 0; i < n && ok; i++)
-		ok = blkback_frame_pgnt(ring, grefs[i], i, &slots[i], &k);
+	for (i = 0; i < n && ok; i++) {
+		slots[i] = blkback_pgnt_take(ring, grefs[i], &k, i);
+		ok = slots[i] >= 0;
+	}
 	if (k)
 		gnttab_map_refs(ring->map, NULL, ring->pages, k);
 	for (i = 0; i < k; i++) {
-		s = slots[ring->map_seg[i]];
-		if (ring->map[i].status == GNTST_okay) {
-			ring->pgnt_handle[s] = ring->map[i].handle;
-			bb_inc(&ring->stats.pgnt_map, 1);
-			continue;
+		s = &slots[ring->map_seg[i]];
+		if (!blkback_pgnt_mapped(ring, *s, &ring->map[i])) {
+			*s = -1;
+			ok = false;
 		}
-		blkback_pgnt_abort(&ring->pgnt, s);
-		slots[ring->map_seg[i]] = -1;
-		ok = false;
 	}
 	for (i = 0; i < n && !ok; i++)
 		if (slots[i] >= 0)
@@ -337,27 +321,22 @@ static int blkback_map_done(struct blkback_ring *ring,
 	lockdep_assert_held(&ring->pool_lock);
 	for (i = 0; i < n; i++) {
 		seg = &preq->segs[ring->map_seg[i]];
-		if (ring->map[i].status != GNTST_okay) {
-			if (!err) {
-				preq->map_gref = ring->map[i].ref;
-				preq->map_status = ring->map[i].status;
-			}
-			err = -EIO;
-			if (seg->pslot >= 0)
-				blkback_pgnt_abort(&ring->pgnt, seg->pslot);
-			else
-				gnttab_page_cache_put(&ring->page_cache,
-						      &seg->page, 1);
-			seg->pslot = -1;
-			seg->page = NULL;
+		if (seg->pslot >= 0 &&
+		    blkback_pgnt_mapped(ring, seg->pslot, &ring->map[i]))
+			continue;
+		if (ring->map[i].status == GNTST_okay) {
+			seg->handle = ring->map[i].handle;
 			continue;
 		}
-		if (seg->pslot >= 0) {
-			ring->pgnt_handle[seg->pslot] = ring->map[i].handle;
-			bb_inc(&ring->stats.pgnt_map, 1);
-		} else {
-			seg->handle = ring->map[i].handle;
+		if (!err) {
+			preq->map_gref = ring->map[i].ref;
+			preq->map_status = ring->map[i].status;
 		}
+		err = -EIO;
+		if (seg->pslot < 0)
+			gnttab_page_cache_put(&ring->page_cache, &seg->page, 1);
+		seg->pslot = -1;
+		seg->page = NULL;
 	}
 	return err;
 }
@@ -676,30 +655,26 @@ blkback_read_indirect(struct blkback_ring *ring, struct blkback_preq *preq,
 	void *frames[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	int slots[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	unsigned int i, nf = preq->req.nr_frames;
+	bool pgnt;
 
 	memset(bad, 0, sizeof(*bad));
 	bad->verdict = BLKBACK_REQ_INTERNAL;
 	bad->op = preq->req.op;
 	if (blkback_preq_room(ring, preq, preq->req.nr_segs))
 		return BLKBACK_REQ_INTERNAL;
-	if (ring->pgnt_page &&
-	    blkback_map_frames_pgnt(ring, preq->req.indirect_grefs, nf,
-				    slots)) {
-		for (i = 0; i < nf; i++)
-			frames[i] = page_address(ring->pgnt_page[slots[i]]);
-		blkback_get_indirect_segs(preq->isegs, frames,
-					  preq->req.nr_segs);
+	pgnt = ring->pgnt_page &&
+	       blkback_map_frames_pgnt(ring, preq->req.indirect_grefs, nf, slots);
+	if (!pgnt && blkback_map_frames(ring, preq->req.indirect_grefs, nf,
+					pages, handles))
+		return BLKBACK_REQ_INTERNAL;
+	for (i = 0; i < nf; i++)
+		frames[i] = page_address(pgnt ? ring->pgnt_page[slots[i]] :
+					 pages[i]);
+	blkback_get_indirect_segs(preq->isegs, frames, preq->req.nr_segs);
+	if (pgnt)
 		blkback_put_frames_pgnt(ring, slots, nf);
-	} else {
-		if (blkback_map_frames(ring, preq->req.indirect_grefs, nf,
-				       pages, handles))
-			return BLKBACK_REQ_INTERNAL;
-		for (i = 0; i < nf; i++)
-			frames[i] = page_address(pages[i]);
-		blkback_get_indirect_segs(preq->isegs, frames,
-					  preq->req.nr_segs);
+	else
 		blkback_unmap_pages(ring, pages, handles, nf);
-	}
 	return blkback_check_indirect_segs(vbd, &preq->req, preq->isegs, bad);
 }
 
