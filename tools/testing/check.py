@@ -26,9 +26,9 @@ import testbed  # noqa: E402
 BASE = [
     "queues:pv,1", "queues:pv,2", "queues:pv,4", "queues:pvh,2",
     "verify:pv", "verify:pvh", "verify:pv,deb61",
-    "discard_flush:pv", "detach_attach:pv", "save_restore:pv", "save_restore:pvh",
-    "save_restore:pv,4,2", "detach_busy:pv", "resize:pv", "destroy_load:pv",
-    "detach_load:pv",
+    "discard_flush:pv", "sector4k:pv", "detach_attach:pv", "save_restore:pv",
+    "save_restore:pvh", "save_restore:pv,4,2", "detach_busy:pv", "resize:pv",
+    "destroy_load:pv", "detach_load:pv",
 ]
 # Scenarios seen failing and not understood, kept out of the default run
 # (runnable with CHECK_SCENARIOS).  Empty: ours+ours/detach_busy:pv timed
@@ -48,6 +48,7 @@ BACKEND = [
     "ours+ours/verify:pvh", "ours+ours/verify:pv,deb61", "stock+ours/verify:pv,deb61",
     "stock+ours/queues:pv,4", "ours+ours/queues:pv,4", "ours+ours/queues:pvh,2",
     "stock+ours/discard_flush:pv", "ours+ours/discard_flush:pv",
+    "stock+ours/sector4k:pv", "ours+ours/sector4k:pvh",
     "stock+ours/discard_flush:pv,feature_flush_cache=0",
     "ours+ours/discard_flush:pv,feature_flush_cache=0",
     "stock+ours/detach_attach:pv", "stock+ours/detach_busy:pv",

@@ -71,12 +71,13 @@ wait_gone() {
 }
 
 # fio_verify DEV SIZE [extra fio args]: write DEV with mixed block sizes
-# and check every block with crc32c; fails the script on any error.
+# (FIO_BSSPLIT, by default 512 B to 1 MiB) and check every block with
+# crc32c; fails the script on any error.
 fio_verify() {
 	dev=$1 size=$2
 	shift 2
 	fio --name=verify --filename="/dev/$dev" --allow_file_create=0 --ioengine=libaio --direct=1 \
-		--rw=randwrite --bssplit=512/10:4k/40:16k/20:64k/15:256k/10:1m/5 \
+		--rw=randwrite --bssplit="${FIO_BSSPLIT:-512/10:4k/40:16k/20:64k/15:256k/10:1m/5}" \
 		--iodepth=16 --size="$size" --verify=crc32c --verify_fatal=1 \
 		--do_verify=1 --output-format=terse --terse-version=3 "$@" \
 		>/tmp/fio.out 2>&1
