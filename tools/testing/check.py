@@ -56,7 +56,7 @@ BACKEND = [
     "ours+ours/save_restore:pvh", "ours+ours/save_restore:pv,4,2",
     "stock+ours/resize:pv", "ours+ours/resize:pv", "stock+ours/destroy_load:pv",
     "ours+ours/destroy_load:pv", "ours+ours/detach_load:pv",
-    "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh",
+    "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh,r",
     "stock+stock/queues:pv,1",
 ]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \

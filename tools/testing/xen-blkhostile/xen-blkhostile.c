@@ -7,9 +7,10 @@
  * connects like a frontend (one one-page ring in the x86_64 ABI, one event
  * channel, no persistent grants) and then puts malformed requests on the
  * ring, one at a time: segment counts past the limits, grants never given
- * or given read-only, ranges past the end of the disk, segments outside
- * their page, an unknown operation, indirect requests too large, a flood
- * of notifications and, last, a request producer that jumps past the ring.
+ * or given read-only, a write to a disk given read-only, ranges past the
+ * end of the disk, segments outside their page, an unknown operation,
+ * indirect requests too large, a flood of notifications and, last, a
+ * request producer that jumps past the ring.
  *
  * A backend must answer every bad request with an error (or fail the
  * device), never serve it, never hang, and go on serving good requests on
@@ -195,6 +196,7 @@ static const struct xenpv_states hb_states = {
  * @sector_size: "sector-size"
  * @max_indirect: "feature-max-indirect-segments", 0 if absent
  * @discard: "feature-discard"
+ * @readonly: "info" has VDISK_READONLY: the toolstack gave the disk read-only
  * @handle: our "virtual-device", the handle of our requests
  */
 struct hb_dev {
@@ -223,6 +225,7 @@ struct hb_dev {
 	unsigned int sector_size;
 	unsigned int max_indirect;
 	bool discard;
+	bool readonly;
 	u16 handle;
 };
 
@@ -607,6 +610,17 @@ static int hb_prep_ro_gref(struct hb_dev *hb, struct blkif_request *req,
 	return 0;
 }
 
+/* A write to a disk given read-only (only then: else it is a good write). */
+static int hb_prep_write_ro(struct hb_dev *hb, struct blkif_request *req,
+			    unsigned long arg)
+{
+	if (!hb->readonly)
+		return -EOPNOTSUPP;
+	hb_read(hb, req, 0, 1);
+	req->operation = BLKIF_OP_WRITE;
+	return 0;
+}
+
 /* @arg: 0 to start at the capacity, 1 to wrap around 2^64. */
 static int hb_prep_range(struct hb_dev *hb, struct blkif_request *req,
 			 unsigned long arg)
@@ -791,6 +805,7 @@ static const struct hb_attack hb_attacks[] = {
 	HB_REQ("bad_gref",		hb_prep_bad_gref, 0, HB_BAD),
 	HB_REQ("bad_gref_huge",		hb_prep_bad_gref, 1, HB_BAD),
 	HB_REQ("ro_gref",		hb_prep_ro_gref, 0, HB_BAD),
+	HB_REQ("write_ro",		hb_prep_write_ro, 0, HB_BAD),
 	HB_REQ("beyond_end",		hb_prep_range, 0, HB_BAD),
 	HB_REQ("wrap",			hb_prep_range, 1, HB_BAD),
 	HB_REQ("first_gt_last",		hb_prep_bounds, HB_SEG(5, 2), HB_BAD),
@@ -841,7 +856,7 @@ static void hb_run_one(struct hb_dev *hb, const struct hb_attack *a,
 	memset(&req, 0, sizeof(req));
 	if (a->prep(hb, &req, a->arg)) {
 		res->outcome = HB_SKIPPED;
-		res->why = "not offered by the backend";
+		res->why = "does not apply to this device";
 		return;
 	}
 	hb_send(hb, &req, res);
@@ -871,10 +886,10 @@ static void hb_run_plan(struct hb_dev *hb, struct hb_tally *t)
 {
 	unsigned int i;
 
-	pr_info("%s: %llu sectors of %u bytes, %u indirect segments, discard %s, ring of %u\n",
+	pr_info("%s: %llu sectors of %u bytes%s, %u indirect segments, discard %s, ring of %u\n",
 		hb->xbdev->nodename, hb->sectors, hb->sector_size,
-		hb->max_indirect, hb->discard ? "yes" : "no",
-		RING_SIZE(&hb->ring));
+		hb->readonly ? " (read-only)" : "", hb->max_indirect,
+		hb->discard ? "yes" : "no", RING_SIZE(&hb->ring));
 	for (i = 0; i < hb_plan_len; i++) {
 		const struct hb_attack *a = &hb_attacks[hb_plan[i]];
 		struct hb_result res = { };
@@ -1034,6 +1049,7 @@ static int hb_read_backend(struct hb_dev *hb)
 						"feature-max-indirect-segments",
 						0);
 	hb->discard = xenbus_read_unsigned(be, "feature-discard", 0);
+	hb->readonly = xenbus_read_unsigned(be, "info", 0) & VDISK_READONLY;
 	hb->handle = xenbus_read_unsigned(hb->xbdev->nodename,
 					  "virtual-device", 0);
 	return 0;

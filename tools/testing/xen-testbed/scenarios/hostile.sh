@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# hostile TYPE: a hostile frontend (tools/testing/xen-blkhostile, in guest
-# hh, front=none) sends dom0's backend malformed requests while another
+# hostile TYPE [MODE]: a hostile frontend (tools/testing/xen-blkhostile, in
+# guest hh, front=none, its disk attached MODE: w, or r for read-only, which
+# adds a write to it) sends dom0's backend malformed requests while another
 # guest (hv) runs fio verify on its own disk.  Every attack gets an
 # outcome the module expects; dom0 stays up and logs the broken ring of
 # hh's device (our backend: "broke ring", Linux's: "Frontend provided
@@ -32,7 +33,8 @@ done
 [ "$(vbd_stat hv 51712 wr_req)" -gt 0 ] || fail "hv wrote nothing within 120s"
 # (Read now: a PVH guest that triple-faults is restarted by xl.)
 hdom=$(xl domid hh) || fail "no domain id for hh"
-xl block-attach hh 'phy:/dev/nullb2,xvda,w' || fail "xl block-attach hh xvda failed"
+mode=${2:-w}
+xl block-attach hh "phy:/dev/nullb2,xvda,$mode" || fail "xl block-attach hh xvda failed"
 guest_wait hh HOSTILE-RAN 280
 d=$(xl domid hh 2>/dev/null)
 [ -z "$d" ] || [ "$d" = "$hdom" ] ||
@@ -41,6 +43,10 @@ grep -q '^@@G DONE' "$XLOG/guest-hv.log" 2>/dev/null &&
 	fail "hv's fio verify ended before the attacks did: nothing ran at the same time (raise TB_HOSTILE_VICTIM_SIZE)"
 tb_msg "hv (domain $vdom) still verifying when hh (domain $hdom) finished its attacks"
 guest_wait hh DONE 60
+# Read-only: the write must have been tried (and judged by the module).
+if [ "$mode" = r ] && ! grep -q 'attack write_ro: .* ok' "$XLOG/guest-hh.log"; then
+	fail "no write to hh's read-only disk was tried and refused"
+fi
 for ((i = 0; i < 60; i++)); do guest_alive hh || break; sleep 0.5; done
 guest_alive hh && xl destroy hh
 
