@@ -6,9 +6,10 @@
 #   deb61  Debian 12's 6.1 (its headers)      -> build/modules-deb61/
 # Each build works on its own copy of the sources, so the two never mix
 # objects or generated compat headers.  The testbed's test-only modules
-# (tools/testing/xen-blkhostile) are built for 612 only, into the same
-# directory; they are not in the top-level Kbuild, so modules_install
-# never installs them.
+# go into the same directories; they are not in the top-level Kbuild, so
+# modules_install never installs them: xen-blkhostile (a guest module)
+# for 612, xen-mfnmap (dom0, for the benchmark's profile) for both, since
+# either kernel can run dom0.
 set -euo pipefail
 . "$(dirname "$0")/../tools/testing/xen-testbed/lib.sh"
 
@@ -35,7 +36,8 @@ build_for() {
 
 # build_test_module KIND KDIR NAME: the test-only module tools/testing/NAME
 # -> build/modules-KIND/NAME.ko (after build_for KIND, which empties it).
-# Its copy keeps the tree's layout, with include/ for <xenpv/*.h>.
+# Its copy keeps the tree's layout, with include/ for <xenpv/*.h> and the
+# test modules' common Makefile.
 build_test_module() {
 	local kind=$1 kdir=$2 name=$3 top=$BUILD/mod-$1-test
 	local src=$top/tools/testing/$3
@@ -44,6 +46,7 @@ build_test_module() {
 		--exclude=generated "$TOP/include" "$top/"
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		"$TOP/tools/testing/$name/" "$src/"
+	install -D -m644 "$TOP/tools/testing/common/kmod.mk" "$top/tools/testing/common/kmod.mk"
 	log "modules: building test module $name for $kind"
 	make -s -C "$src" KDIR="$kdir" modules >&2 ||
 		die "test module $name build for $kind failed"
@@ -56,4 +59,7 @@ exec 9>"$BUILD/modules.lock"
 flock 9
 build_for 612 "$BUILD/kernel/obj"
 build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile
-build_for deb61 "$(deb61_kdir)"
+build_test_module 612 "$BUILD/kernel/obj" xen-mfnmap
+kdir=$(deb61_kdir)
+build_for deb61 "$kdir"
+build_test_module deb61 "$kdir" xen-mfnmap
