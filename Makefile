@@ -19,7 +19,7 @@ PY := python3
 export BUILD
 
 .PHONY: all kdir-check modules modules_install clean distclean compat kernel images \
-	testbed-modules check check-static bench fuzz deps help
+	testbed-modules kselftest check check-static bench fuzz deps help
 
 all: modules
 
@@ -59,7 +59,11 @@ images:
 testbed-modules: kernel
 	@bash scripts/build-testbed-modules.sh
 
-check: deps testbed-modules images
+# The Xen selftests built in the testbed kernel's tree (build/kselftest).
+kselftest: kernel
+	@bash $(TB)/build-kselftest.sh
+
+check: deps testbed-modules kselftest images
 	@$(PY) tools/testing/check.py
 
 check-static: deps

@@ -59,7 +59,7 @@ BACKEND = [
     "stock+ours/resize:pv", "ours+ours/resize:pv", "stock+ours/destroy_load:pv",
     "ours+ours/destroy_load:pv", "ours+ours/detach_load:pv",
     "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh,r",
-    "stock+stock/queues:pv,1",
+    "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
     + OURS_ONLY + BACKEND
@@ -70,6 +70,7 @@ SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY]
 DEB61_DOM0 = [
     "stock+stock/verify:pv", "stock+ours/verify:pv", "ours+ours/verify:pvh",
     "ours+ours/hostile:pv", "stock+ours/detach_load:pv", "ours+ours/detach_load:pvh",
+    "ours+ours/kselftest:pvh",
 ]
 
 results = []
@@ -265,6 +266,26 @@ def testbed_boot(name, dom0, scen, prefix):
         for r in json.load(f):
             record(f"{prefix}-{r['name']}", r["status"],
                    r["reason"] if r["status"] != "pass" else "")
+    record_tap(os.path.join(BUILD, "testbed", "runs", name, "files", "kselftest"),
+               prefix.replace("testbed", "kselftest"))
+
+
+TAP = re.compile(r"^(ok|not ok) \d+ (\S+)(?: # (SKIP|XFAIL)\b ?(.*))?")
+
+
+def record_tap(d, prefix):
+    """One result per test of each TAP file (kselftest/SIDE-DRIVER-TYPE.tap) the
+    testbed's kselftest scenarios sent back."""
+    for path in sorted(glob.glob(os.path.join(d, "*.tap"))):
+        side = os.path.basename(path)[:-4]
+        with open(path) as f:
+            for ln in f:
+                m = TAP.match(ln.strip())
+                if not m:
+                    continue
+                status = "fail" if m.group(1) == "not ok" else \
+                    "skip" if m.group(3) == "SKIP" else "pass"
+                record(f"{prefix}-{side}-{m.group(2)}", status, m.group(4) or "")
 
 
 def check_testbed():

@@ -124,6 +124,13 @@ def ours_module(kind, name):
     return path if os.path.exists(path) else None
 
 
+def copy_kselftest(root):
+    """The Xen selftests (build-kselftest.sh), as /tb/kselftest/xen/."""
+    ks = os.path.join(BUILD, "kselftest", "xen")
+    if os.path.isdir(ks):
+        shutil.copytree(ks, os.path.join(root, "tb", "kselftest", "xen"))
+
+
 def guest_overlay(run, kind, stock_front):
     """The per-kernel guest overlay: init, scripts, frontend and test modules."""
     root = os.path.join(run, f"guest-{kind}")
@@ -142,6 +149,7 @@ def guest_overlay(run, kind, stock_front):
     hostile = ours_module(kind, "xen-blkhostile")
     if hostile:
         copy(hostile, os.path.join(root, "tb", "mod", "test", "xen-blkhostile.ko"))
+    copy_kselftest(root)
     out = os.path.join(run, f"guest-{kind}.cpio.gz")
     pack_cpio(root, out)
     shutil.rmtree(root)
@@ -176,6 +184,7 @@ def dom0_overlay(run, scenarios, env, kind="612"):
     mfnmap = ours_module(kind, "xen-mfnmap")
     if mfnmap:
         copy(mfnmap, os.path.join(root, "tb", "mod", "test", "xen-mfnmap.ko"))
+    copy_kselftest(root)
     img = os.path.join(root, "tb", "img")
     copy(os.path.join(BUILD, "kernel", "bzImage"), os.path.join(img, "bzImage"))
     copy(os.path.join(IMG, "deb61", "vmlinuz"), os.path.join(img, "deb61-vmlinuz"))
