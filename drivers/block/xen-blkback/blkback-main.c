@@ -26,10 +26,10 @@ module_param_named(max_ring_page_order, blkback_max_ring_order, uint, 0444);
 MODULE_PARM_DESC(max_ring_page_order,
 		 "log2 of the most grant frames per ring (0-4, default 4)");
 
-unsigned int blkback_max_indirect = BLKBACK_MIN_INDIRECT_SEGS;
+unsigned int blkback_max_indirect = BLKBACK_DEF_INDIRECT_SEGS;
 module_param_named(max_indirect_segments, blkback_max_indirect, uint, 0444);
 MODULE_PARM_DESC(max_indirect_segments,
-		 "Segments per indirect request offered (256-4096, default 256)");
+		 "Segments per indirect request offered (12-4096, default 256; 0-11: no indirect requests)");
 
 unsigned int blkback_max_pgnt = 1056;
 module_param_named(max_persistent_grants, blkback_max_pgnt, uint, 0444);

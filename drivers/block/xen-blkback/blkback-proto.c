@@ -363,13 +363,18 @@ const char *blkback_ring_verdict_str(enum blkback_ring_verdict v)
  * blkback_clamp_max_indirect() - a sane "feature-max-indirect-segments"
  * @param: the module parameter
  *
- * Return: @param clamped to BLKBACK_MIN_INDIRECT_SEGS ..
+ * Up to BLKIF_MAX_SEGMENTS_PER_REQUEST segments fit in a direct request:
+ * an indirect limit that low is no indirect request at all.
+ *
+ * Return: 0 (indirect requests not offered) for @param up to
+ * BLKIF_MAX_SEGMENTS_PER_REQUEST, else @param capped at
  * BLKBACK_MAX_INDIRECT_SEGS.
  */
 unsigned int blkback_clamp_max_indirect(unsigned int param)
 {
-	return clamp_t(unsigned int, param, BLKBACK_MIN_INDIRECT_SEGS,
-		       BLKBACK_MAX_INDIRECT_SEGS);
+	if (param <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return 0;
+	return min_t(unsigned int, param, BLKBACK_MAX_INDIRECT_SEGS);
 }
 
 static bool blkback_vbd_ok(const struct blkback_vbd *vbd)

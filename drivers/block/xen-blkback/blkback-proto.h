@@ -36,8 +36,8 @@
 /* The most segments an indirect request can describe: 8 full frames. */
 #define BLKBACK_MAX_INDIRECT_SEGS	\
 	(BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST * BLKBACK_SEGS_PER_FRAME)
-/* The least we advertise, so no frontend is worse off than with Linux's. */
-#define BLKBACK_MIN_INDIRECT_SEGS	256U
+/* The default, what Linux's backend offers: no frontend is worse off. */
+#define BLKBACK_DEF_INDIRECT_SEGS	256U
 
 /* Largest ring a frontend may set up: 16 grant frames (order 4). */
 #define BLKBACK_MAX_RING_ORDER		4

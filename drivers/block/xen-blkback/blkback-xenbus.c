@@ -389,7 +389,7 @@ static void blkback_fill_vbd(struct blkback_dev *dev, bool readonly)
 
 	vbd->sectors = bdev_nr_sectors(bdev);
 	vbd->sector_size = bdev_logical_block_size(bdev);
-	vbd->max_indirect_segs = blkback_clamp_max_indirect(blkback_max_indirect);
+	vbd->max_indirect_segs = blkback_max_indirect;	/* clamped at init */
 	vbd->readonly = readonly;
 	/* A barrier is a drain plus a flush: offered with the cache flush. */
 	vbd->barrier = bdev_write_cache(bdev);
@@ -404,7 +404,8 @@ static void blkback_fill_vbd(struct blkback_dev *dev, bool readonly)
 	}
 	vbd->discard_secure = vbd->discard &&
 			      bdev_max_secure_erase_sectors(bdev);
-	dev->max_segs = vbd->max_indirect_segs;
+	dev->max_segs = max_t(unsigned int, vbd->max_indirect_segs,
+			      BLKIF_MAX_SEGMENTS_PER_REQUEST);
 }
 
 /* Open the backing device that "physical-device" names. */
@@ -629,10 +630,13 @@ DEFINE_SHOW_ATTRIBUTE(blkback_rings);
 static int blkback_write_limits(struct blkback_dev *dev)
 {
 	const char *dir = dev->xbdev->nodename;
-	int err;
+	int err = 0;
 
-	err = xenbus_printf(XBT_NIL, dir, "feature-max-indirect-segments", "%u",
-			    blkback_clamp_max_indirect(blkback_max_indirect));
+	/* Absent, as blkif.h has it, when indirect requests are not offered. */
+	if (blkback_max_indirect)
+		err = xenbus_printf(XBT_NIL, dir,
+				    "feature-max-indirect-segments", "%u",
+				    blkback_max_indirect);
 	if (!err)
 		err = xenbus_printf(XBT_NIL, dir, "multi-queue-max-queues", "%u",
 				    blkback_max_queues);

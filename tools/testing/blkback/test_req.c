@@ -511,8 +511,10 @@ static void backend_bugs_warn(void)
 
 static void clamp_indirect(void)
 {
-	CHECK_EQ(blkback_clamp_max_indirect(0), 256);
-	CHECK_EQ(blkback_clamp_max_indirect(32), 256);
+	CHECK_EQ(blkback_clamp_max_indirect(0), 0);
+	CHECK_EQ(blkback_clamp_max_indirect(11), 0);
+	CHECK_EQ(blkback_clamp_max_indirect(12), 12);
+	CHECK_EQ(blkback_clamp_max_indirect(32), 32);
 	CHECK_EQ(blkback_clamp_max_indirect(256), 256);
 	CHECK_EQ(blkback_clamp_max_indirect(1024), 1024);
 	CHECK_EQ(blkback_clamp_max_indirect(4096), 4096);
