@@ -18,6 +18,26 @@
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 
+#ifndef COMPAT_HAVE_BLK_MQ_ALLOC_DISK_LIM
+/* Before 6.9: a queue's limits are set one by one, after allocation. */
+static inline void compat_set_limits_old(struct request_queue *q,
+					 const struct queue_limits *lim,
+					 bool write_cache, bool fua)
+{
+	blk_queue_logical_block_size(q, lim->logical_block_size);
+	blk_queue_physical_block_size(q, lim->physical_block_size);
+	blk_queue_max_hw_sectors(q, lim->max_hw_sectors);
+	blk_queue_max_segments(q, lim->max_segments);
+	blk_queue_max_segment_size(q, lim->max_segment_size);
+	blk_queue_segment_boundary(q, lim->seg_boundary_mask);
+	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
+	blk_queue_max_secure_erase_sectors(q, lim->max_secure_erase_sectors);
+	q->limits.discard_granularity = lim->discard_granularity;
+	q->limits.discard_alignment = lim->discard_alignment;
+	blk_queue_write_cache(q, write_cache, fua);
+}
+#endif
+
 /**
  * compat_blk_mq_alloc_disk() - blk_mq_alloc_disk() with limits and cache
  * @set: the tag set
@@ -49,23 +69,52 @@ compat_blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim,
 #endif
 #else
 	struct gendisk *disk = blk_mq_alloc_disk(set, data);
-	struct request_queue *q;
 
-	if (IS_ERR(disk))
-		return disk;
-	q = disk->queue;
-	blk_queue_logical_block_size(q, lim->logical_block_size);
-	blk_queue_physical_block_size(q, lim->physical_block_size);
-	blk_queue_max_hw_sectors(q, lim->max_hw_sectors);
-	blk_queue_max_segments(q, lim->max_segments);
-	blk_queue_max_segment_size(q, lim->max_segment_size);
-	blk_queue_segment_boundary(q, lim->seg_boundary_mask);
-	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
-	blk_queue_max_secure_erase_sectors(q, lim->max_secure_erase_sectors);
-	q->limits.discard_granularity = lim->discard_granularity;
-	q->limits.discard_alignment = lim->discard_alignment;
-	blk_queue_write_cache(q, write_cache, fua);
+	if (!IS_ERR(disk))
+		compat_set_limits_old(disk->queue, lim, write_cache, fua);
 	return disk;
+#endif
+}
+
+/**
+ * compat_queue_update_limits() - change a live disk's transfer limits
+ * @q: the disk's queue, quiesced (requests built for the old limits may
+ *	still come; the driver must take them)
+ * @want: the disk's limits, of which the transfer and discard ones are
+ *	taken (its block sizes must not have changed)
+ * @write_cache: the disk has a volatile write cache (flush works)
+ * @fua: the disk takes FUA writes
+ *
+ * Return: 0 or a negative errno.
+ */
+static inline int compat_queue_update_limits(struct request_queue *q,
+					     const struct queue_limits *want,
+					     bool write_cache, bool fua)
+{
+#ifdef COMPAT_HAVE_BLK_MQ_ALLOC_DISK_LIM
+	struct queue_limits lim = queue_limits_start_update(q);
+
+	lim.max_segments = want->max_segments;
+	lim.max_hw_sectors = want->max_hw_sectors;
+	lim.max_hw_discard_sectors = want->max_hw_discard_sectors;
+	lim.max_secure_erase_sectors = want->max_secure_erase_sectors;
+	lim.discard_granularity = want->discard_granularity;
+	lim.discard_alignment = want->discard_alignment;
+#ifdef COMPAT_HAVE_BLK_FEAT_WRITE_CACHE
+	lim.features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	if (write_cache)
+		lim.features |= BLK_FEAT_WRITE_CACHE | (fua ? BLK_FEAT_FUA : 0);
+	return queue_limits_commit_update(q, &lim);
+#else
+	int err = queue_limits_commit_update(q, &lim);
+
+	if (!err)
+		blk_queue_write_cache(q, write_cache, fua);
+	return err;
+#endif
+#else
+	compat_set_limits_old(q, want, write_cache, fua);
+	return 0;
 #endif
 }
 

@@ -59,6 +59,7 @@ BACKEND = [
     "stock+ours/resize:pv", "ours+ours/resize:pv", "stock+ours/destroy_load:pv",
     "ours+ours/destroy_load:pv", "ours+ours/detach_load:pv",
     "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh,r",
+    "ours+ours/restore_segs:pv", "ours+ours/restore_segs:pv,stock",
     "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \

@@ -61,13 +61,17 @@ static int blkfront_req_kind(struct request *rq, unsigned int *flags)
 	}
 }
 
-/* Build the request's chunks from its scatterlist. */
+/*
+ * Build the request's chunks from its scatterlist and its segments, up to
+ * what the PDU has room for: a request made for an earlier connection's
+ * larger limit maps too (the caller cuts it, blkfront_split_data()).
+ */
 static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
 			     struct blkfront_cmd *cmd, struct blkfront_layout *lay)
 {
 	struct blkfront_geom geom = {
 		.page_shift = PAGE_SHIFT,
-		.max_indirect_segs = q->dev->params.max_indirect_segs,
+		.max_indirect_segs = q->dev->max_sg,
 	};
 	struct scatterlist *sg;
 	unsigned int i, nr;
@@ -187,6 +191,64 @@ blkfront_ind_list(const struct blkfront_cmd *cmd,
 	return page_address(cmd->ind_frame);
 }
 
+/* Give back the ids of @rq's parts taken before one could not be encoded. */
+static void blkfront_put_part_ids(struct blkfront_queue *q, struct request *rq)
+{
+	int id;
+
+	for (id = blkfront_ids_next_in_flight(&q->ids, 0); id >= 0;
+	     id = blkfront_ids_next_in_flight(&q->ids, id + 1))
+		if (blkfront_id_priv(&q->ids, id) == rq)
+			blkfront_id_put(&q->ids, id);
+}
+
+/*
+ * Put the cmd->parts_left direct parts of a split request on the ring,
+ * which has room for them all: called under q->lock.
+ */
+static int blkfront_ring_put_parts(struct blkfront_queue *q,
+				   struct request *rq, struct blkfront_cmd *cmd,
+				   int op)
+{
+	unsigned int align = q->dev->params.sector_size >> SECTOR_SHIFT;
+	struct blkfront_part part = { };
+	struct blkfront_io io = { .op = op, .handle = q->dev->handle };
+	RING_IDX slot = q->ring.req_prod_pvt;
+	int id, ret;
+
+	lockdep_assert_held(&q->lock);
+	while ((ret = blkfront_split_next(cmd->segs, cmd->nr_segs,
+					  BLKIF_MAX_SEGMENTS_PER_REQUEST, align,
+					  &part)) > 0) {
+		id = blkfront_id_get(&q->ids, op, false, rq);
+		if (WARN_ON_ONCE(id < 0)) {	/* the room was checked */
+			ret = id;
+			break;
+		}
+		io.id = id;
+		io.sector = blk_rq_pos(rq) + part.sector_off;
+		io.segs = cmd->segs + part.first_seg;
+		io.grefs = cmd->grefs + part.first_seg;
+		ret = blkfront_layout_for(part.nr_segs, part.nr_sectors, 0,
+					  &io.lay);
+		if (!ret)
+			ret = blkfront_encode_rw(RING_GET_REQUEST(&q->ring, slot),
+						 &io, NULL);
+		if (ret)
+			break;
+		slot++;
+	}
+	/* blkfront_nr_parts() cut the same parts before: a bug of ours. */
+	if (WARN_ON_ONCE(ret || slot - q->ring.req_prod_pvt != cmd->parts_left)) {
+		blkfront_put_part_ids(q, rq);
+		return -EIO;
+	}
+	q->ring.req_prod_pvt = slot;
+	q->stats.reqs += cmd->parts_left;
+	q->stats.split++;
+	return 0;
+}
+
 /* Put a prepared request on the queue's ring: called under q->lock. */
 static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
 			     struct blkfront_cmd *cmd, int op,
@@ -206,8 +268,10 @@ static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
 	 */
 	if (READ_ONCE(dev->broken) || READ_ONCE(dev->state) != BF_CONNECTED)
 		return -EIO;
-	if (RING_FULL(&q->ring))
+	if (RING_FREE_REQUESTS(&q->ring) < cmd->parts_left)
 		return -EBUSY;
+	if (unlikely(cmd->parts_left > 1))
+		return blkfront_ring_put_parts(q, rq, cmd, op);
 	id = blkfront_id_get(&q->ids, op, lay->indirect, rq);
 	if (id < 0)
 		return id;
@@ -229,7 +293,6 @@ static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
 		blkfront_id_put(&q->ids, id);
 		return ret;
 	}
-	cmd->id = id;
 	q->ring.req_prod_pvt++;
 	q->stats.reqs++;
 	return 0;
@@ -264,6 +327,27 @@ static blk_status_t blkfront_errno_to_sts(int err)
 	}
 }
 
+/*
+ * A request with more segments than the connection takes (made for an
+ * earlier connection's larger limit, before a resume): it goes out as
+ * direct parts, which need grants for the data alone.
+ */
+static int blkfront_split_data(struct blkfront_queue *q,
+			       struct blkfront_cmd *cmd, int op,
+			       struct blkfront_layout *lay)
+{
+	int n = blkfront_nr_parts(&q->dev->params, op, cmd->segs,
+				  lay->nr_segs);
+
+	if (n < 0)
+		return n;
+	cmd->parts_left = n;
+	lay->indirect = false;
+	lay->nr_indirect = 0;
+	lay->nr_grants = lay->nr_segs;
+	return 0;
+}
+
 /* Map and grant the request's data: no ring lock needed. */
 static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
 			 struct blkfront_cmd *cmd, int *op,
@@ -280,15 +364,24 @@ static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
 	if (*op < 0)
 		return *op;
 	cmd->q = q;
+	cmd->parts_left = 1;
+	cmd->nr_segs = 0;
 	cmd->nr_grants = 0;
 	cmd->nr_data = 0;
 	cmd->persistent = false;
+	cmd->status = BLK_STS_OK;
 	if (kind != BLKFRONT_REQ_READ && kind != BLKFRONT_REQ_WRITE)
 		return 0;
 	cmd->readonly = kind == BLKFRONT_REQ_WRITE;
 	ret = blkfront_map_data(q, rq, cmd, lay);
 	if (ret)
 		return ret;
+	cmd->nr_segs = lay->nr_segs;
+	if (unlikely(lay->nr_segs > q->dev->params.max_segs)) {
+		ret = blkfront_split_data(q, cmd, *op, lay);
+		if (ret)
+			return ret;
+	}
 	return blkfront_grant(q, cmd, lay);
 }
 
@@ -429,12 +522,16 @@ static bool blkfront_consume(struct blkfront_queue *q,
 			if (v != BLKFRONT_RSP_OK)
 				break;
 			cmd = blk_mq_rq_to_pdu(done.priv);
-			cmd->status = blkfront_errno_to_sts(done.error);
-			if (done.error)
+			if (done.error) {
+				cmd->status = blkfront_errno_to_sts(done.error);
 				dev_warn_ratelimited(&q->dev->xbdev->dev,
 						     "queue %u: operation %u failed in the backend: %d\n",
 						     q->index, done.op, done.error);
-			if (!blk_mq_add_to_batch(done.priv, iob, done.error != 0,
+			}
+			if (--cmd->parts_left)
+				continue;	/* more parts to come */
+			if (!blk_mq_add_to_batch(done.priv, iob,
+						 cmd->status != BLK_STS_OK,
 						 blkfront_complete_batch))
 				blk_mq_complete_request(done.priv);
 		}
@@ -494,26 +591,37 @@ irqreturn_t blkfront_interrupt(int irq, void *data)
 
 /* ---- Failing, requeueing and restarting ------------------------------- */
 
-/*
- * Take every request off a queue's ring, the ring being dead: @requeue
- * puts them back on blk-mq's requeue list for the next connection, else
- * they fail.
+/**
+ * enum blkfront_drain - what becomes of the requests on a dead ring
+ * @BLKFRONT_DRAIN_FAIL: they end with an I/O error
+ * @BLKFRONT_DRAIN_RECOVER: they go on the device's recover list, to be
+ *	sent again on the next connection (blkfront_recover())
  */
-static void blkfront_drain_queue(struct blkfront_queue *q, bool requeue)
+enum blkfront_drain {
+	BLKFRONT_DRAIN_FAIL,
+	BLKFRONT_DRAIN_RECOVER,
+};
+
+/* Take every request off a queue's ring, the ring being dead. */
+static void blkfront_drain_queue(struct blkfront_queue *q,
+				 enum blkfront_drain how)
 {
 	struct blkfront_cmd *cmd;
 	struct request *rq;
 	unsigned long flags;
 	int id;
 
+	lockdep_assert_held(&q->dev->mutex);	/* q->dev->recover */
 	spin_lock_irqsave(&q->lock, flags);
 	while ((id = blkfront_ids_next_in_flight(&q->ids, 0)) >= 0) {
 		rq = blkfront_id_priv(&q->ids, id);
 		blkfront_id_put(&q->ids, id);
 		cmd = blk_mq_rq_to_pdu(rq);
-		if (requeue) {
+		if (--cmd->parts_left)
+			continue;	/* the last of its parts decides */
+		if (how == BLKFRONT_DRAIN_RECOVER) {
 			blkfront_ungrant(q, cmd);
-			blk_mq_requeue_request(rq, false);
+			list_add_tail(&rq->queuelist, &q->dev->recover);
 		} else {
 			cmd->status = BLK_STS_IOERR;
 			blk_mq_complete_request(rq);
@@ -524,12 +632,13 @@ static void blkfront_drain_queue(struct blkfront_queue *q, bool requeue)
 }
 
 /**
- * blkfront_requeue_all() - requeue every request of a lost connection
+ * blkfront_requeue_all() - take every request off the rings of a lost
+ *	connection, to send them again
  * @dev: the device, its hardware queues quiesced
  *
  * After a resume the old rings are gone with their responses: requests
- * that were on them go back to blk-mq, to be sent again once the new
- * connection is up (blkfront_kick_all()).
+ * that were on them wait on @dev->recover until the new connection is up
+ * (blkfront_recover()).
  */
 void blkfront_requeue_all(struct blkfront_dev *dev)
 {
@@ -537,12 +646,26 @@ void blkfront_requeue_all(struct blkfront_dev *dev)
 
 	lockdep_assert_held(&dev->mutex);
 	for (i = 0; i < dev->nr_queues; i++)
-		blkfront_drain_queue(&dev->queues[i], true);
+		blkfront_drain_queue(&dev->queues[i], BLKFRONT_DRAIN_RECOVER);
+}
+
+/* End the requests of a lost connection with @sts. */
+static void blkfront_end_recover(struct blkfront_dev *dev, blk_status_t sts)
+{
+	struct request *rq, *tmp;
+
+	list_for_each_entry_safe(rq, tmp, &dev->recover, queuelist) {
+		list_del_init(&rq->queuelist);
+		((struct blkfront_cmd *)blk_mq_rq_to_pdu(rq))->status = sts;
+		blk_mq_complete_request(rq);
+	}
 }
 
 /**
  * blkfront_fail_all() - fail every request in flight
  * @dev: the device, broken or gone
+ *
+ * Those waiting to be sent again after a resume fail too.
  */
 void blkfront_fail_all(struct blkfront_dev *dev)
 {
@@ -550,7 +673,95 @@ void blkfront_fail_all(struct blkfront_dev *dev)
 
 	lockdep_assert_held(&dev->mutex);
 	for (i = 0; i < dev->nr_queues; i++)
-		blkfront_drain_queue(&dev->queues[i], false);
+		blkfront_drain_queue(&dev->queues[i], BLKFRONT_DRAIN_FAIL);
+	blkfront_end_recover(dev, BLK_STS_IOERR);
+}
+
+/* What a request of the lost connection was, for the recovery planner. */
+static void blkfront_inflight_of(struct request *rq,
+				 struct blkfront_inflight *in)
+{
+	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	int kind = blkfront_req_kind(rq, &in->flags);
+
+	/* Only requests that went on a ring are here: their kind is known. */
+	in->kind = kind < 0 ? BLKFRONT_REQ_READ : kind;
+	in->nr_segs = cmd->nr_segs;
+	in->segs = cmd->segs;
+	in->queue = cmd->q->index;
+}
+
+/* Plan the recovery of @n requests on @dev->recover and act on it. */
+static int blkfront_plan_and_requeue(struct blkfront_dev *dev,
+				     unsigned int n)
+{
+	struct blkfront_recover_step *steps;
+	struct blkfront_recover_sum sum;
+	struct blkfront_inflight *in;
+	struct request *rq, *tmp;
+	unsigned int i = 0;
+	int err;
+
+	/* Resume path: an allocation must not wait for I/O to this disk. */
+	in = kcalloc(n, sizeof(*in), GFP_NOIO);
+	steps = kcalloc(n, sizeof(*steps), GFP_NOIO);
+	err = in && steps ? 0 : -ENOMEM;
+	list_for_each_entry(rq, &dev->recover, queuelist)
+		if (!err)
+			blkfront_inflight_of(rq, &in[i++]);
+	if (!err)
+		err = blkfront_plan_recovery(&dev->params, in, n, steps, &sum);
+	if (!err) {
+		dev_info(&dev->xbdev->dev,
+			 "resumed: %u requests to send again (%u as they were, %u split into %u ring requests), %u failed\n",
+			 n, sum.nr_resend, sum.nr_split,
+			 sum.nr_slots - sum.nr_resend, sum.nr_fail);
+		i = 0;
+		list_for_each_entry_safe(rq, tmp, &dev->recover, queuelist) {
+			list_del_init(&rq->queuelist);
+			if (steps[i].action == BLKFRONT_RECOVER_FAIL) {
+				((struct blkfront_cmd *)blk_mq_rq_to_pdu(rq))->status =
+					blkfront_errno_to_sts(steps[i].error);
+				blk_mq_complete_request(rq);
+			} else {
+				blk_mq_requeue_request(rq, false);
+			}
+			i++;
+		}
+	}
+	kfree(in);
+	kfree(steps);
+	return err;
+}
+
+/**
+ * blkfront_recover() - send again the requests of a lost connection
+ * @dev: the device, connected again after a resume, with the new
+ *	connection's @params; its hardware queues still quiesced
+ *
+ * blkfront_plan_recovery() decides, with the new connection's limits,
+ * which requests go again as they were, which are split (queue_rq cuts
+ * them, blkfront_nr_parts()) and which the new backend cannot do and
+ * fail; the others go back to blk-mq's requeue list, which
+ * blkfront_kick_all() runs.  Without memory for the plan every request
+ * is requeued and queue_rq decides alone.
+ */
+void blkfront_recover(struct blkfront_dev *dev)
+{
+	struct request *rq, *tmp;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&dev->mutex);
+	list_for_each_entry(rq, &dev->recover, queuelist)
+		n++;
+	if (!n || !blkfront_plan_and_requeue(dev, n))
+		return;
+	dev_warn(&dev->xbdev->dev, "resumed: no memory to plan the recovery of %u requests: sending them again unplanned\n",
+		 n);
+	list_for_each_entry_safe(rq, tmp, &dev->recover, queuelist) {
+		list_del_init(&rq->queuelist);
+		blk_mq_requeue_request(rq, false);
+	}
 }
 
 /**
@@ -658,15 +869,17 @@ static size_t blkfront_cmd_size(unsigned int max_sg)
 	       (sizeof(grant_ref_t) + sizeof(struct blkfront_pgrant *));
 }
 
-static void blkfront_limits(struct blkfront_dev *dev, struct queue_limits *lim)
+/* The disk's limits for the current connection (@max_sg or fewer segments). */
+static void blkfront_queue_limits(struct blkfront_dev *dev,
+				  struct queue_limits *lim)
 {
 	const struct blkfront_params *p = &dev->params;
 
 	memset(lim, 0, sizeof(*lim));
 	lim->logical_block_size = p->sector_size;
 	lim->physical_block_size = p->physical_sector_size;
-	lim->max_segments = dev->max_sg;
-	lim->max_hw_sectors = dev->max_sg << (PAGE_SHIFT - SECTOR_SHIFT);
+	lim->max_segments = p->max_segs;
+	lim->max_hw_sectors = p->max_segs << (PAGE_SHIFT - SECTOR_SHIFT);
 	lim->max_segment_size = PAGE_SIZE;
 	lim->seg_boundary_mask = PAGE_SIZE - 1;
 	lim->dma_alignment = SECTOR_SIZE - 1;
@@ -720,7 +933,7 @@ int blkfront_alloc_disk(struct blkfront_dev *dev)
 	if (err)
 		return err;
 
-	blkfront_limits(dev, &lim);
+	blkfront_queue_limits(dev, &lim);
 	disk = compat_blk_mq_alloc_disk(set, &lim, p->flush, p->fua, dev);
 	if (IS_ERR(disk)) {
 		err = PTR_ERR(disk);
@@ -748,6 +961,27 @@ out_put_disk:
 out_free_tags:
 	blk_mq_free_tag_set(set);
 	return err;
+}
+
+/**
+ * blkfront_update_limits() - give the disk a new connection's limits
+ * @dev: the device, reconnected after a resume, its hardware queues
+ *	quiesced; @params within what the tag set was made for (@max_sg)
+ *
+ * Requests already made for the old limits still reach queue_rq, which
+ * splits those that no longer fit.
+ *
+ * Return: 0 or a negative errno.
+ */
+int blkfront_update_limits(struct blkfront_dev *dev)
+{
+	const struct blkfront_params *p = &dev->params;
+	struct queue_limits lim;
+
+	lockdep_assert_held(&dev->mutex);
+	blkfront_queue_limits(dev, &lim);
+	return compat_queue_update_limits(dev->disk->queue, &lim, p->flush,
+					  p->fua);
 }
 
 /**
@@ -814,7 +1048,7 @@ static int blkfront_stats_show(struct seq_file *m, void *unused)
 	u64 exhausted;
 
 	mutex_lock(&dev->mutex);
-	seq_puts(m, "queue cpu requests inflight ring_full notify_tx irqs spurious pgrants pool_full\n");
+	seq_puts(m, "queue cpu requests inflight ring_full notify_tx irqs spurious pgrants pool_full split\n");
 	for (i = 0; i < dev->nr_queues; i++) {
 		struct blkfront_queue *q = &dev->queues[i];
 
@@ -826,9 +1060,10 @@ static int blkfront_stats_show(struct seq_file *m, void *unused)
 		pgrants = q->pool.nr;
 		exhausted = q->pool.exhausted;
 		spin_unlock_irqrestore(&q->pool.lock, flags);
-		seq_printf(m, "%u %d %llu %u %llu %llu %llu %llu %u %llu\n", i,
-			   READ_ONCE(q->cpu), s.reqs, inflight, s.ring_full,
-			   s.notify_tx, s.irqs, s.spurious, pgrants, exhausted);
+		seq_printf(m, "%u %d %llu %u %llu %llu %llu %llu %u %llu %llu\n",
+			   i, READ_ONCE(q->cpu), s.reqs, inflight, s.ring_full,
+			   s.notify_tx, s.irqs, s.spurious, pgrants, exhausted,
+			   s.split);
 	}
 	mutex_unlock(&dev->mutex);
 	return 0;

@@ -310,6 +310,36 @@ static unsigned int blkfront_next_part(const struct blkfront_seg *segs,
 }
 
 /**
+ * blkfront_split_next() - the next part of a request being cut
+ * @segs: the request's segments
+ * @nr_segs: number of @segs
+ * @max_per_part: segments one ring request may carry, at least 1
+ * @align: 512-byte sectors per logical block (a power of two); every part
+ *	starts and ends on a logical block boundary
+ * @part: zeroed before the first call; each call replaces it with the
+ *	part that follows it
+ *
+ * Return: 1 with @part filled in, 0 once every segment is in a part, or
+ * -EINVAL if the next part cannot be cut on a logical block boundary.
+ */
+int blkfront_split_next(const struct blkfront_seg *segs, unsigned int nr_segs,
+			unsigned int max_per_part, unsigned int align,
+			struct blkfront_part *part)
+{
+	unsigned int first = part->first_seg + part->nr_segs;
+
+	if (!max_per_part || !is_power_of_2(align))
+		return -EINVAL;
+	if (first >= nr_segs)
+		return 0;
+	part->sector_off += part->nr_sectors;
+	if (!blkfront_next_part(segs, first, nr_segs, max_per_part, align,
+				part))
+		return -EINVAL;
+	return 1;
+}
+
+/**
  * blkfront_split() - cut a request into parts that fit one ring slot each
  * @segs: the request's segments
  * @nr_segs: number of @segs, at least 1
@@ -320,7 +350,8 @@ static unsigned int blkfront_next_part(const struct blkfront_seg *segs,
  * @max_parts: room in @parts
  *
  * Used when a request has more segments than the connection allows, for
- * instance after a migration to a backend with a smaller indirect limit.
+ * instance after a migration to a backend with a smaller indirect limit;
+ * blkfront_split_next() gives the same parts one at a time.
  *
  * Return: the number of parts, or -EINVAL if the request cannot be cut
  * that way or needs more than @max_parts parts.
@@ -330,24 +361,20 @@ int blkfront_split(const struct blkfront_seg *segs, unsigned int nr_segs,
 		   struct blkfront_part *parts, unsigned int max_parts)
 {
 	struct blkfront_part part = { 0 };
-	unsigned int first = 0, n = 0;
+	unsigned int n = 0;
+	int ret;
 
-	if (!nr_segs || !max_per_part || !is_power_of_2(align))
+	if (!nr_segs)
 		return -EINVAL;
-
-	while (first < nr_segs) {
+	while ((ret = blkfront_split_next(segs, nr_segs, max_per_part, align,
+					  &part)) > 0) {
 		if (n >= max_parts)
-			return -EINVAL;
-		if (!blkfront_next_part(segs, first, nr_segs, max_per_part,
-					align, &part))
 			return -EINVAL;
 		if (parts)
 			parts[n] = part;
 		n++;
-		first += part.nr_segs;
-		part.sector_off += part.nr_sectors;
 	}
-	return n;
+	return ret < 0 ? ret : (int)n;
 }
 
 /* ---- Ring accounting ----------------------------------------------------- */
@@ -1051,6 +1078,35 @@ unsigned int blkfront_op_max_segs(const struct blkfront_params *p, u8 op)
 	return 0;
 }
 
+/**
+ * blkfront_nr_parts() - ring requests a read or write takes on a connection
+ * @p: the connection's settings
+ * @op: its wire operation, from blkfront_wire_op()
+ * @segs: its segments, as blkfront_map_chunks() made them (maybe for an
+ *	earlier connection's larger limit)
+ * @nr_segs: number of @segs, at least 1
+ *
+ * A request within blkfront_op_max_segs() goes as it is.  A larger one is
+ * cut into direct requests of up to BLKIF_MAX_SEGMENTS_PER_REQUEST
+ * segments, which every backend takes and which need no indirect frame,
+ * all of them on the ring at once.  Either way every part must be whole
+ * logical blocks of the connection's disk.
+ *
+ * Return: 1 for one ring request, the number of direct parts, or -EINVAL
+ * if the request is not whole logical blocks or needs more parts than
+ * the ring has slots.
+ */
+int blkfront_nr_parts(const struct blkfront_params *p, u8 op,
+		      const struct blkfront_seg *segs, unsigned int nr_segs)
+{
+	unsigned int align = p->sector_size >> BLKFRONT_SECTOR_SHIFT;
+
+	if (nr_segs <= blkfront_op_max_segs(p, op))
+		return blkfront_split(segs, nr_segs, nr_segs, align, NULL, 1);
+	return blkfront_split(segs, nr_segs, BLKIF_MAX_SEGMENTS_PER_REQUEST,
+			      align, NULL, p->ring_size);
+}
+
 static void blkfront_plan_one(const struct blkfront_params *p,
 			      const struct blkfront_inflight *r,
 			      struct blkfront_recover_step *s)
@@ -1065,11 +1121,8 @@ static void blkfront_plan_one(const struct blkfront_params *p,
 	if (op >= 0 && data != !!r->nr_segs)
 		op = -EINVAL;
 	if (op >= 0 && data) {
-		parts = r->segs ? blkfront_split(r->segs, r->nr_segs,
-						 blkfront_op_max_segs(p, op),
-						 p->sector_size >>
-						 BLKFRONT_SECTOR_SHIFT,
-						 NULL, UINT_MAX) : -EINVAL;
+		parts = r->segs ? blkfront_nr_parts(p, op, r->segs, r->nr_segs) :
+				  -EINVAL;
 		if (parts < 0)
 			op = parts;
 	}
@@ -1117,9 +1170,11 @@ static void blkfront_plan_count(const struct blkfront_params *p,
  * @sum: totals, filled in
  *
  * A request the new backend can take in one ring request is resent as is;
- * one with more segments than the new limit is split (blkfront_split()
- * gives the parts); one the new backend cannot do at all (a discard, flush
- * or FUA write it no longer supports) is failed.  Requests keep their
+ * one with more segments than the new limit is split into direct requests
+ * (blkfront_nr_parts()); one the new backend cannot do at all (a discard,
+ * flush or FUA write it no longer supports, a request that is not whole
+ * logical blocks of the new disk or needs more parts than a ring has) is
+ * failed.  Requests keep their
  * queue if it still exists, else they wrap onto the new queues; @round
  * tells how many ring-fulls on that queue must complete before it fits.
  *

@@ -144,6 +144,9 @@ struct blkfront_part {
 	unsigned int nr_sectors;
 };
 
+int blkfront_split_next(const struct blkfront_seg *segs, unsigned int nr_segs,
+			unsigned int max_per_part, unsigned int align,
+			struct blkfront_part *part);
 int blkfront_split(const struct blkfront_seg *segs, unsigned int nr_segs,
 		   unsigned int max_per_part, unsigned int align,
 		   struct blkfront_part *parts, unsigned int max_parts);
@@ -453,6 +456,8 @@ struct blkfront_recover_sum {
 int blkfront_wire_op(const struct blkfront_params *p,
 		     enum blkfront_req_kind kind, unsigned int flags);
 unsigned int blkfront_op_max_segs(const struct blkfront_params *p, u8 op);
+int blkfront_nr_parts(const struct blkfront_params *p, u8 op,
+		      const struct blkfront_seg *segs, unsigned int nr_segs);
 int blkfront_plan_recovery(const struct blkfront_params *p,
 			   const struct blkfront_inflight *in,
 			   unsigned int nr,

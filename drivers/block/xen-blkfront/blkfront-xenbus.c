@@ -207,14 +207,16 @@ static int blkfront_setup_rings(struct blkfront_dev *dev)
 /*
  * Bound each queue's pool and set its mode (the pools are empty: the
  * rings were just made); whatever the module parameter says, the largest
- * request must fit, or it would wait for pages forever.
+ * request must fit, or it would wait for pages forever: one of this
+ * connection, or one made for an earlier one's larger limit (@max_sg).
  */
 static void blkfront_size_pools(struct blkfront_dev *dev)
 {
 	unsigned int i, max;
 
-	max = max(blkfront_max_pgrants,
-		  dev->params.max_segs + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+	max = max(dev->params.max_segs, dev->max_sg) +
+	      BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST;
+	max = max(blkfront_max_pgrants, max);
 	for (i = 0; i < dev->nr_queues; i++) {
 		dev->queues[i].pool.max = max;
 		dev->queues[i].pool.persistent = dev->params.persistent;
@@ -346,6 +348,36 @@ static void blkfront_backend_initwait(struct blkfront_dev *dev)
 	xenbus_switch_state(dev->xbdev, XenbusStateInitialised);
 }
 
+/*
+ * A connection after a resume, for a disk made on an earlier one: its
+ * requests have room for dev->max_sg segments, whatever this backend
+ * offers, and its logical block size cannot change under its users.
+ */
+static int blkfront_fit_disk(struct blkfront_dev *dev,
+			     struct blkfront_params *p)
+{
+	struct request_queue *q = dev->disk->queue;
+	unsigned int lbs = queue_logical_block_size(q);
+
+	if (p->sector_size != lbs) {
+		dev_err(&dev->xbdev->dev,
+			"backend now has %u-byte sectors, the disk %u-byte ones: failing the disk\n",
+			p->sector_size, lbs);
+		return -EINVAL;
+	}
+	if (p->max_segs > dev->max_sg) {
+		p->max_segs = dev->max_sg;
+		p->max_indirect_segs = min(p->max_indirect_segs, dev->max_sg);
+		if (p->max_indirect_segs <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
+			p->max_indirect_segs = 0;
+	}
+	if (p->max_segs < queue_max_segments(q))
+		dev_info(&dev->xbdev->dev,
+			 "backend now takes %u segments per request, not %u: larger requests are split\n",
+			 p->max_segs, queue_max_segments(q));
+	return 0;
+}
+
 /* The backend is connected: make the disk, or revive it after a resume. */
 static void blkfront_backend_connected(struct blkfront_dev *dev)
 {
@@ -370,8 +402,11 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 	p.nr_queues = dev->params.nr_queues;
 	p.ring_order = dev->params.ring_order;
 	p.ring_size = dev->params.ring_size;
-	if (dev->disk && p.max_segs > dev->max_sg)
-		p.max_segs = dev->max_sg;
+	if (dev->disk) {
+		err = blkfront_fit_disk(dev, &p);
+		if (err)
+			goto fail;
+	}
 	dev->params = p;
 	dev->bounce = !READ_ONCE(blkfront_trusted) ||
 		      !xenbus_read_unsigned(dev->xbdev->nodename, "trusted", 1);
@@ -385,12 +420,17 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 		if (err)
 			goto fail;
 	} else {
+		err = blkfront_update_limits(dev);
+		if (err)
+			goto fail;
 		set_capacity_and_notify(dev->disk, p.sectors);
 	}
 	blkfront_place_irqs(dev);
 	xenbus_switch_state(dev->xbdev, XenbusStateConnected);
-	if (dev->resuming)
+	if (dev->resuming) {
+		blkfront_recover(dev);
 		blkfront_kick_all(dev);
+	}
 	blkfront_debugfs_add(dev);
 	dev->resuming = false;
 	return;
@@ -501,6 +541,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	dev->handle = vdevice & 0xffff;
 	mutex_init(&dev->mutex);
 	INIT_WORK(&dev->broken_work, blkfront_broken_work);
+	INIT_LIST_HEAD(&dev->recover);
 	if (blkfront_minor(dev)) {
 		dev_warn(&xbdev->dev, "virtual-device %#x is not an xvd disk\n",
 			 vdevice);

@@ -47,6 +47,8 @@ enum blkfront_state {
  * @notify_tx: notifications sent to the backend
  * @irqs: interrupts taken, @spurious of them with nothing to do
  * @spurious: interrupts that found no response
+ * @split: requests cut into several ring requests (made for a larger
+ *	limit than the connection's)
  */
 struct blkfront_stats {
 	u64 reqs;
@@ -54,6 +56,7 @@ struct blkfront_stats {
 	u64 notify_tx;
 	u64 irqs;
 	u64 spurious;
+	u64 split;
 };
 
 /**
@@ -153,6 +156,9 @@ struct blkfront_queue {
  *	protocol; @broken_work then moves @state to BF_BROKEN and fails what
  *	is in flight
  * @broken_work: see @broken
+ * @recover: requests of a connection lost to a resume, taken off its
+ *	rings, to be planned and sent again (blkfront_recover()); linked by
+ *	their queuelist, under @mutex
  * @debugfs: the device's debugfs directory
  */
 struct blkfront_dev {
@@ -176,13 +182,16 @@ struct blkfront_dev {
 	bool bounce;
 	bool broken;
 	struct work_struct broken_work;
+	struct list_head recover;
 	struct dentry *debugfs;
 };
 
 /**
  * struct blkfront_cmd - per-request state, in the request's PDU
  * @q: the queue it went out on
- * @id: its ring id while in flight
+ * @parts_left: ring requests it went out as and not yet answered: 1, or
+ *	more when it was split (blkfront_nr_parts()); under @q's lock
+ * @nr_segs: data segments of its last mapping (@segs)
  * @nr_grants: grants it holds: @nr_data data grants, then @ind_frame's
  * @nr_data: data grants among them
  * @readonly: the data grants are read-only (the backend only reads)
@@ -195,11 +204,13 @@ struct blkfront_dev {
  * @segs: blkif segments made from @chunks
  * @grefs: grant references, @nr_grants
  * @pgs: with @persistent, the pool's grants behind @grefs
- * @status: how it ended, set before blk_mq_complete_request()
+ * @status: how it ended, set before blk_mq_complete_request(); a part
+ *	that fails sets it, the others leave it
  */
 struct blkfront_cmd {
 	struct blkfront_queue *q;
-	unsigned int id;
+	unsigned int parts_left;
+	unsigned int nr_segs;
 	unsigned int nr_grants;
 	unsigned int nr_data;
 	bool readonly;
@@ -225,6 +236,8 @@ int blkfront_alloc_disk(struct blkfront_dev *dev);
 void blkfront_remove_disk(struct blkfront_dev *dev);
 irqreturn_t blkfront_interrupt(int irq, void *data);
 void blkfront_requeue_all(struct blkfront_dev *dev);
+void blkfront_recover(struct blkfront_dev *dev);
+int blkfront_update_limits(struct blkfront_dev *dev);
 void blkfront_fail_all(struct blkfront_dev *dev);
 void blkfront_kick_all(struct blkfront_dev *dev);
 void blkfront_flush_waiting(struct blkfront_dev *dev);

@@ -32,6 +32,11 @@ static struct blkfront_params conn(void)
 	};
 }
 
+static const struct blkfront_seg *sectors_of(void)
+{
+	return sectors;
+}
+
 static struct blkfront_inflight rw(enum blkfront_req_kind kind,
 				   unsigned int nr_segs, unsigned int queue)
 {
@@ -86,16 +91,72 @@ static void smaller_indirect_splits(void)
 	CHECK_EQ(sum.nr_split, 3);
 	CHECK_EQ(sum.nr_slots, 11);
 
-	/* Now 32: the first fits, the last needs two. */
+	/*
+	 * Now 32: the first two fit; the last is cut into direct requests,
+	 * which need no indirect frame: 6 of at most 11 segments.
+	 */
 	p.max_indirect_segs = 32;
 	p.max_segs = 32;
 	CHECK_EQ(blkfront_plan_recovery(&p, in, 3, st, &sum), 0);
 	CHECK_EQ(st[0].action, BLKFRONT_RECOVER_RESEND);
 	CHECK_EQ(st[1].action, BLKFRONT_RECOVER_RESEND);
 	CHECK_EQ(st[2].action, BLKFRONT_RECOVER_SPLIT);
-	CHECK_EQ(st[2].nr_parts, 2);
+	CHECK_EQ(st[2].nr_parts, 6);
 	CHECK_EQ(sum.nr_resend, 2);
-	CHECK_EQ(sum.nr_slots, 4);
+	CHECK_EQ(sum.nr_slots, 8);
+}
+
+/* All parts of a request go on the ring at once: more than it has fail. */
+static void parts_beyond_the_ring(void)
+{
+	struct blkfront_params p = conn();
+	struct blkfront_inflight in = rw(BLKFRONT_REQ_WRITE, 64, 0);
+	struct blkfront_recover_step st;
+	struct blkfront_recover_sum sum;
+
+	p.ring_size = 6;
+	CHECK_EQ(blkfront_plan_recovery(&p, &in, 1, &st, &sum), 0);
+	CHECK_EQ(st.action, BLKFRONT_RECOVER_SPLIT);
+	CHECK_EQ(st.nr_parts, 6);
+	p.ring_size = 5;
+	CHECK_EQ(blkfront_plan_recovery(&p, &in, 1, &st, &sum), 0);
+	CHECK_EQ(st.action, BLKFRONT_RECOVER_FAIL);
+	CHECK_EQ(st.error, -EINVAL);
+	CHECK_EQ(sum.nr_fail, 1);
+	CHECK_EQ(sum.nr_slots, 0);
+}
+
+/* What the module does: blkfront_nr_parts() counts, split_next() cuts. */
+static void parts_one_at_a_time(void)
+{
+	struct blkfront_params p = conn();
+	struct blkfront_part part = { 0 };
+	unsigned int n = 0, next = 0, sectors = 0;
+	int ret;
+
+	CHECK_EQ(blkfront_nr_parts(&p, BLKIF_OP_WRITE, pages, 11), 1);
+	CHECK_EQ(blkfront_nr_parts(&p, BLKIF_OP_WRITE, pages, 40), 4);
+	while ((ret = blkfront_split_next(pages, 40, 11, 1, &part)) > 0) {
+		CHECK_EQ(part.first_seg, next);
+		CHECK_EQ(part.sector_off, sectors);
+		CHECK_EQ(part.nr_segs, n < 3 ? 11 : 7);
+		next += part.nr_segs;
+		sectors += part.nr_sectors;
+		n++;
+	}
+	CHECK_EQ(ret, 0);
+	CHECK_EQ(n, 4);
+	CHECK_EQ(next, 40);
+	CHECK_EQ(sectors, 40 * 8);
+	/* Done stays done. */
+	CHECK_EQ(blkfront_split_next(pages, 40, 11, 1, &part), 0);
+	/* A resent request is checked too: one sector of a 4 KiB block. */
+	p.sector_size = 4096;
+	CHECK_EQ(blkfront_nr_parts(&p, BLKIF_OP_READ, sectors_of(), 1),
+		 -EINVAL);
+	memset(&part, 0, sizeof(part));
+	CHECK_EQ(blkfront_split_next(pages, 40, 0, 1, &part), -EINVAL);
+	CHECK_EQ(blkfront_split_next(pages, 40, 11, 3, &part), -EINVAL);
 }
 
 static void split_respects_logical_blocks(void)
@@ -336,6 +397,8 @@ int main(void)
 	make_segs();
 	RUN(all_fit);
 	RUN(smaller_indirect_splits);
+	RUN(parts_beyond_the_ring);
+	RUN(parts_one_at_a_time);
 	RUN(split_respects_logical_blocks);
 	RUN(lost_features_fail);
 	RUN(barrier_backend);
