@@ -36,14 +36,17 @@ build_for() {
 
 # build_test_module KIND KDIR NAME: the test-only module tools/testing/NAME
 # -> build/modules-KIND/NAME.ko (after build_for KIND, which empties it).
-# Its copy keeps the tree's layout, with include/ for <xenpv/*.h> and the
-# test modules' common Makefile.
+# Its copy keeps the tree's layout, with include/ for <xenpv/*.h> and
+# the xenpv core's sources, which it compiles into itself as the drivers
+# do, and the test modules' common Makefile.
 build_test_module() {
 	local kind=$1 kdir=$2 name=$3 top=$BUILD/mod-$1-test
 	local src=$top/tools/testing/$3
 	mkdir -p "$src" "$BUILD/modules-$kind"
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude=generated "$TOP/include" "$top/"
+	# The compat answers of this kernel, from build_for KIND.
+	rsync -a "$BUILD/mod-$kind/include/compat/generated" "$top/include/compat/"
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		"$TOP/tools/testing/$name/" "$src/"
 	install -D -m644 "$TOP/tools/testing/common/kmod.mk" "$top/tools/testing/common/kmod.mk"

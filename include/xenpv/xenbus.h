@@ -1,159 +1,301 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xenbus glue shared by the block frontend and backend (and the test-only
- * hostile frontend, tools/testing/xen-blkhostile): the check and log line
- * of a device's state change, a xenstore transaction retried until it
- * commits, and the reading (and the one error line) of the set of keys the
- * other end writes for the negotiation.
+ * The kernel side of the xenpv core, shared by the block frontend and
+ * backend (and the test-only modules under tools/testing/): the code is
+ * include/xenpv/xenbus.c, which each module compiles through its own
+ * xenpv.c.
  *
- * Each driver keeps its own enum of states, their names and its table of
- * allowed transitions, and changes its state through one wrapper that
- * asserts its lock, asks xenpv_state_change() and then stores the state.
+ *  - the checked and logged change of a device's state;
+ *  - failing a device once, from any context, with one log line;
+ *  - xenstore writes and transactions;
+ *  - event channels: binding (always with late EOI), the EOI, and the one
+ *    policy for where a ring's interrupt runs;
+ *  - the remove() callback across kernels;
+ *  - counters: sysfs and debugfs output generated from a driver's
+ *    descriptor table (<xenpv/core.h>);
+ *  - fault injection (XENPV_FAULT_INJECTION): grant references, memory,
+ *    event channels, xenstore writes and transactions, each a fault_attr
+ *    in the module's debugfs directory, as null_blk does.
  */
 #ifndef _XENPV_XENBUS_H
 #define _XENPV_XENBUS_H
 
-#include <linux/bits.h>
-#include <linux/bug.h>
 #include <linux/device.h>
-#include <linux/err.h>
-#include <linux/slab.h>
+#include <linux/interrupt.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <xen/events.h>
+#include <xen/grant_table.h>
 #include <xen/xenbus.h>
+#include <compat/compat.h>
+#include <xenpv/core.h>
+
+#ifdef XENPV_FAULT_INJECTION
+#include <linux/fault-inject.h>
+#endif
+
+struct dentry;
+
+/* ---- Module parameters ----------------------------------------------------- */
+
+/*
+ * XENPV_UINT_PARAM(prefix, name, def, desc) defines the module parameter
+ * @name, unsigned int prefix_name, set to @def, read-only in sysfs (it is
+ * read when a device connects), described by @desc (Documentation/ has
+ * the details).  The _RW forms are writable, the BOOL forms bool.  The
+ * variable is named after the parameter, whose name is the user's (and
+ * often Linux's own driver's).
+ */
+#define XENPV_PARAM(ctype, ptype, prefix, name, def, mode, desc)	\
+	ctype prefix##_##name = (def);					\
+	module_param_named(name, prefix##_##name, ptype, mode);		\
+	__MODULE_INFO(parm, prefix##_##name, #name ":" desc)
+#define XENPV_UINT_PARAM(prefix, name, def, desc)			\
+	XENPV_PARAM(unsigned int, uint, prefix, name, def, 0444, desc)
+#define XENPV_UINT_PARAM_RW(prefix, name, def, desc)			\
+	XENPV_PARAM(unsigned int, uint, prefix, name, def, 0644, desc)
+#define XENPV_BOOL_PARAM(prefix, name, def, desc)			\
+	XENPV_PARAM(bool, bool, prefix, name, def, 0444, desc)
+#define XENPV_BOOL_PARAM_RW(prefix, name, def, desc)			\
+	XENPV_PARAM(bool, bool, prefix, name, def, 0644, desc)
+
+/* ---- State changes ------------------------------------------------------- */
+
+bool xenpv_state_change(const struct xenpv_states *sm, struct device *dev,
+			unsigned int from, unsigned int to,
+			enum xenbus_state peer_state);
+
+/* ---- Failing a device once ----------------------------------------------- */
 
 /**
- * struct xenpv_states - one driver's per-device state machine
- * @names: the name of each state, for the log
- * @allowed: @allowed[from] has BIT(to) set when from -> to is allowed
- * @peer: what the log calls the other end: "frontend" or "backend"
- * @debug: log with dev_dbg() rather than dev_info()
+ * struct xenpv_fail - the other end broke the protocol: fail the device
+ * @failed: set once, from any context, by xenpv_fail(); read locklessly
+ *	with xenpv_failed() on the I/O path
+ * @why: what the other end did, written by the first xenpv_fail() alone
+ * @work: the driver's handler, scheduled once by the first xenpv_fail():
+ *	it takes the device's lock, stops what is in flight and logs the one
+ *	line with xenpv_fail_report()
  */
-struct xenpv_states {
-	const char *const *names;
-	const u8 *allowed;
-	const char *peer;
-	bool debug;
+struct xenpv_fail {
+	bool failed;
+	char why[96];
+	struct work_struct work;
 };
 
 /**
- * xenpv_state_change() - check and log a device's move to another state
- * @sm: the driver's state machine
- * @dev: the device, for the log
- * @from: the device's state now
- * @to: the new state
- * @peer_state: the other end's xenbus state, for the log
- *
- * A move to the state the device is in already is no move.  One that @sm
- * does not allow is a driver bug, warned about once and refused.  Any
- * other is logged once, as "FROM -> TO (PEER STATE)".
- *
- * Context: under the lock that protects the caller's state.
- * Return: true if the caller is to store @to as the device's state.
+ * enum xenpv_fail_how - what xenpv_fail_report() tells the toolstack
+ * @XENPV_FAIL_ERROR: an error node; the device stays in its xenbus state
+ * @XENPV_FAIL_FATAL: an error node, and the device switches to Closing
  */
-static inline bool xenpv_state_change(const struct xenpv_states *sm,
-				      struct device *dev, unsigned int from,
-				      unsigned int to,
-				      enum xenbus_state peer_state)
-{
-	if (from == to)
-		return false;
-	if (WARN_ON_ONCE(!(sm->allowed[from] & BIT(to))))
-		return false;
-	if (sm->debug)
-		dev_dbg(dev, "%s -> %s (%s %s)\n", sm->names[from],
-			sm->names[to], sm->peer, xenbus_strstate(peer_state));
-	else
-		dev_info(dev, "%s -> %s (%s %s)\n", sm->names[from],
-			 sm->names[to], sm->peer, xenbus_strstate(peer_state));
-	return true;
-}
+enum xenpv_fail_how {
+	XENPV_FAIL_ERROR,
+	XENPV_FAIL_FATAL,
+};
+
+void xenpv_fail_init(struct xenpv_fail *f, work_func_t fn);
+bool xenpv_fail(struct xenpv_fail *f, const char *why);
+void xenpv_fail_report(struct xenpv_fail *f, struct xenbus_device *xbdev,
+		       const char *peer, enum xenpv_fail_how how);
+void xenpv_fail_reset(struct xenpv_fail *f);
 
 /**
- * xenpv_xs_transaction() - write xenstore keys in one transaction
- * @write: writes the keys in the transaction it is given; an error aborts
- * @data: passed to @write
+ * xenpv_failed() - has the device been failed?
+ * @f: its failure
  *
- * Starts a transaction, calls @write and commits; a commit that lost a
- * race with another writer (-EAGAIN) starts over, @write included.
- *
- * Return: 0; @write's error, the transaction aborted; or the error of
- * starting or committing the transaction.
+ * Return: true once xenpv_fail() was called (until xenpv_fail_reset()).
  */
-static inline int
-xenpv_xs_transaction(int (*write)(struct xenbus_transaction xbt, void *data),
-		     void *data)
+static inline bool xenpv_failed(const struct xenpv_fail *f)
 {
-	struct xenbus_transaction xbt;
-	int err;
-
-	do {
-		err = xenbus_transaction_start(&xbt);
-		if (err)
-			return err;
-		err = write(xbt, data);
-		if (err) {
-			xenbus_transaction_end(xbt, 1);
-			return err;
-		}
-		err = xenbus_transaction_end(xbt, 0);
-	} while (err == -EAGAIN);
-	return err;
+	return READ_ONCE(f->failed);
 }
+
+/* ---- xenstore ------------------------------------------------------------ */
+
+__printf(4, 5)
+int xenpv_xs_printf(struct xenbus_transaction xbt, const char *dir,
+		    const char *node, const char *fmt, ...);
+int xenpv_xs_transaction(int (*write)(struct xenbus_transaction xbt,
+				      void *data), void *data);
+void xenpv_xs_read_keys(const char *dir, const char *const *names,
+			unsigned int nr, const char **vals);
+void xenpv_xs_free_keys(const char **vals, unsigned int nr);
+void xenpv_xs_describe_bad(char *buf, size_t size, const char *peer,
+			   const char *const *names, const char *const *vals,
+			   unsigned int nr, unsigned int bad);
+
+/* ---- Rings and grants ------------------------------------------------------ */
 
 /**
- * xenpv_xs_read_keys() - read a set of keys of one xenstore directory
- * @dir: the directory (the other end's)
- * @names: the keys' names
- * @nr: how many keys
- * @vals: set: @vals[i] to the value of @names[i], NULL where the key is
- *	absent or cannot be read; xenpv_xs_free_keys() frees them
+ * enum xenpv_access - what the other end may do with a page
+ * @XENPV_READ_WRITE: read and write it
+ * @XENPV_READ_ONLY: only read it
  */
-static inline void xenpv_xs_read_keys(const char *dir,
-				      const char *const *names,
-				      unsigned int nr, const char **vals)
-{
-	unsigned int i;
-	char *val;
+enum xenpv_access {
+	XENPV_READ_WRITE,
+	XENPV_READ_ONLY,
+};
 
-	for (i = 0; i < nr; i++) {
-		val = xenbus_read(XBT_NIL, dir, names[i], NULL);
-		vals[i] = IS_ERR(val) ? NULL : val;
-	}
-}
+int xenpv_setup_ring(struct xenbus_device *xbdev, void **va,
+		     unsigned int nr_pages, grant_ref_t *grefs);
+int xenpv_map_ring(struct xenbus_device *xbdev, grant_ref_t *grefs,
+		   unsigned int nr, void **va);
+int xenpv_gnttab_alloc(unsigned int n, grant_ref_t *head);
+int xenpv_grant_page(domid_t otherend, struct page *page,
+		     enum xenpv_access access);
+
+/* ---- Event channels -------------------------------------------------------- */
 
 /**
- * xenpv_xs_free_keys() - free the values xenpv_xs_read_keys() read
- * @vals: the values
- * @nr: how many
+ * enum xenpv_evtchn_owner - whose event channel a ring binds
+ * @XENPV_EVTCHN_OURS: allocate one for the other end (a frontend), and
+ *	close it when unbinding
+ * @XENPV_EVTCHN_PEERS: bind the port the other end allocated (a backend)
  */
-static inline void xenpv_xs_free_keys(const char **vals, unsigned int nr)
-{
-	unsigned int i;
+enum xenpv_evtchn_owner {
+	XENPV_EVTCHN_OURS,
+	XENPV_EVTCHN_PEERS,
+};
 
-	for (i = 0; i < nr; i++)
-		kfree(vals[i]);
-}
+int xenpv_evtchn_bind(struct xenbus_device *xbdev, evtchn_port_t *port,
+		      enum xenpv_evtchn_owner owner, irq_handler_t handler,
+		      const char *name, void *data);
+int xenpv_irq_place(struct xenbus_device *xbdev, int irq, int cpu,
+		    unsigned int spread);
 
 /**
- * xenpv_xs_report_bad() - log the other end's key that is unusable
- * @dev: the device
- * @peer: what the log calls the other end: "frontend" or "backend"
- * @names: the keys' names
- * @vals: their values, NULL where absent
- * @nr: how many keys
- * @bad: the index of the unusable key; @nr or more if none was named
+ * xenpv_irq_eoi() - end a late-EOI interrupt once its work is looked at
+ * @irq: the interrupt
+ * @did_work: the event had something to do; false counts it as spurious,
+ *	which makes Xen delay the next one of a channel that keeps firing
+ *	for nothing (an event storm from the other end)
+ */
+static inline void xenpv_irq_eoi(int irq, bool did_work)
+{
+	xen_irq_lateeoi(irq, did_work ? 0 : XEN_EOI_FLAG_SPURIOUS);
+}
+
+/* ---- remove() ---------------------------------------------------------------- */
+
+/*
+ * XENPV_REMOVE(fn) defines fn_xenbus(), the xenbus_driver.remove callback
+ * of this kernel (void since 6.4, int before), calling
+ * void fn(struct xenbus_device *).
+ */
+#ifdef COMPAT_HAVE_XENBUS_REMOVE_VOID
+#define XENPV_REMOVE(fn)						\
+static void fn##_xenbus(struct xenbus_device *xbdev)			\
+{									\
+	fn(xbdev);							\
+}
+#else
+#define XENPV_REMOVE(fn)						\
+static int fn##_xenbus(struct xenbus_device *xbdev)			\
+{									\
+	fn(xbdev);							\
+	return 0;							\
+}
+#endif
+
+/* XENPV_IDS(type): the id table of a driver of one device type. */
+#define XENPV_IDS(type)							\
+	((const struct xenbus_device_id[]){ { type }, { "" } })
+
+/* ---- Counters ------------------------------------------------------------------ */
+
+/* The most counters a driver's table may have (the sums live on the stack). */
+#define XENPV_MAX_STATS		32
+
+void xenpv_stats_seq_header(struct seq_file *m, const char *gauges,
+			    const struct xenpv_stat *desc, unsigned int nr);
+void xenpv_stats_seq_values(struct seq_file *m, unsigned int nr, const u64 *v);
+
+struct xenpv_stats_sysfs;
+
+/**
+ * struct xenpv_stats_attr - one generated sysfs file (private)
+ * @attr: the device attribute
+ * @s: the group it belongs to
+ * @idx: the counter it shows
+ */
+struct xenpv_stats_attr {
+	struct device_attribute attr;
+	const struct xenpv_stats_sysfs *s;
+	unsigned int idx;
+};
+
+/**
+ * struct xenpv_stats_sysfs - a device's statistics/ directory
+ * @desc: the driver's counter table
+ * @nr: its length, at most XENPV_MAX_STATS
+ * @sum: fills @nr counters with the device's totals
+ * @attrs: generated, one per XENPV_STAT_SYSFS counter
+ * @list: generated, NULL-terminated
+ * @group: the group to add to each device (device_add_group())
  *
- * Logs one line, PEER value NAME="VALUE" is unusable, with "?" for the
- * name of a key not named and "" for the value of an absent one.
+ * Set @desc, @nr and @sum; xenpv_stats_sysfs_init() makes the rest.
  */
-static inline void xenpv_xs_report_bad(struct device *dev, const char *peer,
-				       const char *const *names,
-				       const char *const *vals,
-				       unsigned int nr, unsigned int bad)
+struct xenpv_stats_sysfs {
+	const struct xenpv_stat *desc;
+	unsigned int nr;
+	void (*sum)(struct device *dev, u64 *v);
+	struct xenpv_stats_attr *attrs;
+	struct attribute **list;
+	struct attribute_group group;
+};
+
+int xenpv_stats_sysfs_init(struct xenpv_stats_sysfs *s);
+void xenpv_stats_sysfs_free(struct xenpv_stats_sysfs *s);
+
+/* ---- Fault injection ------------------------------------------------------------ */
+
+/**
+ * enum xenpv_fault - the operations a fault can be injected into
+ * @XENPV_FAULT_GRANT: granting pages, allocating grant references, and
+ *	(a backend) mapping the other end's grants
+ * @XENPV_FAULT_ALLOC: memory allocation
+ * @XENPV_FAULT_EVTCHN: allocating and binding event channels
+ * @XENPV_FAULT_XS_WRITE: xenstore writes
+ * @XENPV_FAULT_XS_TXN: starting and committing xenstore transactions
+ * @XENPV_FAULT_NR: number of kinds
+ */
+enum xenpv_fault {
+	XENPV_FAULT_GRANT,
+	XENPV_FAULT_ALLOC,
+	XENPV_FAULT_EVTCHN,
+	XENPV_FAULT_XS_WRITE,
+	XENPV_FAULT_XS_TXN,
+	XENPV_FAULT_NR
+};
+
+#ifdef XENPV_FAULT_INJECTION
+extern struct fault_attr xenpv_fault_attr[XENPV_FAULT_NR];
+
+/**
+ * xenpv_should_fail() - inject a fault here?
+ * @kind: the operation about to be done
+ *
+ * A probability of 0 (the default) costs one load and a branch.
+ *
+ * Return: true if the caller is to fail the operation as if it had.
+ */
+static inline bool xenpv_should_fail(enum xenpv_fault kind)
 {
-	dev_err(dev, "%s value %s=\"%s\" is unusable\n", peer,
-		bad < nr ? names[bad] : "?",
-		bad < nr && vals[bad] ? vals[bad] : "");
+	return unlikely(READ_ONCE(xenpv_fault_attr[kind].probability)) &&
+	       should_fail(&xenpv_fault_attr[kind], 1);
 }
+#else
+static inline bool xenpv_should_fail(enum xenpv_fault kind)
+{
+	return false;
+}
+#endif
+
+void xenpv_fault_debugfs(struct dentry *parent);
+
+/* An allocation, NULL when XENPV_FAULT_ALLOC injects a failure. */
+#define XENPV_ALLOC(expr)	\
+	(xenpv_should_fail(XENPV_FAULT_ALLOC) ? NULL : (expr))
 
 #endif /* _XENPV_XENBUS_H */

@@ -23,8 +23,53 @@
 #include <linux/string.h>
 #include <xen/interface/io/protocols.h>
 
+#include <asm/barrier.h>
+
 #include "blkback-proto.h"
 #include <xenpv/xs-parse.h>
+
+/* ---- The device's states and counters ------------------------------------ */
+
+/*
+ * Each state, and the states it may move to:
+ *
+ *	wait-device	the hotplug script names the device: ready
+ *	ready		the frontend's rings map: connected
+ *	connected	the frontend breaks the protocol: broken
+ *	closed		the frontend starts over: ready (or wait-device if
+ *			the device is not open)
+ *	any		the frontend closes, or the device goes: closed
+ */
+static const struct xenpv_state blkback_state_table[BB_NR_STATES] = {
+	[BB_WAIT_DEVICE] = { "wait-device", BIT(BB_READY) | BIT(BB_CLOSED) },
+	[BB_READY]	 = { "ready", BIT(BB_CONNECTED) | BIT(BB_CLOSED) },
+	[BB_CONNECTED]	 = { "connected", BIT(BB_BROKEN) | BIT(BB_CLOSED) },
+	[BB_BROKEN]	 = { "broken", BIT(BB_CLOSED) },
+	[BB_CLOSED]	 = { "closed", BIT(BB_READY) | BIT(BB_WAIT_DEVICE) },
+};
+
+XENPV_STATES(blkback_states, blkback_state_table, "frontend");
+
+/*
+ * The counters: statistics/ in sysfs has Linux's backend's files (the
+ * flagged ones, summed over the rings, past connections included), the
+ * debugfs rings file a column each.
+ */
+const struct xenpv_stat blkback_stat_desc[BLKBACK_NR_STATS] = {
+	[BLKBACK_STAT_OO_REQ]		= { "oo_req", XENPV_STAT_SYSFS },
+	[BLKBACK_STAT_RD_REQ]		= { "rd_req", XENPV_STAT_SYSFS },
+	[BLKBACK_STAT_WR_REQ]		= { "wr_req", XENPV_STAT_SYSFS },
+	[BLKBACK_STAT_F_REQ]		= { "f_req", XENPV_STAT_SYSFS },
+	[BLKBACK_STAT_DS_REQ]		= { "ds_req", XENPV_STAT_SYSFS },
+	[BLKBACK_STAT_RD_SECT]		= { "rd_sect", XENPV_STAT_SYSFS },
+	[BLKBACK_STAT_WR_SECT]		= { "wr_sect", XENPV_STAT_SYSFS },
+	[BLKBACK_STAT_BAD_REQ]		= { "bad_req", 0 },
+	[BLKBACK_STAT_IRQS]		= { "irqs", 0 },
+	[BLKBACK_STAT_NOTIFY]		= { "notify", 0 },
+	[BLKBACK_STAT_PGRANT_MAP]	= { "pgrant_map", 0 },
+	[BLKBACK_STAT_PGRANT_FULL]	= { "pgrant_full", 0 },
+	[BLKBACK_STAT_PGRANT_RECLAIM]	= { "pgrant_reclaim", 0 },
+};
 
 /* ---- ABIs and the shared ring ------------------------------------------ */
 
@@ -87,15 +132,11 @@ static_assert(offsetof(struct blkif_request, u.indirect.indirect_grefs) ==
 	      BLKBACK_NATIVE_BODY + BLKBACK_BODY_IND_GREFS);
 static_assert(sizeof(union blkif_sring_entry) ==
 	      BLKBACK_NATIVE_BODY + BLKBACK_BODY_SIZE);
-static_assert(offsetof(struct blkif_sring, ring) == BLKBACK_SRING_HEADER);
 static_assert(sizeof(struct blkif_request_segment) == BLKBACK_WIRE_SEG_SIZE);
 static_assert(offsetof(struct blkif_request_segment, first_sect) == 4);
 static_assert(offsetof(struct blkif_request_segment, last_sect) == 5);
 static_assert(offsetof(struct blkif_response, operation) == 8);
 static_assert(offsetof(struct blkif_response, status) == 10);
-static_assert(BLKBACK_SEGS_PER_FRAME == 512);
-static_assert(BLKBACK_MAX_RING_PAGES == 1U << BLKBACK_MAX_RING_ORDER);
-static_assert(BLKBACK_MAX_INDIRECT_SEGS <= U16_MAX);
 
 static unsigned int blkback_body(enum blkback_abi abi)
 {
@@ -169,15 +210,15 @@ unsigned int blkback_slot_size(enum blkback_abi abi)
  * As many slots as fit after the 64-byte header, rounded down to a power
  * of two.  Both ABIs give 32 slots per frame.
  *
- * Return: the slot count, 0 for an order above BLKBACK_MAX_RING_ORDER.
+ * Return: the slot count, 0 for an order above XENPV_BLK_MAX_RING_ORDER.
  */
 unsigned int blkback_ring_size(enum blkback_abi abi, unsigned int order)
 {
 	unsigned int room;
 
-	if (order > BLKBACK_MAX_RING_ORDER)
+	if (order > XENPV_BLK_MAX_RING_ORDER)
 		return 0;
-	room = ((BLKBACK_GRANT_SIZE << order) - BLKBACK_SRING_HEADER) /
+	room = ((XENPV_BLK_GRANT_SIZE << order) - XENPV_BLK_SRING_HEADER) /
 	       blkback_slot_size(abi);
 	return 1U << ilog2(room);
 }
@@ -196,7 +237,7 @@ void *blkback_ring_slot(void *sring, enum blkback_abi abi,
 {
 	size_t slot = idx & (ring_size - 1);
 
-	return (u8 *)sring + BLKBACK_SRING_HEADER +
+	return (u8 *)sring + XENPV_BLK_SRING_HEADER +
 	       slot * blkback_slot_size(abi);
 }
 
@@ -237,8 +278,8 @@ static void blkback_decode_indirect(struct blkback_req *req, const u8 *raw,
  * @abi: the ring's ABI
  *
  * The frontend may rewrite the slot at any time, so the whole slot is
- * copied with one memcpy() and a compiler barrier before any field is
- * decoded: no field is read twice from shared memory.  Nothing is checked
+ * copied with one xenpv_copy_shared() before any field is decoded: no
+ * field is read twice from shared memory.  Nothing is checked
  * here; an unknown operation still yields the id to answer.
  */
 void blkback_get_req(struct blkback_req *req, const void *slot,
@@ -253,10 +294,9 @@ void blkback_get_req(struct blkback_req *req, const void *slot,
 	 * "rep movsb" (kernels built -Os).
 	 */
 	if (body == 4)
-		memcpy(raw, slot, 4 + BLKBACK_BODY_SIZE);
+		xenpv_copy_shared(raw, slot, 4 + BLKBACK_BODY_SIZE);
 	else
-		memcpy(raw, slot, 8 + BLKBACK_BODY_SIZE);
-	barrier();
+		xenpv_copy_shared(raw, slot, 8 + BLKBACK_BODY_SIZE);
 
 	memset(req, 0, sizeof(*req));
 	req->operation = raw[BLKBACK_OFF_OP];
@@ -296,7 +336,7 @@ void blkback_put_rsp(void *slot, u64 id, u8 op, s16 status)
 	memcpy(raw, &id, sizeof(id));
 	raw[8] = op;
 	memcpy(raw + 10, &status, sizeof(status));
-	memcpy(slot, raw, sizeof(raw));
+	xenpv_write_shared(slot, raw, sizeof(raw));
 }
 
 /**
@@ -309,52 +349,76 @@ void blkback_put_rsp(void *slot, u64 id, u8 op, s16 status)
  * @avail: set to the number of requests that may be consumed now, 0 on
  *	any error
  *
- * The frontend can have at most @ring_size requests unanswered, so
- * @req_prod may be at most @ring_size ahead of @rsp_prod_pvt, and it never
- * moves back behind @req_cons.  Either violation is a hostile or broken
- * frontend; consuming up to @req_prod is safe otherwise, and never needs
- * more response slots than the ring has.
+ * The frontend can have at most @ring_size requests unanswered, so it may
+ * produce no more requests than there are free response slots, and
+ * @req_prod never moves back behind @req_cons.  Either violation is a
+ * hostile or broken frontend; consuming up to @req_prod is safe otherwise.
+ * Inconsistent indexes of our own are a bug: it warns and the ring stops.
  *
- * Return: BLKBACK_RING_OK or what is wrong.
+ * Return: XENPV_PROD_OK or what is wrong.
  */
-enum blkback_ring_verdict blkback_check_req_prod(RING_IDX req_prod,
-						 RING_IDX req_cons,
-						 RING_IDX rsp_prod_pvt,
-						 unsigned int ring_size,
-						 unsigned int *avail)
+enum xenpv_prod_verdict blkback_check_req_prod(RING_IDX req_prod,
+					       RING_IDX req_cons,
+					       RING_IDX rsp_prod_pvt,
+					       unsigned int ring_size,
+					       unsigned int *avail)
 {
 	RING_IDX used = req_cons - rsp_prod_pvt;
-	RING_IDX ahead = req_prod - rsp_prod_pvt;
 
 	*avail = 0;
 	if (WARN_ON_ONCE(!is_power_of_2(ring_size) || used > ring_size))
-		return BLKBACK_RING_BAD_STATE;
-	if (ahead > ring_size)
-		return BLKBACK_RING_PROD_OVERRUN;
-	if (ahead < used)
-		return BLKBACK_RING_PROD_BACKWARDS;
-	*avail = ahead - used;
-	return BLKBACK_RING_OK;
+		return XENPV_PROD_OVERRUN;
+	return xenpv_check_prod(req_prod, req_cons, ring_size,
+				ring_size - used, avail);
 }
 
-static const char *const blkback_ring_verdict_names[] = {
-	[BLKBACK_RING_OK]		= "ok",
-	[BLKBACK_RING_PROD_OVERRUN]	= "request producer more than a ring ahead",
-	[BLKBACK_RING_PROD_BACKWARDS]	= "request producer moved backwards",
-	[BLKBACK_RING_BAD_STATE]	= "backend ring indexes inconsistent",
-};
+/**
+ * blkback_req_avail() - fetch and check the frontend's request producer
+ * @back: the ring's private side (req_cons, rsp_prod_pvt, nr_ents)
+ * @avail: set to the requests that may be consumed now
+ *
+ * req_prod is fetched once, and the slots are read after it.
+ *
+ * Return: XENPV_PROD_OK or what is wrong.
+ */
+enum xenpv_prod_verdict blkback_req_avail(const struct blkif_back_ring *back,
+					  unsigned int *avail)
+{
+	RING_IDX rp = xenpv_read_idx(&back->sring->req_prod);
+
+	virt_rmb();	/* the slots are read after req_prod */
+	return blkback_check_req_prod(rp, back->req_cons, back->rsp_prod_pvt,
+				      back->nr_ents, avail);
+}
+
+/* Requests produced and not consumed, within the free response slots. */
+static unsigned int blkback_unconsumed(const struct blkif_back_ring *back)
+{
+	unsigned int req = xenpv_read_idx(&back->sring->req_prod) -
+			   back->req_cons;
+	unsigned int rsp = back->nr_ents -
+			   (back->req_cons - back->rsp_prod_pvt);
+
+	return min(req, rsp);
+}
 
 /**
- * blkback_ring_verdict_str() - a ring verdict in words, for one log line
- * @v: the verdict
+ * blkback_reqs_more() - ask for an event at the next request, and look
+ *	once more
+ * @back: the ring's private side, every available request consumed
  *
- * Return: a constant string.
+ * RING_FINAL_CHECK_FOR_REQUESTS(), with each shared index fetched through
+ * xenpv_read_idx().
+ *
+ * Return: true if requests came meanwhile.
  */
-const char *blkback_ring_verdict_str(enum blkback_ring_verdict v)
+bool blkback_reqs_more(struct blkif_back_ring *back)
 {
-	if ((unsigned int)v >= ARRAY_SIZE(blkback_ring_verdict_names))
-		return "unknown ring verdict";
-	return blkback_ring_verdict_names[v];
+	if (blkback_unconsumed(back))
+		return true;
+	xenpv_write_idx(&back->sring->req_event, back->req_cons + 1);
+	virt_mb();	/* the event index is set before req_prod is read */
+	return blkback_unconsumed(back) != 0;
 }
 
 /* ---- Request checks ---------------------------------------------------- */
@@ -368,20 +432,20 @@ const char *blkback_ring_verdict_str(enum blkback_ring_verdict v)
  *
  * Return: 0 (indirect requests not offered) for @param up to
  * BLKIF_MAX_SEGMENTS_PER_REQUEST, else @param capped at
- * BLKBACK_MAX_INDIRECT_SEGS.
+ * XENPV_BLK_MAX_INDIRECT_SEGS.
  */
 unsigned int blkback_clamp_max_indirect(unsigned int param)
 {
 	if (param <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
 		return 0;
-	return min_t(unsigned int, param, BLKBACK_MAX_INDIRECT_SEGS);
+	return min_t(unsigned int, param, XENPV_BLK_MAX_INDIRECT_SEGS);
 }
 
 static bool blkback_vbd_ok(const struct blkback_vbd *vbd)
 {
-	return vbd->sector_size >= (1U << BLKBACK_SECTOR_SHIFT) &&
+	return vbd->sector_size >= (1U << XENPV_BLK_SECTOR_SHIFT) &&
 	       is_power_of_2(vbd->sector_size) &&
-	       vbd->max_indirect_segs <= BLKBACK_MAX_INDIRECT_SEGS;
+	       vbd->max_indirect_segs <= XENPV_BLK_MAX_INDIRECT_SEGS;
 }
 
 static enum blkback_verdict blkback_fail(struct blkback_bad *bad,
@@ -412,7 +476,7 @@ static enum blkback_verdict
 blkback_check_range(const struct blkback_vbd *vbd, u64 start, u64 count,
 		    struct blkback_bad *bad)
 {
-	u64 lbs = vbd->sector_size >> BLKBACK_SECTOR_SHIFT;
+	u64 lbs = vbd->sector_size >> XENPV_BLK_SECTOR_SHIFT;
 
 	if ((start | count) & (lbs - 1))
 		return blkback_fail(bad, BLKBACK_REQ_MISALIGNED, start, count,
@@ -431,7 +495,7 @@ blkback_check_segs(const struct blkback_vbd *vbd, struct blkback_req *req,
 		   const struct blkif_request_segment *segs,
 		   struct blkback_bad *bad)
 {
-	unsigned int lbs = vbd->sector_size >> BLKBACK_SECTOR_SHIFT;
+	unsigned int lbs = vbd->sector_size >> XENPV_BLK_SECTOR_SHIFT;
 	unsigned int i, nsec;
 	u64 total = 0;
 	u8 first, last;
@@ -440,9 +504,9 @@ blkback_check_segs(const struct blkback_vbd *vbd, struct blkback_req *req,
 		first = segs[i].first_sect;
 		last = segs[i].last_sect;
 		bad->seg = i;
-		if (last >= BLKBACK_SECTORS_PER_GRANT)
+		if (last >= XENPV_BLK_SECTORS_PER_GRANT)
 			return blkback_fail(bad, BLKBACK_REQ_SEG_LAST, last, 0,
-					    BLKBACK_SECTORS_PER_GRANT - 1);
+					    XENPV_BLK_SECTORS_PER_GRANT - 1);
 		if (first > last)
 			return blkback_fail(bad, BLKBACK_REQ_SEG_ORDER, first,
 					    last, 0);
@@ -516,7 +580,7 @@ blkback_check_indirect_hdr(const struct blkback_vbd *vbd,
 			   struct blkback_req *req, struct blkback_bad *bad)
 {
 	unsigned int max = min_t(unsigned int, vbd->max_indirect_segs,
-				 BLKBACK_MAX_INDIRECT_SEGS);
+				 XENPV_BLK_MAX_INDIRECT_SEGS);
 
 	if (!max)
 		return blkback_fail(bad, BLKBACK_REQ_NOT_OFFERED,
@@ -532,7 +596,7 @@ blkback_check_indirect_hdr(const struct blkback_vbd *vbd,
 		return blkback_fail(bad, BLKBACK_REQ_TOO_MANY_SEGS,
 				    req->nr_segs, 0, max);
 	req->nr_frames = DIV_ROUND_UP(req->nr_segs,
-				      (unsigned int)BLKBACK_SEGS_PER_FRAME);
+				      (unsigned int)XENPV_BLK_SEGS_PER_FRAME);
 	return BLKBACK_REQ_OK;
 }
 
@@ -592,22 +656,21 @@ enum blkback_verdict blkback_check_req(const struct blkback_vbd *vbd,
  * @frames: the mapped indirect frames, DIV_ROUND_UP(@nr_segs, 512) of them
  * @nr_segs: the request's checked segment count
  *
- * Each frame is read exactly once, with one memcpy(), before a compiler
- * barrier: the frontend may rewrite the frames meanwhile, the copy stays.
+ * Each frame is read exactly once, with one xenpv_copy_shared(): the
+ * frontend may rewrite the frames meanwhile, the copy stays.
  */
 void blkback_get_indirect_segs(struct blkif_request_segment *segs,
 			       void *const *frames, unsigned int nr_segs)
 {
 	unsigned int done, n, f;
 
-	if (WARN_ON_ONCE(nr_segs > BLKBACK_MAX_INDIRECT_SEGS))
+	if (WARN_ON_ONCE(nr_segs > XENPV_BLK_MAX_INDIRECT_SEGS))
 		return;
 	for (done = 0, f = 0; done < nr_segs; done += n, f++) {
 		n = min_t(unsigned int, nr_segs - done,
-			  BLKBACK_SEGS_PER_FRAME);
-		memcpy(&segs[done], frames[f], n * sizeof(*segs));
+			  XENPV_BLK_SEGS_PER_FRAME);
+		xenpv_copy_shared(&segs[done], frames[f], n * sizeof(*segs));
 	}
-	barrier();
 }
 
 /**
@@ -689,9 +752,7 @@ static const char *const blkback_verdict_names[] = {
  */
 const char *blkback_verdict_str(enum blkback_verdict v)
 {
-	if ((unsigned int)v >= ARRAY_SIZE(blkback_verdict_names))
-		return "unknown verdict";
-	return blkback_verdict_names[v];
+	return XENPV_NAME(blkback_verdict_names, v);
 }
 
 static const char *blkback_op_name(unsigned int op)
@@ -821,12 +882,12 @@ unsigned int blkback_plan_segs(const struct blkback_req *req,
 		u8 first = segs[i].first_sect, last = segs[i].last_sect;
 
 		if (WARN_ON_ONCE(first > last ||
-				 last >= BLKBACK_SECTORS_PER_GRANT))
+				 last >= XENPV_BLK_SECTORS_PER_GRANT))
 			return 0;
 		nsec = last - first + 1;
 		io[i].gref = segs[i].gref;
-		io[i].offset = first << BLKBACK_SECTOR_SHIFT;
-		io[i].len = nsec << BLKBACK_SECTOR_SHIFT;
+		io[i].offset = first << XENPV_BLK_SECTOR_SHIFT;
+		io[i].len = nsec << XENPV_BLK_SECTOR_SHIFT;
 		io[i].sector = sector;
 		sector += nsec;
 	}
@@ -835,17 +896,17 @@ unsigned int blkback_plan_segs(const struct blkback_req *req,
 
 /* ---- Persistent grants -------------------------------------------------- */
 
-#define BLKBACK_PGNT_NONE	U32_MAX
+#define BLKBACK_PGRANT_NONE	U32_MAX
 
 enum {
-	BLKBACK_PGNT_FREE,
-	BLKBACK_PGNT_LIVE,
-	BLKBACK_PGNT_RECLAIM,
+	BLKBACK_PGRANT_FREE,
+	BLKBACK_PGRANT_LIVE,
+	BLKBACK_PGRANT_RECLAIM,
 };
 
 /* A keyed mix, so that grant numbers a frontend picks spread anyway. */
-static u32 blkback_pgnt_bucket(const struct blkback_pgnt_pool *pool,
-			       grant_ref_t gref)
+static u32 blkback_pgrant_bucket(const struct blkback_pgrant_pool *pool,
+				 grant_ref_t gref)
 {
 	u32 h = gref ^ pool->seed;
 
@@ -857,52 +918,52 @@ static u32 blkback_pgnt_bucket(const struct blkback_pgnt_pool *pool,
 	return h & pool->hash_mask;
 }
 
-static u32 blkback_pgnt_find(const struct blkback_pgnt_pool *pool,
-			     grant_ref_t gref)
+static u32 blkback_pgrant_find(const struct blkback_pgrant_pool *pool,
+			       grant_ref_t gref)
 {
-	u32 i = pool->hash[blkback_pgnt_bucket(pool, gref)];
+	u32 i = pool->hash[blkback_pgrant_bucket(pool, gref)];
 
-	while (i != BLKBACK_PGNT_NONE && pool->ent[i].gref != gref)
+	while (i != BLKBACK_PGRANT_NONE && pool->ent[i].gref != gref)
 		i = pool->ent[i].hnext;
 	return i;
 }
 
-static void blkback_pgnt_hash_del(struct blkback_pgnt_pool *pool, u32 slot)
+static void blkback_pgrant_hash_del(struct blkback_pgrant_pool *pool, u32 slot)
 {
-	u32 *link = &pool->hash[blkback_pgnt_bucket(pool,
+	u32 *link = &pool->hash[blkback_pgrant_bucket(pool,
 						    pool->ent[slot].gref)];
 
-	while (*link != BLKBACK_PGNT_NONE && *link != slot)
+	while (*link != BLKBACK_PGRANT_NONE && *link != slot)
 		link = &pool->ent[*link].hnext;
 	if (!WARN_ON_ONCE(*link != slot))
 		*link = pool->ent[slot].hnext;
-	pool->ent[slot].hnext = BLKBACK_PGNT_NONE;
+	pool->ent[slot].hnext = BLKBACK_PGRANT_NONE;
 }
 
-static void blkback_pgnt_lru_del(struct blkback_pgnt_pool *pool, u32 slot)
+static void blkback_pgrant_lru_del(struct blkback_pgrant_pool *pool, u32 slot)
 {
-	struct blkback_pgnt *e = &pool->ent[slot];
+	struct blkback_pgrant *e = &pool->ent[slot];
 
-	if (e->prev != BLKBACK_PGNT_NONE)
+	if (e->prev != BLKBACK_PGRANT_NONE)
 		pool->ent[e->prev].next = e->next;
 	else
 		pool->lru_head = e->next;
-	if (e->next != BLKBACK_PGNT_NONE)
+	if (e->next != BLKBACK_PGRANT_NONE)
 		pool->ent[e->next].prev = e->prev;
 	else
 		pool->lru_tail = e->prev;
-	e->prev = BLKBACK_PGNT_NONE;
-	e->next = BLKBACK_PGNT_NONE;
+	e->prev = BLKBACK_PGRANT_NONE;
+	e->next = BLKBACK_PGRANT_NONE;
 	pool->nr_lru--;
 }
 
-static void blkback_pgnt_lru_add(struct blkback_pgnt_pool *pool, u32 slot)
+static void blkback_pgrant_lru_add(struct blkback_pgrant_pool *pool, u32 slot)
 {
-	struct blkback_pgnt *e = &pool->ent[slot];
+	struct blkback_pgrant *e = &pool->ent[slot];
 
 	e->prev = pool->lru_tail;
-	e->next = BLKBACK_PGNT_NONE;
-	if (pool->lru_tail != BLKBACK_PGNT_NONE)
+	e->next = BLKBACK_PGRANT_NONE;
+	if (pool->lru_tail != BLKBACK_PGRANT_NONE)
 		pool->ent[pool->lru_tail].next = slot;
 	else
 		pool->lru_head = slot;
@@ -910,66 +971,66 @@ static void blkback_pgnt_lru_add(struct blkback_pgnt_pool *pool, u32 slot)
 	pool->nr_lru++;
 }
 
-static void blkback_pgnt_free_slot(struct blkback_pgnt_pool *pool, u32 slot)
+static void blkback_pgrant_free_slot(struct blkback_pgrant_pool *pool, u32 slot)
 {
-	struct blkback_pgnt *e = &pool->ent[slot];
+	struct blkback_pgrant *e = &pool->ent[slot];
 
-	*e = (struct blkback_pgnt) {
-		.hnext = BLKBACK_PGNT_NONE,
-		.prev = BLKBACK_PGNT_NONE,
+	*e = (struct blkback_pgrant) {
+		.hnext = BLKBACK_PGRANT_NONE,
+		.prev = BLKBACK_PGRANT_NONE,
 		.next = pool->free_head,
-		.state = BLKBACK_PGNT_FREE,
+		.state = BLKBACK_PGRANT_FREE,
 	};
 	pool->free_head = slot;
 }
 
 /**
- * blkback_pgnt_init() - set up an empty persistent grant pool
+ * blkback_pgrant_init() - set up an empty persistent grant pool
  * @pool: the pool
  * @capacity: most grants kept mapped (max_persistent_grants); 0 makes a
  *	pool that never holds any
  * @seed: hash key, get_random_u32() in the kernel
  * @gfp: allocation flags
  *
- * Return: 0, -EINVAL above BLKBACK_MAX_PGNT, or -ENOMEM.
+ * Return: 0, -EINVAL above BLKBACK_MAX_PGRANT, or -ENOMEM.
  */
-int blkback_pgnt_init(struct blkback_pgnt_pool *pool, unsigned int capacity,
-		      u32 seed, gfp_t gfp)
+int blkback_pgrant_init(struct blkback_pgrant_pool *pool, unsigned int capacity,
+			u32 seed, gfp_t gfp)
 {
 	unsigned int buckets = 1, i;
 
 	memset(pool, 0, sizeof(*pool));
-	if (capacity > BLKBACK_MAX_PGNT)
+	if (capacity > BLKBACK_MAX_PGRANT)
 		return -EINVAL;
 	while (buckets < capacity)
 		buckets <<= 1;
 	pool->ent = kcalloc(capacity ? capacity : 1, sizeof(*pool->ent), gfp);
 	pool->hash = kcalloc(buckets, sizeof(*pool->hash), gfp);
 	if (!pool->ent || !pool->hash) {
-		blkback_pgnt_destroy(pool);
+		blkback_pgrant_destroy(pool);
 		return -ENOMEM;
 	}
 	pool->capacity = capacity;
 	pool->hash_mask = buckets - 1;
 	pool->seed = seed;
-	pool->free_head = BLKBACK_PGNT_NONE;
-	pool->lru_head = BLKBACK_PGNT_NONE;
-	pool->lru_tail = BLKBACK_PGNT_NONE;
+	pool->free_head = BLKBACK_PGRANT_NONE;
+	pool->lru_head = BLKBACK_PGRANT_NONE;
+	pool->lru_tail = BLKBACK_PGRANT_NONE;
 	for (i = 0; i < buckets; i++)
-		pool->hash[i] = BLKBACK_PGNT_NONE;
+		pool->hash[i] = BLKBACK_PGRANT_NONE;
 	for (i = capacity; i-- > 0;)
-		blkback_pgnt_free_slot(pool, i);
+		blkback_pgrant_free_slot(pool, i);
 	return 0;
 }
 
 /**
- * blkback_pgnt_destroy() - free what blkback_pgnt_init() allocated
+ * blkback_pgrant_destroy() - free what blkback_pgrant_init() allocated
  * @pool: the pool; may be zeroed or already destroyed
  *
  * Every grant must have been reclaimed and released (unmapped) before:
  * one still there is a leaked mapping, and warns.
  */
-void blkback_pgnt_destroy(struct blkback_pgnt_pool *pool)
+void blkback_pgrant_destroy(struct blkback_pgrant_pool *pool)
 {
 	WARN_ON_ONCE(pool->nr_live || pool->nr_reclaim);
 	kfree(pool->ent);
@@ -978,159 +1039,159 @@ void blkback_pgnt_destroy(struct blkback_pgnt_pool *pool)
 }
 
 /**
- * blkback_pgnt_get() - find a mapped grant and pin it
+ * blkback_pgrant_get() - find a mapped grant and pin it
  * @pool: the ring's pool
  * @gref: the grant a segment names
  *
  * A pinned grant is never reclaimed.  The same grant may be pinned by
  * several segments or requests at once; each pin needs its
- * blkback_pgnt_put().
+ * blkback_pgrant_put().
  *
  * Context: the ring's lock is held.
  * Return: the slot, -ENOENT if @gref is not mapped persistently, or
  * -EOVERFLOW (a backend bug, it warns) if it is pinned 2^32 - 1 times.
  * On any error map the grant the ordinary way.
  */
-int blkback_pgnt_get(struct blkback_pgnt_pool *pool, grant_ref_t gref)
+int blkback_pgrant_get(struct blkback_pgrant_pool *pool, grant_ref_t gref)
 {
-	struct blkback_pgnt *e;
+	struct blkback_pgrant *e;
 	u32 slot;
 
 	if (!pool->nr_live)
 		return -ENOENT;
-	slot = blkback_pgnt_find(pool, gref);
-	if (slot == BLKBACK_PGNT_NONE)
+	slot = blkback_pgrant_find(pool, gref);
+	if (slot == BLKBACK_PGRANT_NONE)
 		return -ENOENT;
 	e = &pool->ent[slot];
 	if (WARN_ON_ONCE(e->pins == U32_MAX))
 		return -EOVERFLOW;
 	if (!e->pins++)
-		blkback_pgnt_lru_del(pool, slot);
+		blkback_pgrant_lru_del(pool, slot);
 	return slot;
 }
 
 /**
- * blkback_pgnt_add() - take a free slot for a grant about to be mapped
+ * blkback_pgrant_add() - take a free slot for a grant about to be mapped
  * @pool: the ring's pool
  * @gref: the grant
  *
  * The new entry is pinned once.  Map the grant into the slot; if that
- * fails, give the slot back with blkback_pgnt_abort().  When the pool is
+ * fails, give the slot back with blkback_pgrant_abort().  When the pool is
  * full, map the grant the ordinary way for this request and reclaim (the
  * pool never grows past its capacity, whatever the frontend sends).
  *
  * Context: the ring's lock is held.
  * Return: the slot, -EEXIST if @gref is already in the pool (use
- * blkback_pgnt_get()), or -ENOSPC if no slot is free.
+ * blkback_pgrant_get()), or -ENOSPC if no slot is free.
  */
-int blkback_pgnt_add(struct blkback_pgnt_pool *pool, grant_ref_t gref)
+int blkback_pgrant_add(struct blkback_pgrant_pool *pool, grant_ref_t gref)
 {
-	u32 bucket = blkback_pgnt_bucket(pool, gref);
-	struct blkback_pgnt *e;
+	u32 bucket = blkback_pgrant_bucket(pool, gref);
+	struct blkback_pgrant *e;
 	u32 slot;
 
-	if (blkback_pgnt_find(pool, gref) != BLKBACK_PGNT_NONE)
+	if (blkback_pgrant_find(pool, gref) != BLKBACK_PGRANT_NONE)
 		return -EEXIST;
 	slot = pool->free_head;
-	if (slot == BLKBACK_PGNT_NONE)
+	if (slot == BLKBACK_PGRANT_NONE)
 		return -ENOSPC;
 	e = &pool->ent[slot];
 	pool->free_head = e->next;
-	*e = (struct blkback_pgnt) {
+	*e = (struct blkback_pgrant) {
 		.gref = gref,
 		.hnext = pool->hash[bucket],
-		.prev = BLKBACK_PGNT_NONE,
-		.next = BLKBACK_PGNT_NONE,
+		.prev = BLKBACK_PGRANT_NONE,
+		.next = BLKBACK_PGRANT_NONE,
 		.pins = 1,
-		.state = BLKBACK_PGNT_LIVE,
+		.state = BLKBACK_PGRANT_LIVE,
 	};
 	pool->hash[bucket] = slot;
 	pool->nr_live++;
 	return slot;
 }
 
-static struct blkback_pgnt *blkback_pgnt_live(struct blkback_pgnt_pool *pool,
-					      unsigned int slot)
+static struct blkback_pgrant *blkback_pgrant_live(struct blkback_pgrant_pool *pool,
+						  unsigned int slot)
 {
 	if (WARN_ON_ONCE(slot >= pool->capacity ||
-			 pool->ent[slot].state != BLKBACK_PGNT_LIVE ||
+			 pool->ent[slot].state != BLKBACK_PGRANT_LIVE ||
 			 !pool->ent[slot].pins))
 		return NULL;
 	return &pool->ent[slot];
 }
 
 /**
- * blkback_pgnt_abort() - give back a slot whose grant could not be mapped
+ * blkback_pgrant_abort() - give back a slot whose grant could not be mapped
  * @pool: the ring's pool
- * @slot: from blkback_pgnt_add(), still pinned only by its adder
+ * @slot: from blkback_pgrant_add(), still pinned only by its adder
  *
  * Context: the ring's lock is held.
  */
-void blkback_pgnt_abort(struct blkback_pgnt_pool *pool, unsigned int slot)
+void blkback_pgrant_abort(struct blkback_pgrant_pool *pool, unsigned int slot)
 {
-	struct blkback_pgnt *e = blkback_pgnt_live(pool, slot);
+	struct blkback_pgrant *e = blkback_pgrant_live(pool, slot);
 
 	if (!e || WARN_ON_ONCE(e->pins != 1))
 		return;
-	blkback_pgnt_hash_del(pool, slot);
+	blkback_pgrant_hash_del(pool, slot);
 	pool->nr_live--;
-	blkback_pgnt_free_slot(pool, slot);
+	blkback_pgrant_free_slot(pool, slot);
 }
 
 /**
- * blkback_pgnt_put() - drop one pin of a grant
+ * blkback_pgrant_put() - drop one pin of a grant
  * @pool: the ring's pool
- * @slot: from blkback_pgnt_get() or blkback_pgnt_add()
+ * @slot: from blkback_pgrant_get() or blkback_pgrant_add()
  * @now: the caller's clock (jiffies), to tell idle grants
  *
  * When the last pin goes, the grant becomes the most recently used
- * unpinned one, a candidate for blkback_pgnt_reclaim().  A bad slot or a
+ * unpinned one, a candidate for blkback_pgrant_reclaim().  A bad slot or a
  * put without a pin is a backend bug and warns.
  *
  * Context: the ring's lock is held.
  */
-void blkback_pgnt_put(struct blkback_pgnt_pool *pool, unsigned int slot,
-		      unsigned long now)
+void blkback_pgrant_put(struct blkback_pgrant_pool *pool, unsigned int slot,
+			unsigned long now)
 {
-	struct blkback_pgnt *e = blkback_pgnt_live(pool, slot);
+	struct blkback_pgrant *e = blkback_pgrant_live(pool, slot);
 
 	if (!e || --e->pins)
 		return;
 	e->last_used = now;
-	blkback_pgnt_lru_add(pool, slot);
+	blkback_pgrant_lru_add(pool, slot);
 }
 
 /**
- * blkback_pgnt_reclaim() - pick unpinned grants to unmap
+ * blkback_pgrant_reclaim() - pick unpinned grants to unmap
  * @pool: the ring's pool
  * @max: most grants to pick
- * @now: the caller's clock, as given to blkback_pgnt_put()
+ * @now: the caller's clock, as given to blkback_pgrant_put()
  * @min_idle: pick only grants unpinned for at least this long: 0 when the
  *	pool is full, the idle timeout for a periodic clean-up
  * @slots: room for @max slots, filled in
  *
  * Least recently used first; pinned grants are never picked.  The picked
- * grants are no longer found by blkback_pgnt_get(), but their slots stay
+ * grants are no longer found by blkback_pgrant_get(), but their slots stay
  * taken until the caller has unmapped each and called
- * blkback_pgnt_release().
+ * blkback_pgrant_release().
  *
  * Context: the ring's lock is held.
  * Return: the number of slots written to @slots.
  */
-unsigned int blkback_pgnt_reclaim(struct blkback_pgnt_pool *pool,
-				  unsigned int max, unsigned long now,
+unsigned int blkback_pgrant_reclaim(struct blkback_pgrant_pool *pool,
+				    unsigned int max, unsigned long now,
 				  unsigned long min_idle, u32 *slots)
 {
 	unsigned int n = 0;
 	u32 slot;
 
-	while (n < max && pool->lru_head != BLKBACK_PGNT_NONE) {
+	while (n < max && pool->lru_head != BLKBACK_PGRANT_NONE) {
 		slot = pool->lru_head;
 		if (now - pool->ent[slot].last_used < min_idle)
 			break;
-		blkback_pgnt_lru_del(pool, slot);
-		blkback_pgnt_hash_del(pool, slot);
-		pool->ent[slot].state = BLKBACK_PGNT_RECLAIM;
+		blkback_pgrant_lru_del(pool, slot);
+		blkback_pgrant_hash_del(pool, slot);
+		pool->ent[slot].state = BLKBACK_PGRANT_RECLAIM;
 		pool->nr_live--;
 		pool->nr_reclaim++;
 		slots[n++] = slot;
@@ -1139,68 +1200,50 @@ unsigned int blkback_pgnt_reclaim(struct blkback_pgnt_pool *pool,
 }
 
 /**
- * blkback_pgnt_release() - free a reclaimed slot once it is unmapped
+ * blkback_pgrant_release() - free a reclaimed slot once it is unmapped
  * @pool: the ring's pool
- * @slot: from blkback_pgnt_reclaim()
+ * @slot: from blkback_pgrant_reclaim()
  *
  * Context: the ring's lock is held.
  */
-void blkback_pgnt_release(struct blkback_pgnt_pool *pool, unsigned int slot)
+void blkback_pgrant_release(struct blkback_pgrant_pool *pool, unsigned int slot)
 {
 	if (WARN_ON_ONCE(slot >= pool->capacity ||
-			 pool->ent[slot].state != BLKBACK_PGNT_RECLAIM))
+			 pool->ent[slot].state != BLKBACK_PGRANT_RECLAIM))
 		return;
 	pool->nr_reclaim--;
-	blkback_pgnt_free_slot(pool, slot);
+	blkback_pgrant_free_slot(pool, slot);
 }
 
 /**
- * blkback_pgnt_nr_free() - slots blkback_pgnt_add() can still take
+ * blkback_pgrant_nr_free() - slots blkback_pgrant_add() can still take
  * @pool: the ring's pool
  *
  * Return: the count.
  */
-unsigned int blkback_pgnt_nr_free(const struct blkback_pgnt_pool *pool)
+unsigned int blkback_pgrant_nr_free(const struct blkback_pgrant_pool *pool)
 {
 	return pool->capacity - pool->nr_live - pool->nr_reclaim;
 }
 
 /* ---- The frontend's xenstore keys ---------------------------------------- */
 
+/*
+ * The keys at the top of the frontend's directory, in the order of &enum
+ * blkback_xs_key (test_xs checks it); each ring's own (event-channel,
+ * ring-ref*) are named by blkback_xs_rkey().  num-ring-pages is the older
+ * name of the ring's size, in pages rather than their log2.
+ */
 const char *const blkback_xs_names[BLKBACK_XS_NR] = {
-	[BLKBACK_XS_PROTOCOL]		= "protocol",
-	[BLKBACK_XS_NUM_QUEUES]		= "multi-queue-num-queues",
-	[BLKBACK_XS_RING_ORDER]		= "ring-page-order",
-	[BLKBACK_XS_NUM_RING_PAGES]	= "num-ring-pages",
-	[BLKBACK_XS_PERSISTENT]		= "feature-persistent",
+	XENPV_BLK_KEY_PROTOCOL,
+	XENPV_BLK_KEY_NUM_QUEUES,
+	XENPV_BLK_KEY_RING_ORDER,
+	XENPV_BLK_KEY_NUM_RING_PAGES,
+	XENPV_BLK_KEY_PERSISTENT,
 };
 
-/**
- * blkback_parse_u64() - strictly parse a xenstore decimal number
- * @s: the string
- * @val: set on success
- *
- * Return: see xenpv_parse_u64().
- */
-int blkback_parse_u64(const char *s, u64 *val)
-{
-	return xenpv_parse_u64(s, val);
-}
-
-/**
- * blkback_parse_u32() - blkback_parse_u64() for a 32-bit value
- * @s: the string
- * @val: set on success
- *
- * Return: see xenpv_parse_u32().
- */
-int blkback_parse_u32(const char *s, u32 *val)
-{
-	return xenpv_parse_u32(s, val);
-}
-
 /* Key @k as a number in [@min, @max], @def if absent; blames @k. */
-static int blkback_xs_num(const struct blkback_fe_xs *xs,
+static int blkback_xs_num(const struct xenpv_xs_vals *xs,
 			  enum blkback_xs_key k, u64 def, u64 min, u64 max,
 			  u64 *val, enum blkback_xs_key *bad)
 {
@@ -1211,14 +1254,14 @@ static int blkback_xs_num(const struct blkback_fe_xs *xs,
 		*val = def;
 		return 0;
 	}
-	ret = blkback_parse_u64(xs->val[k], val);
+	ret = xenpv_parse_u64(xs->val[k], val);
 	if (!ret && (*val < min || *val > max))
 		ret = -ERANGE;
 	return ret;
 }
 
 /* ring-page-order, or the older num-ring-pages; both must agree. */
-static int blkback_xs_ring_order(const struct blkback_fe_xs *xs,
+static int blkback_xs_ring_order(const struct xenpv_xs_vals *xs,
 				 unsigned int max_order,
 				 struct blkback_conn *c,
 				 enum blkback_xs_key *bad)
@@ -1251,39 +1294,39 @@ static int blkback_xs_ring_order(const struct blkback_fe_xs *xs,
  * @bad: on failure, the key at fault (BLKBACK_XS_NR if @lim is bad)
  *
  * "protocol": see blkback_parse_protocol().  "multi-queue-num-queues":
- * 1 (the default) to @lim->max_queues.  "ring-page-order": 0 (the
+ * 1 (the default) to @lim->max_rings.  "ring-page-order": 0 (the
  * default) to @lim->max_ring_order; "num-ring-pages", if present, a power
  * of two within the same limit and equal to 2^ring-page-order when both
  * are there.  "feature-persistent": "0" or "1", "0" if absent.  Numbers
- * are parsed strictly (blkback_parse_u64()).
+ * are parsed strictly (xenpv_parse_u64()).
  *
- * The per-queue keys come next: blkback_xs_qkey() names them,
- * blkback_parse_queue() parses them.
+ * The per-queue keys come next: blkback_xs_rkey() names them,
+ * blkback_parse_ring() parses them.
  *
  * Return: 0; -EINVAL for a malformed value or an unknown protocol;
  * -ERANGE for a number out of range.
  */
-int blkback_parse_connect(const struct blkback_fe_xs *xs,
-			  const struct blkback_limits *lim,
+int blkback_parse_connect(const struct xenpv_xs_vals *xs,
+			  const struct blkback_offers *lim,
 			  struct blkback_conn *c, enum blkback_xs_key *bad)
 {
 	unsigned int max_order = min_t(unsigned int, lim->max_ring_order,
-				       BLKBACK_MAX_RING_ORDER);
+				       XENPV_BLK_MAX_RING_ORDER);
 	u64 v;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
 	*bad = BLKBACK_XS_NR;
-	if (WARN_ON_ONCE(!lim->max_queues))
+	if (WARN_ON_ONCE(!lim->max_rings))
 		return -EINVAL;
 
 	*bad = BLKBACK_XS_PROTOCOL;
 	ret = blkback_parse_protocol(xs->val[BLKBACK_XS_PROTOCOL], &c->abi);
 	if (!ret)
 		ret = blkback_xs_num(xs, BLKBACK_XS_NUM_QUEUES, 1, 1,
-				     lim->max_queues, &v, bad);
+				     lim->max_rings, &v, bad);
 	if (!ret) {
-		c->nr_queues = v;
+		c->nr_rings = v;
 		ret = blkback_xs_ring_order(xs, max_order, c, bad);
 	}
 	if (!ret)
@@ -1301,11 +1344,11 @@ int blkback_parse_connect(const struct blkback_fe_xs *xs,
 }
 
 /**
- * blkback_xs_qkey() - path of a per-queue key under the frontend's node
+ * blkback_xs_rkey() - path of a per-queue key under the frontend's node
  * @c: the connection, from blkback_parse_connect()
- * @queue: the queue, below @c->nr_queues
+ * @queue: the queue, below @c->nr_rings
  * @key: which key
- * @idx: the N of ring-refN (BLKBACK_QK_RING_REFN only)
+ * @idx: the N of ring-refN (BLKBACK_RK_RING_REFN only)
  * @buf: the path, NUL-terminated
  * @size: room in @buf (32 bytes is always enough)
  *
@@ -1318,31 +1361,31 @@ int blkback_parse_connect(const struct blkback_fe_xs *xs,
  * Return: the path's length, -EINVAL for a queue or index out of range,
  * -ENAMETOOLONG if @buf is too small.
  */
-int blkback_xs_qkey(const struct blkback_conn *c, unsigned int queue,
-		    enum blkback_qkey key, unsigned int idx,
+int blkback_xs_rkey(const struct blkback_conn *c, unsigned int queue,
+		    enum blkback_rkey key, unsigned int idx,
 		    char *buf, size_t size)
 {
 	char name[24];
 	int n;
 
-	if (queue >= c->nr_queues)
+	if (queue >= c->nr_rings)
 		return -EINVAL;
 	switch (key) {
-	case BLKBACK_QK_EVTCHN:
-		snprintf(name, sizeof(name), "event-channel");
+	case BLKBACK_RK_EVTCHN:
+		snprintf(name, sizeof(name), XENPV_BLK_KEY_EVTCHN);
 		break;
-	case BLKBACK_QK_RING_REF:
-		snprintf(name, sizeof(name), "ring-ref");
+	case BLKBACK_RK_RING_REF:
+		snprintf(name, sizeof(name), XENPV_BLK_KEY_RING_REF);
 		break;
-	case BLKBACK_QK_RING_REFN:
-		if (idx >= BLKBACK_MAX_RING_PAGES)
+	case BLKBACK_RK_RING_REFN:
+		if (idx >= XENPV_BLK_MAX_RING_PAGES)
 			return -EINVAL;
 		snprintf(name, sizeof(name), "ring-ref%u", idx);
 		break;
 	default:
 		return -EINVAL;
 	}
-	if (c->nr_queues > 1)
+	if (c->nr_rings > 1)
 		n = snprintf(buf, size, "queue-%u/%s", queue, name);
 	else
 		n = snprintf(buf, size, "%s", name);
@@ -1352,29 +1395,29 @@ int blkback_xs_qkey(const struct blkback_conn *c, unsigned int queue,
 }
 
 /* A grant reference or event channel key; blames @key/@idx. */
-static int blkback_xs_u32(const char *s, enum blkback_qkey key,
-			  unsigned int idx, u32 *val, struct blkback_qbad *bad)
+static int blkback_xs_u32(const char *s, enum blkback_rkey key,
+			  unsigned int idx, u32 *val, struct blkback_rbad *bad)
 {
 	bad->key = key;
 	bad->idx = idx;
 	if (!s)
 		return -ENOENT;
-	return blkback_parse_u32(s, val);
+	return xenpv_parse_u32(s, val);
 }
 
 static int blkback_xs_ring_refs(const struct blkback_conn *c,
-				const struct blkback_queue_xs *xs,
-				struct blkback_queue_cfg *q,
-				struct blkback_qbad *bad)
+				const struct blkback_ring_xs *xs,
+				struct blkback_ring_cfg *q,
+				struct blkback_rbad *bad)
 {
 	unsigned int i;
 	int ret;
 
 	if (c->nr_ring_pages == 1 && (xs->ring_ref || !xs->ring_refn[0]))
-		return blkback_xs_u32(xs->ring_ref, BLKBACK_QK_RING_REF, 0,
+		return blkback_xs_u32(xs->ring_ref, BLKBACK_RK_RING_REF, 0,
 				      &q->ring_refs[0], bad);
 	for (i = 0; i < c->nr_ring_pages; i++) {
-		ret = blkback_xs_u32(xs->ring_refn[i], BLKBACK_QK_RING_REFN, i,
+		ret = blkback_xs_u32(xs->ring_refn[i], BLKBACK_RK_RING_REFN, i,
 				     &q->ring_refs[i], bad);
 		if (ret)
 			return ret;
@@ -1383,9 +1426,9 @@ static int blkback_xs_ring_refs(const struct blkback_conn *c,
 }
 
 /**
- * blkback_parse_queue() - parse one queue's transport keys
+ * blkback_parse_ring() - parse one queue's transport keys
  * @c: the connection, from blkback_parse_connect()
- * @xs: the queue's values (see blkback_xs_qkey() for which to read)
+ * @xs: the queue's values (see blkback_xs_rkey() for which to read)
  * @q: filled in on success, zeroed on failure
  * @bad: on failure, the key at fault
  *
@@ -1396,9 +1439,9 @@ static int blkback_xs_ring_refs(const struct blkback_conn *c,
  * Return: 0; -ENOENT for a missing key; -EINVAL for a malformed value;
  * -ERANGE for a number out of range.
  */
-int blkback_parse_queue(const struct blkback_conn *c,
-			const struct blkback_queue_xs *xs,
-			struct blkback_queue_cfg *q, struct blkback_qbad *bad)
+int blkback_parse_ring(const struct blkback_conn *c,
+		       const struct blkback_ring_xs *xs,
+			struct blkback_ring_cfg *q, struct blkback_rbad *bad)
 {
 	u32 port = 0;
 	int ret;
@@ -1406,10 +1449,10 @@ int blkback_parse_queue(const struct blkback_conn *c,
 	memset(q, 0, sizeof(*q));
 	memset(bad, 0, sizeof(*bad));
 	if (WARN_ON_ONCE(!c->nr_ring_pages ||
-			 c->nr_ring_pages > BLKBACK_MAX_RING_PAGES))
+			 c->nr_ring_pages > XENPV_BLK_MAX_RING_PAGES))
 		return -EINVAL;
 
-	ret = blkback_xs_u32(xs->evtchn, BLKBACK_QK_EVTCHN, 0, &port, bad);
+	ret = blkback_xs_u32(xs->evtchn, BLKBACK_RK_EVTCHN, 0, &port, bad);
 	if (!ret && !port)
 		ret = -ERANGE;
 	if (!ret)

@@ -23,31 +23,83 @@
 #include <xen/interface/event_channel.h>
 #include <xen/interface/grant_table.h>
 #include <xen/interface/io/blkif.h>
+#include <xenpv/blkif.h>
+#include <xenpv/core.h>
 
-#define BLKBACK_GRANT_SHIFT		12
-#define BLKBACK_GRANT_SIZE		4096U
-#define BLKBACK_SECTOR_SHIFT		9
-#define BLKBACK_SECTORS_PER_GRANT	\
-	(BLKBACK_GRANT_SIZE >> BLKBACK_SECTOR_SHIFT)
-
-/* Segment descriptors in one indirect frame (the same for every ABI). */
-#define BLKBACK_SEGS_PER_FRAME		\
-	(BLKBACK_GRANT_SIZE / sizeof(struct blkif_request_segment))
-/* The most segments an indirect request can describe: 8 full frames. */
-#define BLKBACK_MAX_INDIRECT_SEGS	\
-	(BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST * BLKBACK_SEGS_PER_FRAME)
 /* The default, what Linux's backend offers: no frontend is worse off. */
 #define BLKBACK_DEF_INDIRECT_SEGS	256U
 
-/* Largest ring a frontend may set up: 16 grant frames (order 4). */
-#define BLKBACK_MAX_RING_ORDER		4
-#define BLKBACK_MAX_RING_PAGES		16U
-
-/* Ring indexes and padding before the first slot of a shared ring. */
-#define BLKBACK_SRING_HEADER		64U
-
 /* Most persistent grants one ring may keep mapped. */
-#define BLKBACK_MAX_PGNT		65536U
+#define BLKBACK_MAX_PGRANT		65536U
+
+/* ---- The device's states and counters ------------------------------------ */
+
+/**
+ * enum blkback_state - where a backend device is in its life
+ * @BB_WAIT_DEVICE: probed (InitWait written), waiting for the hotplug
+ *	script's "physical-device"
+ * @BB_READY: the backing device is open, waiting for the frontend's rings
+ * @BB_CONNECTED: the rings are mapped and their workers run
+ * @BB_BROKEN: the frontend broke the protocol: its rings are stopped and
+ *	the device is failed (xenbus_dev_fatal)
+ * @BB_CLOSED: disconnected; a frontend that starts over (Initialising)
+ *	brings it back to @BB_READY
+ * @BB_NR_STATES: number of states
+ *
+ * Changed only by blkback_set_state() under &struct blkback_dev.mutex,
+ * against blkback_states (blkback-proto.c).
+ */
+enum blkback_state {
+	BB_WAIT_DEVICE,
+	BB_READY,
+	BB_CONNECTED,
+	BB_BROKEN,
+	BB_CLOSED,
+	BB_NR_STATES
+};
+
+extern const struct xenpv_states blkback_states;
+
+/**
+ * enum blkback_stat - the counters of one ring, or a device's sum
+ *	(blkback_stat_desc[])
+ * @BLKBACK_STAT_OO_REQ: times the ring had requests but no free pending
+ *	slot
+ * @BLKBACK_STAT_RD_REQ: reads
+ * @BLKBACK_STAT_WR_REQ: writes
+ * @BLKBACK_STAT_F_REQ: cache flushes and barriers
+ * @BLKBACK_STAT_DS_REQ: discards (secure ones included)
+ * @BLKBACK_STAT_RD_SECT: 512-byte sectors read
+ * @BLKBACK_STAT_WR_SECT: 512-byte sectors written
+ * @BLKBACK_STAT_BAD_REQ: requests refused by the checks
+ * @BLKBACK_STAT_IRQS: event channel interrupts taken
+ * @BLKBACK_STAT_NOTIFY: notifications sent to the frontend
+ * @BLKBACK_STAT_PGRANT_MAP: persistent grants mapped
+ * @BLKBACK_STAT_PGRANT_FULL: segments mapped the ordinary way with the
+ *	pool full
+ * @BLKBACK_STAT_PGRANT_RECLAIM: persistent grants reclaimed (unmapped)
+ * @BLKBACK_NR_STATS: number of counters
+ *
+ * Written only by the ring's worker; read by others with READ_ONCE().
+ */
+enum blkback_stat {
+	BLKBACK_STAT_OO_REQ,
+	BLKBACK_STAT_RD_REQ,
+	BLKBACK_STAT_WR_REQ,
+	BLKBACK_STAT_F_REQ,
+	BLKBACK_STAT_DS_REQ,
+	BLKBACK_STAT_RD_SECT,
+	BLKBACK_STAT_WR_SECT,
+	BLKBACK_STAT_BAD_REQ,
+	BLKBACK_STAT_IRQS,
+	BLKBACK_STAT_NOTIFY,
+	BLKBACK_STAT_PGRANT_MAP,
+	BLKBACK_STAT_PGRANT_FULL,
+	BLKBACK_STAT_PGRANT_RECLAIM,
+	BLKBACK_NR_STATS
+};
+
+extern const struct xenpv_stat blkback_stat_desc[BLKBACK_NR_STATS];
 
 /* ---- ABIs and the shared ring ------------------------------------------ */
 
@@ -122,31 +174,14 @@ void blkback_get_req(struct blkback_req *req, const void *slot,
 		     enum blkback_abi abi);
 void blkback_put_rsp(void *slot, u64 id, u8 op, s16 status);
 
-/**
- * enum blkback_ring_verdict - what the check of the request producer found
- * @BLKBACK_RING_OK: safe to consume the requests counted
- * @BLKBACK_RING_PROD_OVERRUN: req_prod is more than a ring ahead of the
- *	responses: the frontend claims requests it had no room for
- * @BLKBACK_RING_PROD_BACKWARDS: req_prod moved back behind req_cons
- * @BLKBACK_RING_BAD_STATE: the backend's own indexes are inconsistent
- *	(a backend bug; it warns)
- *
- * Anything but BLKBACK_RING_OK means: log it once, stop the ring, never
- * loop on it.
- */
-enum blkback_ring_verdict {
-	BLKBACK_RING_OK,
-	BLKBACK_RING_PROD_OVERRUN,
-	BLKBACK_RING_PROD_BACKWARDS,
-	BLKBACK_RING_BAD_STATE,
-};
-
-enum blkback_ring_verdict blkback_check_req_prod(RING_IDX req_prod,
-						 RING_IDX req_cons,
-						 RING_IDX rsp_prod_pvt,
-						 unsigned int ring_size,
-						 unsigned int *avail);
-const char *blkback_ring_verdict_str(enum blkback_ring_verdict v);
+enum xenpv_prod_verdict blkback_check_req_prod(RING_IDX req_prod,
+					       RING_IDX req_cons,
+					       RING_IDX rsp_prod_pvt,
+					       unsigned int ring_size,
+					       unsigned int *avail);
+enum xenpv_prod_verdict blkback_req_avail(const struct blkif_back_ring *back,
+					  unsigned int *avail);
+bool blkback_reqs_more(struct blkif_back_ring *back);
 
 /* ---- Request checks ---------------------------------------------------- */
 
@@ -156,7 +191,7 @@ const char *blkback_ring_verdict_str(enum blkback_ring_verdict v);
  * @sector_size: logical block size in bytes, a power of two >= 512
  * @max_indirect_segs: "feature-max-indirect-segments" as advertised, 0
  *	when indirect requests are not offered; at most
- *	BLKBACK_MAX_INDIRECT_SEGS (blkback_clamp_max_indirect())
+ *	XENPV_BLK_MAX_INDIRECT_SEGS (blkback_clamp_max_indirect())
  * @readonly: no writes, flushes, barriers or discards
  * @flush: "feature-flush-cache" offered
  * @barrier: "feature-barrier" offered
@@ -273,16 +308,16 @@ unsigned int blkback_plan_segs(const struct blkback_req *req,
 /* ---- Persistent grants -------------------------------------------------- */
 
 /**
- * struct blkback_pgnt - one persistent grant slot (private to the core)
+ * struct blkback_pgrant - one persistent grant slot (private to the core)
  * @gref: the grant, while the slot is in use
  * @hnext: next slot in the same hash bucket
  * @prev: previous slot on the LRU list
  * @next: next slot on the LRU list or the free list
  * @pins: requests using the grant now
- * @state: BLKBACK_PGNT_* (free, live, being reclaimed)
+ * @state: BLKBACK_PGRANT_* (free, live, being reclaimed)
  * @last_used: the caller's clock when the last pin was dropped
  */
-struct blkback_pgnt {
+struct blkback_pgrant {
 	grant_ref_t gref;
 	u32 hnext;
 	u32 prev;
@@ -293,7 +328,7 @@ struct blkback_pgnt {
 };
 
 /**
- * struct blkback_pgnt_pool - the persistent grants of one ring
+ * struct blkback_pgrant_pool - the persistent grants of one ring
  * @ent: @capacity slots; the caller keeps its mapping (page, handle) for
  *	slot i in its own array at index i
  * @hash: bucket heads, @hash_mask + 1 of them
@@ -309,8 +344,8 @@ struct blkback_pgnt {
  *
  * Protected by the lock of the ring that owns it.
  */
-struct blkback_pgnt_pool {
-	struct blkback_pgnt *ent;
+struct blkback_pgrant_pool {
+	struct blkback_pgrant *ent;
 	u32 *hash;
 	u32 capacity;
 	u32 hash_mask;
@@ -323,19 +358,19 @@ struct blkback_pgnt_pool {
 	u32 nr_reclaim;
 };
 
-int blkback_pgnt_init(struct blkback_pgnt_pool *pool, unsigned int capacity,
-		      u32 seed, gfp_t gfp);
-void blkback_pgnt_destroy(struct blkback_pgnt_pool *pool);
-int blkback_pgnt_get(struct blkback_pgnt_pool *pool, grant_ref_t gref);
-int blkback_pgnt_add(struct blkback_pgnt_pool *pool, grant_ref_t gref);
-void blkback_pgnt_abort(struct blkback_pgnt_pool *pool, unsigned int slot);
-void blkback_pgnt_put(struct blkback_pgnt_pool *pool, unsigned int slot,
-		      unsigned long now);
-unsigned int blkback_pgnt_reclaim(struct blkback_pgnt_pool *pool,
-				  unsigned int max, unsigned long now,
+int blkback_pgrant_init(struct blkback_pgrant_pool *pool, unsigned int capacity,
+			u32 seed, gfp_t gfp);
+void blkback_pgrant_destroy(struct blkback_pgrant_pool *pool);
+int blkback_pgrant_get(struct blkback_pgrant_pool *pool, grant_ref_t gref);
+int blkback_pgrant_add(struct blkback_pgrant_pool *pool, grant_ref_t gref);
+void blkback_pgrant_abort(struct blkback_pgrant_pool *pool, unsigned int slot);
+void blkback_pgrant_put(struct blkback_pgrant_pool *pool, unsigned int slot,
+			unsigned long now);
+unsigned int blkback_pgrant_reclaim(struct blkback_pgrant_pool *pool,
+				    unsigned int max, unsigned long now,
 				  unsigned long min_idle, u32 *slots);
-void blkback_pgnt_release(struct blkback_pgnt_pool *pool, unsigned int slot);
-unsigned int blkback_pgnt_nr_free(const struct blkback_pgnt_pool *pool);
+void blkback_pgrant_release(struct blkback_pgrant_pool *pool, unsigned int slot);
+unsigned int blkback_pgrant_nr_free(const struct blkback_pgrant_pool *pool);
 
 /* ---- The frontend's xenstore keys ---------------------------------------- */
 
@@ -357,24 +392,14 @@ enum blkback_xs_key {
 	BLKBACK_XS_NR
 };
 
-extern const char *const blkback_xs_names[BLKBACK_XS_NR];
-
 /**
- * struct blkback_fe_xs - the frontend's top-level values
- * @val: one string per &enum blkback_xs_key, NULL when the key is absent
- */
-struct blkback_fe_xs {
-	const char *val[BLKBACK_XS_NR];
-};
-
-/**
- * struct blkback_limits - the backend's side, from its module parameters
- * @max_queues: most rings per device (multi-queue-max-queues), >= 1
- * @max_ring_order: max-ring-page-order, capped at BLKBACK_MAX_RING_ORDER
+ * struct blkback_offers - the backend's side, from its module parameters
+ * @max_rings: most rings per device (multi-queue-max-queues), >= 1
+ * @max_ring_order: max-ring-page-order, capped at XENPV_BLK_MAX_RING_ORDER
  * @persistent: feature-persistent is offered
  */
-struct blkback_limits {
-	unsigned int max_queues;
+struct blkback_offers {
+	unsigned int max_rings;
 	unsigned int max_ring_order;
 	bool persistent;
 };
@@ -382,7 +407,7 @@ struct blkback_limits {
 /**
  * struct blkback_conn - the frontend's choices for one connection
  * @abi: layout of its ring slots
- * @nr_queues: rings, one per queue
+ * @nr_rings: rings, one per queue
  * @ring_order: log2 of each ring's grant frames
  * @nr_ring_pages: grant frames per ring
  * @ring_size: slots per ring for @abi
@@ -390,7 +415,7 @@ struct blkback_limits {
  */
 struct blkback_conn {
 	enum blkback_abi abi;
-	unsigned int nr_queues;
+	unsigned int nr_rings;
 	unsigned int ring_order;
 	unsigned int nr_ring_pages;
 	unsigned int ring_size;
@@ -398,65 +423,67 @@ struct blkback_conn {
 };
 
 /**
- * enum blkback_qkey - the per-queue keys
- * @BLKBACK_QK_EVTCHN: event-channel
- * @BLKBACK_QK_RING_REF: ring-ref (a one-frame ring)
- * @BLKBACK_QK_RING_REFN: ring-ref%u (a multi-frame ring, or ring-ref0 for
+ * enum blkback_rkey - the per-queue keys
+ * @BLKBACK_RK_EVTCHN: event-channel
+ * @BLKBACK_RK_RING_REF: ring-ref (a one-frame ring)
+ * @BLKBACK_RK_RING_REFN: ring-ref%u (a multi-frame ring, or ring-ref0 for
  *	a one-frame ring of a frontend that writes ring-page-order = 0)
  */
-enum blkback_qkey {
-	BLKBACK_QK_EVTCHN,
-	BLKBACK_QK_RING_REF,
-	BLKBACK_QK_RING_REFN,
+enum blkback_rkey {
+	BLKBACK_RK_EVTCHN,
+	BLKBACK_RK_RING_REF,
+	BLKBACK_RK_RING_REFN,
 };
 
 /**
- * struct blkback_queue_xs - one queue's values as read from xenstore
+ * struct blkback_ring_xs - one queue's values as read from xenstore
  * @evtchn: event-channel
  * @ring_ref: ring-ref, read for a one-frame ring only
  * @ring_refn: ring-ref0 .. ring-ref<nr_ring_pages - 1>
  *
  * NULL for an absent key.
  */
-struct blkback_queue_xs {
+struct blkback_ring_xs {
 	const char *evtchn;
 	const char *ring_ref;
-	const char *ring_refn[BLKBACK_MAX_RING_PAGES];
+	const char *ring_refn[XENPV_BLK_MAX_RING_PAGES];
 };
 
 /**
- * struct blkback_queue_cfg - one queue's parsed transport parameters
+ * struct blkback_ring_cfg - one queue's parsed transport parameters
  * @evtchn: the frontend's event channel port
  * @nr_ring_refs: grants of the ring's frames, &struct blkback_conn
  *	nr_ring_pages of them
  * @ring_refs: the grants, in ring order
  */
-struct blkback_queue_cfg {
+struct blkback_ring_cfg {
 	evtchn_port_t evtchn;
 	unsigned int nr_ring_refs;
-	grant_ref_t ring_refs[BLKBACK_MAX_RING_PAGES];
+	grant_ref_t ring_refs[XENPV_BLK_MAX_RING_PAGES];
 };
 
 /**
- * struct blkback_qbad - the per-queue key at fault
+ * struct blkback_rbad - the per-queue key at fault
  * @key: which key
  * @idx: the N of ring-refN
  */
-struct blkback_qbad {
-	enum blkback_qkey key;
+struct blkback_rbad {
+	enum blkback_rkey key;
 	unsigned int idx;
 };
 
-int blkback_parse_u64(const char *s, u64 *val);
-int blkback_parse_u32(const char *s, u32 *val);
-int blkback_parse_connect(const struct blkback_fe_xs *xs,
-			  const struct blkback_limits *lim,
+/* The names of &enum blkback_xs_key, for xenpv_xs_read_keys(). */
+extern const char *const blkback_xs_names[BLKBACK_XS_NR];
+static_assert(BLKBACK_XS_NR <= XENPV_XS_MAX_KEYS);
+
+int blkback_parse_connect(const struct xenpv_xs_vals *xs,
+			  const struct blkback_offers *lim,
 			  struct blkback_conn *c, enum blkback_xs_key *bad);
-int blkback_xs_qkey(const struct blkback_conn *c, unsigned int queue,
-		    enum blkback_qkey key, unsigned int idx,
+int blkback_xs_rkey(const struct blkback_conn *c, unsigned int queue,
+		    enum blkback_rkey key, unsigned int idx,
 		    char *buf, size_t size);
-int blkback_parse_queue(const struct blkback_conn *c,
-			const struct blkback_queue_xs *xs,
-			struct blkback_queue_cfg *q, struct blkback_qbad *bad);
+int blkback_parse_ring(const struct blkback_conn *c,
+		       const struct blkback_ring_xs *xs,
+			struct blkback_ring_cfg *q, struct blkback_rbad *bad);
 
 #endif /* _XEN_BLKBACK_PROTO_H */

@@ -35,26 +35,25 @@
 /* Most persistent grants one reclaim pass unmaps. */
 #define BLKBACK_RECLAIM_BATCH	64U
 
+/*
+ * The pool, the pending requests and the scratch arrays are the ring's
+ * worker's alone (the teardown uses them only once the worker is gone):
+ * no lock, and with lockdep a check that the caller is the worker.
+ */
+#define blkback_assert_worker(ring)	lockdep_assert(current == (ring)->task)
+
 /* Counters have one writer, the worker; others read them locklessly. */
-static inline void bb_inc(u64 *counter, u64 n)
+static inline void blkback_count_one(struct blkback_ring *ring,
+				     enum blkback_stat stat, u64 n)
 {
-	WRITE_ONCE(*counter, *counter + n);
+	xenpv_stat_add(&ring->stats[stat], n);
 }
 
-/**
- * blkback_stats_add() - add one set of counters to another
- * @sum: the total
- * @s: what to add, read with READ_ONCE() (a worker may be writing it)
- */
-void blkback_stats_add(struct blkback_stats *sum,
-		       const struct blkback_stats *s)
+/* Map @n queued grant operations (all failed if XENPV_FAULT_GRANT says). */
+static void blkback_map_refs(struct blkback_ring *ring, unsigned int n)
 {
-	const u64 *from = (const u64 *)s;
-	u64 *to = (u64 *)sum;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(*s) / sizeof(u64); i++)
-		to[i] += READ_ONCE(from[i]);
+	if (!xenpv_should_fail(XENPV_FAULT_GRANT))
+		gnttab_map_refs(ring->map, NULL, ring->pages, n);
 }
 
 static unsigned long blkback_vaddr(struct page *page)
@@ -97,13 +96,15 @@ static void blkback_unmap_pages(struct blkback_ring *ring,
 
 /* Queue one map operation for segment @seg (-1: an indirect frame). */
 static void blkback_queue_map(struct blkback_ring *ring, unsigned int *n,
-			      struct page *page, grant_ref_t gref, bool ro,
-			      int seg)
+			      struct page *page, grant_ref_t gref,
+			      enum xenpv_access access, int seg)
 {
 	struct gnttab_map_grant_ref *op = &ring->map[*n];
+	u32 flags = GNTMAP_host_map;
 
-	gnttab_set_map_op(op, blkback_vaddr(page),
-			  GNTMAP_host_map | (ro ? GNTMAP_readonly : 0), gref,
+	if (access == XENPV_READ_ONLY)
+		flags |= GNTMAP_readonly;
+	gnttab_set_map_op(op, blkback_vaddr(page), flags, gref,
 			  ring->dev->domid);
 	op->status = GNTST_general_error;
 	op->handle = BLKBACK_INVALID_HANDLE;
@@ -130,8 +131,9 @@ static int blkback_map_frames(struct blkback_ring *ring,
 		}
 	}
 	for (i = 0; i < n; i++)
-		blkback_queue_map(ring, &k, pages[i], grefs[i], true, -1);
-	gnttab_map_refs(ring->map, NULL, ring->pages, k);
+		blkback_queue_map(ring, &k, pages[i], grefs[i], XENPV_READ_ONLY,
+				  -1);
+	blkback_map_refs(ring, k);
 	for (i = 0; i < n; i++) {
 		handles[i] = BLKBACK_INVALID_HANDLE;
 		if (ring->map[i].status == GNTST_okay)
@@ -153,51 +155,52 @@ static int blkback_map_frames(struct blkback_ring *ring,
  * and queue its mapping as map operation @idx.  Return: the slot, or -1
  * to map the grant the ordinary way.
  */
-static int blkback_pgnt_take(struct blkback_ring *ring, grant_ref_t gref,
-			     unsigned int *n, int idx)
+static int blkback_pgrant_take(struct blkback_ring *ring, grant_ref_t gref,
+			       unsigned int *n, int idx)
 {
-	struct blkback_pgnt_pool *pool = &ring->pgnt;
+	struct blkback_pgrant_pool *pool = &ring->pgrant;
 	int slot;
 
-	lockdep_assert_held(&ring->pool_lock);
-	slot = blkback_pgnt_get(pool, gref);
+	blkback_assert_worker(ring);
+	slot = blkback_pgrant_get(pool, gref);
 	if (slot >= 0) {
-		if (ring->pgnt_handle[slot] != BLKBACK_INVALID_HANDLE)
+		if (ring->pgrant_handle[slot] != BLKBACK_INVALID_HANDLE)
 			return slot;
 		/* Being mapped for an earlier grant of this request. */
-		blkback_pgnt_put(pool, slot, jiffies);
+		blkback_pgrant_put(pool, slot, jiffies);
 		return -1;
 	}
-	slot = blkback_pgnt_add(pool, gref);
+	slot = blkback_pgrant_add(pool, gref);
 	if (slot < 0) {
 		if (slot == -ENOSPC) {
-			ring->pgnt_full = true;
-			bb_inc(&ring->stats.pgnt_full, 1);
+			ring->pgrant_full = true;
+			blkback_count_one(ring, BLKBACK_STAT_PGRANT_FULL, 1);
 		}
 		return -1;
 	}
-	if (!ring->pgnt_page[slot] &&
-	    gnttab_page_cache_get(&ring->page_cache, &ring->pgnt_page[slot])) {
-		ring->pgnt_page[slot] = NULL;
-		blkback_pgnt_abort(pool, slot);
+	if (!ring->pgrant_page[slot] &&
+	    gnttab_page_cache_get(&ring->page_cache, &ring->pgrant_page[slot])) {
+		ring->pgrant_page[slot] = NULL;
+		blkback_pgrant_abort(pool, slot);
 		return -1;
 	}
 	/* Persistent grants are mapped read-write: any later request. */
-	blkback_queue_map(ring, n, ring->pgnt_page[slot], gref, false, idx);
+	blkback_queue_map(ring, n, ring->pgrant_page[slot], gref,
+			  XENPV_READ_WRITE, idx);
 	return slot;
 }
 
 /* Record map operation @op of pool slot @slot.  Return: false if it failed. */
-static bool blkback_pgnt_mapped(struct blkback_ring *ring, int slot,
-				const struct gnttab_map_grant_ref *op)
+static bool blkback_pgrant_mapped(struct blkback_ring *ring, int slot,
+				  const struct gnttab_map_grant_ref *op)
 {
-	lockdep_assert_held(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	if (op->status != GNTST_okay) {
-		blkback_pgnt_abort(&ring->pgnt, slot);
+		blkback_pgrant_abort(&ring->pgrant, slot);
 		return false;
 	}
-	ring->pgnt_handle[slot] = op->handle;
-	bb_inc(&ring->stats.pgnt_map, 1);
+	ring->pgrant_handle[slot] = op->handle;
+	blkback_count_one(ring, BLKBACK_STAT_PGRANT_MAP, 1);
 	return true;
 }
 
@@ -209,11 +212,11 @@ static bool blkback_seg_persistent(struct blkback_ring *ring,
 				   struct blkback_seg *seg, grant_ref_t gref,
 				   unsigned int *n, int idx)
 {
-	int slot = blkback_pgnt_take(ring, gref, n, idx);
+	int slot = blkback_pgrant_take(ring, gref, n, idx);
 
 	if (slot < 0)
 		return false;
-	seg->page = ring->pgnt_page[slot];
+	seg->page = ring->pgrant_page[slot];
 	seg->pslot = slot;
 	return true;
 }
@@ -224,8 +227,8 @@ static bool blkback_seg_persistent(struct blkback_ring *ring,
  * operation per request.  Return: true with every frame's slot pinned in
  * @slots, or false with none pinned: map them the ordinary way.
  */
-static bool blkback_map_frames_pgnt(struct blkback_ring *ring,
-				    const grant_ref_t *grefs, unsigned int n,
+static bool blkback_map_frames_pgrant(struct blkback_ring *ring,
+				      const grant_ref_t *grefs, unsigned int n,
 				    int *slots)
 {
 	unsigned int i, k = 0;
@@ -234,37 +237,35 @@ static bool blkback_map_frames_pgnt(struct blkback_ring *ring,
 
 	for (i = 0; i < n; i++)
 		slots[i] = -1;
-	mutex_lock(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	for (i = 0; i < n && ok; i++) {
-		slots[i] = blkback_pgnt_take(ring, grefs[i], &k, i);
+		slots[i] = blkback_pgrant_take(ring, grefs[i], &k, i);
 		ok = slots[i] >= 0;
 	}
 	if (k)
-		gnttab_map_refs(ring->map, NULL, ring->pages, k);
+		blkback_map_refs(ring, k);
 	for (i = 0; i < k; i++) {
 		s = &slots[ring->map_seg[i]];
-		if (!blkback_pgnt_mapped(ring, *s, &ring->map[i])) {
+		if (!blkback_pgrant_mapped(ring, *s, &ring->map[i])) {
 			*s = -1;
 			ok = false;
 		}
 	}
 	for (i = 0; i < n && !ok; i++)
 		if (slots[i] >= 0)
-			blkback_pgnt_put(&ring->pgnt, slots[i], jiffies);
-	mutex_unlock(&ring->pool_lock);
+			blkback_pgrant_put(&ring->pgrant, slots[i], jiffies);
 	return ok;
 }
 
-/* Unpin the slots blkback_map_frames_pgnt() pinned. */
-static void blkback_put_frames_pgnt(struct blkback_ring *ring,
-				    const int *slots, unsigned int n)
+/* Unpin the slots blkback_map_frames_pgrant() pinned. */
+static void blkback_put_frames_pgrant(struct blkback_ring *ring,
+				      const int *slots, unsigned int n)
 {
 	unsigned int i;
 
-	mutex_lock(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	for (i = 0; i < n; i++)
-		blkback_pgnt_put(&ring->pgnt, slots[i], jiffies);
-	mutex_unlock(&ring->pool_lock);
+		blkback_pgrant_put(&ring->pgrant, slots[i], jiffies);
 }
 
 /* Release every segment of @preq: pins dropped, ordinary maps undone. */
@@ -274,11 +275,11 @@ static void blkback_unmap_segs(struct blkback_ring *ring,
 	struct blkback_seg *seg;
 	unsigned int i, k = 0;
 
-	mutex_lock(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	for (i = 0; i < preq->nr_segs; i++) {
 		seg = &preq->segs[i];
 		if (seg->pslot >= 0) {
-			blkback_pgnt_put(&ring->pgnt, seg->pslot, jiffies);
+			blkback_pgrant_put(&ring->pgrant, seg->pslot, jiffies);
 		} else if (seg->handle != BLKBACK_INVALID_HANDLE) {
 			gnttab_set_unmap_op(&ring->unmap[k],
 					    blkback_vaddr(seg->page),
@@ -291,7 +292,6 @@ static void blkback_unmap_segs(struct blkback_ring *ring,
 		seg->pslot = -1;
 		seg->handle = BLKBACK_INVALID_HANDLE;
 	}
-	mutex_unlock(&ring->pool_lock);
 	preq->nr_segs = 0;
 	if (k) {
 		struct gntab_unmap_queue_data data = {
@@ -318,11 +318,11 @@ static int blkback_map_done(struct blkback_ring *ring,
 	unsigned int i;
 	int err = 0;
 
-	lockdep_assert_held(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	for (i = 0; i < n; i++) {
 		seg = &preq->segs[ring->map_seg[i]];
 		if (seg->pslot >= 0 &&
-		    blkback_pgnt_mapped(ring, seg->pslot, &ring->map[i]))
+		    blkback_pgrant_mapped(ring, seg->pslot, &ring->map[i]))
 			continue;
 		if (ring->map[i].status == GNTST_okay) {
 			seg->handle = ring->map[i].handle;
@@ -348,13 +348,15 @@ static int blkback_map_done(struct blkback_ring *ring,
 static int blkback_map_segs(struct blkback_ring *ring,
 			    struct blkback_preq *preq, unsigned int n)
 {
-	bool ro = preq->req.op != BLKIF_OP_READ;
-	bool pers = ring->pgnt_page;
+	/* A read writes into the frontend's pages; the rest only read. */
+	enum xenpv_access access = preq->req.op == BLKIF_OP_READ ?
+				   XENPV_READ_WRITE : XENPV_READ_ONLY;
+	bool pers = ring->pgrant_page;
 	struct blkback_seg *seg;
 	unsigned int i, k = 0;
 	int err = 0;
 
-	mutex_lock(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	for (i = 0; i < n; i++) {
 		seg = &preq->segs[i];
 		seg->pslot = -1;
@@ -371,14 +373,14 @@ static int blkback_map_segs(struct blkback_ring *ring,
 			err = -ENOMEM;
 			break;
 		}
-		blkback_queue_map(ring, &k, seg->page, preq->io[i].gref, ro, i);
+		blkback_queue_map(ring, &k, seg->page, preq->io[i].gref, access,
+				  i);
 	}
 	if (k) {
-		gnttab_map_refs(ring->map, NULL, ring->pages, k);
+		blkback_map_refs(ring, k);
 		if (blkback_map_done(ring, preq, k))
 			err = -EIO;
 	}
-	mutex_unlock(&ring->pool_lock);
 	if (err)
 		blkback_unmap_segs(ring, preq);
 	return err;
@@ -387,20 +389,20 @@ static int blkback_map_segs(struct blkback_ring *ring,
 /* ---- Persistent grant reclaim -------------------------------------------- */
 
 /* Unmap and free @n reclaimed slots of the pool. */
-static void blkback_pgnt_unmap(struct blkback_ring *ring, u32 *slots,
-			       unsigned int n)
+static void blkback_pgrant_unmap(struct blkback_ring *ring, u32 *slots,
+				 unsigned int n)
 {
 	struct gntab_unmap_queue_data data = { };
 	unsigned int i;
 	int err;
 
-	lockdep_assert_held(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	for (i = 0; i < n; i++) {
 		gnttab_set_unmap_op(&ring->unmap[i],
-				    blkback_vaddr(ring->pgnt_page[slots[i]]),
+				    blkback_vaddr(ring->pgrant_page[slots[i]]),
 				    GNTMAP_host_map,
-				    ring->pgnt_handle[slots[i]]);
-		ring->pages[i] = ring->pgnt_page[slots[i]];
+				    ring->pgrant_handle[slots[i]]);
+		ring->pages[i] = ring->pgrant_page[slots[i]];
 	}
 	data.unmap_ops = ring->unmap;
 	data.pages = ring->pages;
@@ -408,58 +410,57 @@ static void blkback_pgnt_unmap(struct blkback_ring *ring, u32 *slots,
 	err = gnttab_unmap_refs_sync(&data);
 	for (i = 0; i < n; i++) {
 		if (err)	/* never reuse a page that may still be mapped */
-			ring->pgnt_page[slots[i]] = NULL;
-		ring->pgnt_handle[slots[i]] = BLKBACK_INVALID_HANDLE;
-		blkback_pgnt_release(&ring->pgnt, slots[i]);
+			ring->pgrant_page[slots[i]] = NULL;
+		ring->pgrant_handle[slots[i]] = BLKBACK_INVALID_HANDLE;
+		blkback_pgrant_release(&ring->pgrant, slots[i]);
 	}
 	if (err)
 		dev_err_ratelimited(&ring->dev->xbdev->dev,
 				    "ring %u: unmapping %u persistent grants failed; their pages are leaked\n",
 				    ring->index, n);
-	bb_inc(&ring->stats.pgnt_reclaim, n);
+	blkback_count_one(ring, BLKBACK_STAT_PGRANT_RECLAIM, n);
 }
 
 /* Reclaim up to @max unpinned grants idle for @min_idle jiffies. */
-static unsigned int blkback_pgnt_shrink(struct blkback_ring *ring,
-					unsigned int max,
+static unsigned int blkback_pgrant_shrink(struct blkback_ring *ring,
+					  unsigned int max,
 					unsigned long min_idle)
 {
 	unsigned int n, done = 0;
 
-	mutex_lock(&ring->pool_lock);
+	blkback_assert_worker(ring);
 	while (done < max) {
-		n = blkback_pgnt_reclaim(&ring->pgnt,
-					 min(max - done, ring->max_segs),
+		n = blkback_pgrant_reclaim(&ring->pgrant,
+					   min(max - done, ring->max_segs),
 					 jiffies, min_idle, ring->slots);
 		if (!n)
 			break;
-		blkback_pgnt_unmap(ring, ring->slots, n);
+		blkback_pgrant_unmap(ring, ring->slots, n);
 		done += n;
 	}
-	mutex_unlock(&ring->pool_lock);
 	return done;
 }
 
 /*
  * Keep the pool useful: when a request found it full, unmap the least
- * recently used sixteenth; every blkback_pgnt_idle_ms, unmap what has not
+ * recently used sixteenth; every blkback_persistent_grant_idle_ms, unmap what has not
  * been used for that long.
  */
-static void blkback_pgnt_maintain(struct blkback_ring *ring)
+static void blkback_pgrant_maintain(struct blkback_ring *ring)
 {
-	unsigned long idle = msecs_to_jiffies(blkback_pgnt_idle_ms);
+	unsigned long idle = msecs_to_jiffies(blkback_persistent_grant_idle_ms);
 
-	if (!ring->pgnt_page)
+	if (!ring->pgrant_page)
 		return;
-	if (ring->pgnt_full) {
-		ring->pgnt_full = false;
-		blkback_pgnt_shrink(ring,
-				    max(ring->pgnt.capacity / 16,
-					BLKBACK_RECLAIM_BATCH), 0);
+	if (ring->pgrant_full) {
+		ring->pgrant_full = false;
+		blkback_pgrant_shrink(ring,
+				      max(ring->pgrant.capacity / 16,
+					  BLKBACK_RECLAIM_BATCH), 0);
 	}
 	if (time_after(jiffies, ring->next_reclaim)) {
 		ring->next_reclaim = jiffies + idle;
-		blkback_pgnt_shrink(ring, ring->pgnt.capacity, idle);
+		blkback_pgrant_shrink(ring, ring->pgrant.capacity, idle);
 	}
 }
 
@@ -501,7 +502,7 @@ static void blkback_push(struct blkback_ring *ring)
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&ring->back, notify);
 	if (notify) {
 		notify_remote_via_irq(ring->irq);
-		bb_inc(&ring->stats.notify, 1);
+		blkback_count_one(ring, BLKBACK_STAT_NOTIFY, 1);
 	}
 }
 
@@ -616,7 +617,7 @@ static int blkback_preq_room(struct blkback_ring *ring,
 
 	if (n <= preq->room)
 		return 0;
-	segs = kvcalloc(max, sizeof(*preq->segs), GFP_NOIO);
+	segs = XENPV_ALLOC(kvcalloc(max, sizeof(*preq->segs), GFP_NOIO));
 	io = kvcalloc(max, sizeof(*preq->io), GFP_NOIO);
 	isegs = kvcalloc(max, sizeof(*preq->isegs), GFP_NOIO);
 	if (!segs || !io || !isegs) {
@@ -655,24 +656,24 @@ blkback_read_indirect(struct blkback_ring *ring, struct blkback_preq *preq,
 	void *frames[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	int slots[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	unsigned int i, nf = preq->req.nr_frames;
-	bool pgnt;
+	bool pgrant;
 
 	memset(bad, 0, sizeof(*bad));
 	bad->verdict = BLKBACK_REQ_INTERNAL;
 	bad->op = preq->req.op;
 	if (blkback_preq_room(ring, preq, preq->req.nr_segs))
 		return BLKBACK_REQ_INTERNAL;
-	pgnt = ring->pgnt_page &&
-	       blkback_map_frames_pgnt(ring, preq->req.indirect_grefs, nf, slots);
-	if (!pgnt && blkback_map_frames(ring, preq->req.indirect_grefs, nf,
-					pages, handles))
+	pgrant = ring->pgrant_page &&
+	       blkback_map_frames_pgrant(ring, preq->req.indirect_grefs, nf, slots);
+	if (!pgrant && blkback_map_frames(ring, preq->req.indirect_grefs, nf,
+					  pages, handles))
 		return BLKBACK_REQ_INTERNAL;
 	for (i = 0; i < nf; i++)
-		frames[i] = page_address(pgnt ? ring->pgnt_page[slots[i]] :
+		frames[i] = page_address(pgrant ? ring->pgrant_page[slots[i]] :
 					 pages[i]);
 	blkback_get_indirect_segs(preq->isegs, frames, preq->req.nr_segs);
-	if (pgnt)
-		blkback_put_frames_pgnt(ring, slots, nf);
+	if (pgrant)
+		blkback_put_frames_pgrant(ring, slots, nf);
 	else
 		blkback_unmap_pages(ring, pages, handles, nf);
 	return blkback_check_indirect_segs(vbd, &preq->req, preq->isegs, bad);
@@ -684,7 +685,7 @@ static void blkback_log_bad(struct blkback_ring *ring,
 {
 	char why[96];
 
-	bb_inc(&ring->stats.bad_req, 1);
+	blkback_count_one(ring, BLKBACK_STAT_BAD_REQ, 1);
 	if (bad->verdict == BLKBACK_REQ_INTERNAL)
 		snprintf(why, sizeof(why),
 			 "grants of the indirect frames could not be mapped");
@@ -705,7 +706,7 @@ static void blkback_log_map(struct blkback_ring *ring,
 
 	if (st != GNTST_okay)
 		why = -st < ARRAY_SIZE(msgs) ? msgs[-st] : "unknown error";
-	bb_inc(&ring->stats.bad_req, 1);
+	blkback_count_one(ring, BLKBACK_STAT_BAD_REQ, 1);
 	dev_warn_ratelimited(&ring->dev->xbdev->dev,
 			     "ring %u: request %llu: grant %u not mapped: %s (%d)\n",
 			     ring->index, preq->req.id, preq->map_gref, why, st);
@@ -718,7 +719,7 @@ static void blkback_discard(struct blkback_ring *ring,
 	struct blkback_req *req = &preq->req;
 	int err, status = BLKIF_RSP_OKAY;
 
-	bb_inc(&ring->stats.ds_req, 1);
+	blkback_count_one(ring, BLKBACK_STAT_DS_REQ, 1);
 	if (req->secure)
 		err = blkdev_issue_secure_erase(bdev, req->sector,
 						req->nr_sectors, GFP_NOIO);
@@ -737,16 +738,16 @@ static void blkback_count(struct blkback_ring *ring,
 {
 	switch (req->op) {
 	case BLKIF_OP_READ:
-		bb_inc(&ring->stats.rd_req, 1);
-		bb_inc(&ring->stats.rd_sect, req->nr_sectors);
+		blkback_count_one(ring, BLKBACK_STAT_RD_REQ, 1);
+		blkback_count_one(ring, BLKBACK_STAT_RD_SECT, req->nr_sectors);
 		break;
 	case BLKIF_OP_WRITE:
-		bb_inc(&ring->stats.wr_req, 1);
-		bb_inc(&ring->stats.wr_sect, req->nr_sectors);
+		blkback_count_one(ring, BLKBACK_STAT_WR_REQ, 1);
+		blkback_count_one(ring, BLKBACK_STAT_WR_SECT, req->nr_sectors);
 		break;
 	default:
-		bb_inc(&ring->stats.f_req, 1);
-		bb_inc(&ring->stats.wr_sect, req->nr_sectors);
+		blkback_count_one(ring, BLKBACK_STAT_F_REQ, 1);
+		blkback_count_one(ring, BLKBACK_STAT_WR_SECT, req->nr_sectors);
 		break;
 	}
 }
@@ -827,23 +828,18 @@ static void blkback_handle(struct blkback_ring *ring,
  */
 static int blkback_consume_batch(struct blkback_ring *ring, int budget)
 {
-	struct blkback_conn *c = &ring->dev->conn;
-	struct blkback_vbd vbd = ring->dev->vbd;
+	struct blkback_dev *dev = ring->dev;
+	enum blkback_abi abi = dev->conn.abi;
 	struct blkback_preq *preq;
-	enum blkback_ring_verdict v;
+	enum xenpv_prod_verdict v;
 	struct blk_plug plug;
 	unsigned int avail;
-	RING_IDX rp;
 	int done = 0;
 
-	vbd.sectors = READ_ONCE(ring->dev->vbd.sectors);
-	rp = READ_ONCE(ring->back.sring->req_prod);
-	virt_rmb();	/* the slots are read after req_prod */
-	v = blkback_check_req_prod(rp, ring->back.req_cons,
-				   ring->back.rsp_prod_pvt, ring->ring_size,
-				   &avail);
-	if (v != BLKBACK_RING_OK) {
-		blkback_ring_broken(ring, blkback_ring_verdict_str(v));
+	ring->vbd.sectors = READ_ONCE(dev->vbd.sectors);
+	v = blkback_req_avail(&ring->back, &avail);
+	if (v != XENPV_PROD_OK) {
+		blkback_ring_broken(ring, xenpv_prod_str(v));
 		return -1;
 	}
 	blk_start_plug(&plug);
@@ -851,18 +847,18 @@ static int blkback_consume_batch(struct blkback_ring *ring, int budget)
 		preq = list_first_entry_or_null(&ring->free,
 						struct blkback_preq, node);
 		if (!preq) {
-			bb_inc(&ring->stats.oo_req, 1);
+			blkback_count_one(ring, BLKBACK_STAT_OO_REQ, 1);
 			break;
 		}
 		list_del(&preq->node);
 		ring->inflight++;
 		blkback_get_req(&preq->req,
-				blkback_ring_slot(ring->sring, c->abi,
+				blkback_ring_slot(ring->sring, abi,
 						  ring->ring_size,
 						  ring->back.req_cons),
-				c->abi);
+				abi);
 		ring->back.req_cons++;
-		blkback_handle(ring, preq, &vbd);
+		blkback_handle(ring, preq, &ring->vbd);
 		done++;
 	}
 	blk_finish_plug(&plug);
@@ -872,10 +868,10 @@ static int blkback_consume_batch(struct blkback_ring *ring, int budget)
 /* Consume what the frontend produced; true if there was anything. */
 static bool blkback_consume(struct blkback_ring *ring)
 {
-	int budget = ring->ring_size, n, more;
+	int budget = ring->ring_size, n;
 	bool any = false;
 
-	while (!READ_ONCE(ring->broken) && budget > 0) {
+	while (!xenpv_failed(&ring->dev->fail) && budget > 0) {
 		n = blkback_consume_batch(ring, budget);
 		if (n < 0)
 			break;
@@ -883,8 +879,7 @@ static bool blkback_consume(struct blkback_ring *ring)
 		budget -= n;
 		if (list_empty(&ring->free))
 			break;	/* a completion wakes us */
-		RING_FINAL_CHECK_FOR_REQUESTS(&ring->back, more);
-		if (!more)
+		if (!blkback_reqs_more(&ring->back))
 			break;
 	}
 	if (budget <= 0)
@@ -904,10 +899,10 @@ static void blkback_work(struct blkback_ring *ring)
 	blkback_complete(ring);
 	blkback_push(ring);
 	if (xchg(&ring->eoi, false)) {
-		bb_inc(&ring->stats.irqs, 1);
-		xen_irq_lateeoi(ring->irq, any ? 0 : XEN_EOI_FLAG_SPURIOUS);
+		blkback_count_one(ring, BLKBACK_STAT_IRQS, 1);
+		xenpv_irq_eoi(ring->irq, any);
 	}
-	blkback_pgnt_maintain(ring);
+	blkback_pgrant_maintain(ring);
 }
 
 /* Wait for every bio, answer everything, unmap every persistent grant. */
@@ -922,8 +917,8 @@ static void blkback_drain(struct blkback_ring *ring)
 				   msecs_to_jiffies(10));
 		xchg(&ring->more, false);
 	}
-	if (ring->pgnt_page)
-		blkback_pgnt_shrink(ring, ring->pgnt.capacity, 0);
+	if (ring->pgrant_page)
+		blkback_pgrant_shrink(ring, ring->pgrant.capacity, 0);
 }
 
 static int blkback_worker(void *data)
@@ -931,8 +926,8 @@ static int blkback_worker(void *data)
 	struct blkback_ring *ring = data;
 	long timeout = MAX_SCHEDULE_TIMEOUT;
 
-	if (ring->pgnt_page)
-		timeout = msecs_to_jiffies(blkback_pgnt_idle_ms) / 2 + 1;
+	if (ring->pgrant_page)
+		timeout = msecs_to_jiffies(blkback_persistent_grant_idle_ms) / 2 + 1;
 	while (!kthread_should_stop()) {
 		wait_event_interruptible_timeout(ring->wq,
 						 READ_ONCE(ring->more) ||
@@ -961,8 +956,8 @@ static int blkback_alloc_preqs(struct blkback_ring *ring)
 	unsigned int i, n = max_t(unsigned int, ring->max_segs,
 				  BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
 
-	ring->preqs = kvcalloc(ring->ring_size, sizeof(*ring->preqs),
-			       GFP_KERNEL);
+	ring->preqs = XENPV_ALLOC(kvcalloc(ring->ring_size,
+					   sizeof(*ring->preqs), GFP_KERNEL));
 	ring->map = kvcalloc(n, sizeof(*ring->map), GFP_KERNEL);
 	ring->unmap = kvcalloc(n, sizeof(*ring->unmap), GFP_KERNEL);
 	ring->pages = kvcalloc(n, sizeof(*ring->pages), GFP_KERNEL);
@@ -979,23 +974,24 @@ static int blkback_alloc_preqs(struct blkback_ring *ring)
 	return 0;
 }
 
-static int blkback_alloc_pgnt(struct blkback_ring *ring)
+static int blkback_alloc_pgrant(struct blkback_ring *ring)
 {
-	unsigned int i, cap = blkback_max_pgnt;
+	unsigned int i, cap = blkback_max_persistent_grants;
 	int err;
 
-	err = blkback_pgnt_init(&ring->pgnt, cap, get_random_u32(),
-				GFP_KERNEL);
+	err = blkback_pgrant_init(&ring->pgrant, cap, get_random_u32(),
+				  GFP_KERNEL);
 	if (err)
 		return err;
-	ring->pgnt_page = kvcalloc(cap, sizeof(*ring->pgnt_page), GFP_KERNEL);
-	ring->pgnt_handle = kvmalloc_array(cap, sizeof(*ring->pgnt_handle),
-					   GFP_KERNEL);
-	if (!ring->pgnt_page || !ring->pgnt_handle)
+	ring->pgrant_page = XENPV_ALLOC(kvcalloc(cap, sizeof(*ring->pgrant_page),
+						 GFP_KERNEL));
+	ring->pgrant_handle = kvmalloc_array(cap, sizeof(*ring->pgrant_handle),
+					     GFP_KERNEL);
+	if (!ring->pgrant_page || !ring->pgrant_handle)
 		return -ENOMEM;
 	for (i = 0; i < cap; i++)
-		ring->pgnt_handle[i] = BLKBACK_INVALID_HANDLE;
-	ring->next_reclaim = jiffies + msecs_to_jiffies(blkback_pgnt_idle_ms);
+		ring->pgrant_handle[i] = BLKBACK_INVALID_HANDLE;
+	ring->next_reclaim = jiffies + msecs_to_jiffies(blkback_persistent_grant_idle_ms);
 	return 0;
 }
 
@@ -1012,31 +1008,15 @@ static void blkback_free_ring_mem(struct blkback_ring *ring)
 	kvfree(ring->map_seg);
 	kvfree(ring->slots);
 	ring->preqs = NULL;
-	for (i = 0; ring->pgnt_page && i < ring->pgnt.capacity; i++)
-		if (ring->pgnt_page[i])
+	for (i = 0; ring->pgrant_page && i < ring->pgrant.capacity; i++)
+		if (ring->pgrant_page[i])
 			gnttab_page_cache_put(&ring->page_cache,
-					      &ring->pgnt_page[i], 1);
-	kvfree(ring->pgnt_page);
-	kvfree(ring->pgnt_handle);
-	ring->pgnt_page = NULL;
-	blkback_pgnt_destroy(&ring->pgnt);
+					      &ring->pgrant_page[i], 1);
+	kvfree(ring->pgrant_page);
+	kvfree(ring->pgrant_handle);
+	ring->pgrant_page = NULL;
+	blkback_pgrant_destroy(&ring->pgrant);
 	gnttab_page_cache_shrink(&ring->page_cache, 0);
-}
-
-/*
- * Spread the rings' interrupts over dom0's CPUs (the worker is not
- * pinned: woken by the interrupt, it runs near it).  Best effort.
- */
-static void blkback_spread_irq(struct blkback_ring *ring)
-{
-	unsigned int cpu;
-
-	cpu = cpumask_local_spread(ring->index + ring->dev->domid,
-				   NUMA_NO_NODE);
-	if (irq_set_affinity(ring->irq, cpumask_of(cpu)))
-		dev_dbg(&ring->dev->xbdev->dev,
-			"ring %u: interrupt stays off CPU %u\n", ring->index,
-			cpu);
 }
 
 /**
@@ -1050,31 +1030,31 @@ static void blkback_spread_irq(struct blkback_ring *ring)
  * blkback_ring_disconnect() (which the caller must call either way).
  */
 int blkback_ring_connect(struct blkback_ring *ring,
-			 const struct blkback_queue_cfg *cfg)
+			 const struct blkback_ring_cfg *cfg)
 {
 	struct blkback_dev *dev = ring->dev;
+	evtchn_port_t port;
 	int err;
 
 	lockdep_assert_held(&dev->mutex);
 	init_waitqueue_head(&ring->wq);
 	init_llist_head(&ring->done);
 	INIT_LIST_HEAD(&ring->free);
-	mutex_init(&ring->pool_lock);
 	gnttab_page_cache_init(&ring->page_cache);
 	ring->ring_size = dev->conn.ring_size;
 	ring->max_segs = dev->max_segs;
+	ring->vbd = dev->vbd;
 	err = blkback_alloc_preqs(ring);
-	if (!err && dev->conn.persistent && blkback_max_pgnt)
-		err = blkback_alloc_pgnt(ring);
+	if (!err && dev->conn.persistent && blkback_max_persistent_grants)
+		err = blkback_alloc_pgrant(ring);
 	if (!err)
-		err = xenbus_map_ring_valloc(dev->xbdev,
-					     (grant_ref_t *)cfg->ring_refs,
-					     cfg->nr_ring_refs, &ring->sring);
+		err = xenpv_map_ring(dev->xbdev, (grant_ref_t *)cfg->ring_refs,
+				     cfg->nr_ring_refs, &ring->sring);
 	if (err)
 		return err;
 	ring->back.sring = ring->sring;
 	ring->back.nr_ents = ring->ring_size;
-	ring->back.rsp_prod_pvt = READ_ONCE(ring->back.sring->rsp_prod);
+	ring->back.rsp_prod_pvt = xenpv_read_idx(&ring->back.sring->rsp_prod);
 	ring->back.req_cons = ring->back.rsp_prod_pvt;
 
 	snprintf(ring->name, sizeof(ring->name), "%u.vbd%u-%u", dev->domid,
@@ -1085,13 +1065,14 @@ int blkback_ring_connect(struct blkback_ring *ring,
 		ring->task = NULL;
 		return err;
 	}
-	err = bind_interdomain_evtchn_to_irqhandler_lateeoi
-		(dev->xbdev, cfg->evtchn, blkback_interrupt, 0, ring->name,
-		 ring);
+	port = cfg->evtchn;
+	err = xenpv_evtchn_bind(dev->xbdev, &port, XENPV_EVTCHN_PEERS,
+				blkback_interrupt, ring->name, ring);
 	if (err < 0)
 		return err;
 	ring->irq = err;
-	blkback_spread_irq(ring);
+	/* No CPU is tied to a backend ring: the policy spreads them. */
+	xenpv_irq_place(dev->xbdev, ring->irq, -1, ring->index + dev->domid);
 	wake_up_process(ring->task);
 	return 0;
 }

@@ -21,29 +21,6 @@
 
 #include "blkback.h"
 
-static const char *const blkback_state_names[BB_NR_STATES] = {
-	[BB_WAIT_DEVICE]	= "wait-device",
-	[BB_READY]		= "ready",
-	[BB_CONNECTED]		= "connected",
-	[BB_BROKEN]		= "broken",
-	[BB_CLOSED]		= "closed",
-};
-
-/* blkback_transitions[from] has bit "to" set when from -> to is allowed. */
-static const u8 blkback_transitions[BB_NR_STATES] = {
-	[BB_WAIT_DEVICE] = BIT(BB_READY) | BIT(BB_CLOSED),
-	[BB_READY]	 = BIT(BB_CONNECTED) | BIT(BB_CLOSED),
-	[BB_CONNECTED]	 = BIT(BB_BROKEN) | BIT(BB_CLOSED),
-	[BB_BROKEN]	 = BIT(BB_CLOSED),
-	[BB_CLOSED]	 = BIT(BB_READY) | BIT(BB_WAIT_DEVICE),
-};
-
-static const struct xenpv_states blkback_states = {
-	.names		= blkback_state_names,
-	.allowed	= blkback_transitions,
-	.peer		= "frontend",
-};
-
 static void blkback_set_state(struct blkback_dev *dev, enum blkback_state to)
 {
 	lockdep_assert_held(&dev->mutex);
@@ -57,21 +34,18 @@ static void blkback_set_state(struct blkback_dev *dev, enum blkback_state to)
  * @ring: the ring
  * @why: what it did, for the one log line
  *
- * The ring consumes nothing more; the device is failed from a work item
- * (xenbus_dev_fatal()), its rings are taken down.  Other devices go on.
+ * No ring of the device consumes anything more; the device is failed
+ * from a work item (xenbus_dev_fatal()), its rings are taken down.  Other
+ * devices go on.
  *
  * Context: the ring's worker.
  */
 void blkback_ring_broken(struct blkback_ring *ring, const char *why)
 {
-	struct blkback_dev *dev = ring->dev;
+	char buf[sizeof(ring->dev->fail.why)];
 
-	if (xchg(&ring->broken, true))
-		return;
-	dev_err(&dev->xbdev->dev,
-		"frontend %s broke ring %u (%s): failing the device\n",
-		dev->xbdev->otherend, ring->index, why);
-	schedule_work(&dev->fatal_work);
+	snprintf(buf, sizeof(buf), "ring %u: %s", ring->index, why);
+	xenpv_fail(&ring->dev->fail, buf);
 }
 
 /* ---- Rings ------------------------------------------------------------------ */
@@ -83,24 +57,25 @@ static void blkback_disconnect(struct blkback_dev *dev)
 	lockdep_assert_held(&dev->mutex);
 	for (i = 0; dev->rings && i < dev->nr_rings; i++) {
 		blkback_ring_disconnect(&dev->rings[i]);
-		blkback_stats_add(&dev->past, &dev->rings[i].stats);
+		xenpv_stats_add(dev->past, dev->rings[i].stats,
+				BLKBACK_NR_STATS);
 	}
 	kfree(dev->rings);
 	dev->rings = NULL;
 	dev->nr_rings = 0;
 }
 
-static void blkback_fatal_work(struct work_struct *work)
+static void blkback_fail_work(struct work_struct *work)
 {
 	struct blkback_dev *dev = container_of(work, struct blkback_dev,
-					       fatal_work);
+					       fail.work);
 
 	mutex_lock(&dev->mutex);
 	if (dev->state == BB_CONNECTED) {
 		blkback_set_state(dev, BB_BROKEN);
 		blkback_disconnect(dev);
-		xenbus_dev_fatal(dev->xbdev, -EPROTO,
-				 "frontend broke the ring protocol");
+		xenpv_fail_report(&dev->fail, dev->xbdev, "frontend",
+				  XENPV_FAIL_FATAL);
 	}
 	mutex_unlock(&dev->mutex);
 }
@@ -110,11 +85,12 @@ static void blkback_fatal_work(struct work_struct *work)
  * absent ones stay NULL.
  */
 static void blkback_read_frontend(struct blkback_dev *dev,
-				  struct blkback_fe_xs *xs, const char **raw)
+				  struct xenpv_xs_vals *xs, const char **raw)
 {
 	xenpv_xs_read_keys(dev->xbdev->otherend, blkback_xs_names,
 			   BLKBACK_XS_NR, raw);
-	memcpy(xs->val, raw, sizeof(xs->val));
+	memset(xs, 0, sizeof(*xs));
+	memcpy(xs->val, raw, BLKBACK_XS_NR * sizeof(*raw));
 #ifdef CONFIG_X86
 	/*
 	 * Like Linux's backend: a frontend without "protocol" is taken for
@@ -129,49 +105,49 @@ static void blkback_read_frontend(struct blkback_dev *dev,
 #endif
 }
 
-static int blkback_negotiate(struct blkback_dev *dev)
+static int blkback_negotiate(struct blkback_dev *dev, char *why, size_t size)
 {
-	struct blkback_limits lim = {
-		.max_queues = blkback_max_queues,
-		.max_ring_order = blkback_max_ring_order,
-		.persistent = blkback_max_pgnt != 0,
+	struct blkback_offers lim = {
+		.max_rings = blkback_max_queues,
+		.max_ring_order = blkback_max_ring_page_order,
+		.persistent = blkback_max_persistent_grants != 0,
 	};
 	enum blkback_xs_key bad = BLKBACK_XS_NR;
 	const char *raw[BLKBACK_XS_NR];
-	struct blkback_fe_xs xs;
+	struct xenpv_xs_vals xs;
 	int err;
 
 	blkback_read_frontend(dev, &xs, raw);
 	err = blkback_parse_connect(&xs, &lim, &dev->conn, &bad);
 	if (err)
-		xenpv_xs_report_bad(&dev->xbdev->dev, "frontend",
-				    blkback_xs_names, xs.val, BLKBACK_XS_NR,
-				    bad);
+		xenpv_xs_describe_bad(why, size, "frontend", blkback_xs_names,
+				      xs.val, BLKBACK_XS_NR, bad);
 	xenpv_xs_free_keys(raw, BLKBACK_XS_NR);
 	return err;
 }
 
-/* Read and parse one queue's ring grants and event channel. */
-static int blkback_read_queue(struct blkback_dev *dev, unsigned int q,
-			      struct blkback_queue_cfg *cfg)
+/* Read and parse one ring's grants and event channel. */
+static int blkback_read_ring(struct blkback_dev *dev, unsigned int q,
+			     struct blkback_ring_cfg *cfg, char *why,
+			     size_t size)
 {
 	const struct blkback_conn *c = &dev->conn;
-	struct blkback_queue_xs xs = { };
-	char *vals[BLKBACK_MAX_RING_PAGES + 2] = { };
-	struct blkback_qbad bad;
+	struct blkback_ring_xs xs = { };
+	char *vals[XENPV_BLK_MAX_RING_PAGES + 2] = { };
+	struct blkback_rbad bad;
 	unsigned int i, n = 0;
 	char key[32];
 	int err;
 
 	for (i = 0; i < c->nr_ring_pages + 2; i++) {
 		if (i == 0)
-			err = blkback_xs_qkey(c, q, BLKBACK_QK_EVTCHN, 0, key,
+			err = blkback_xs_rkey(c, q, BLKBACK_RK_EVTCHN, 0, key,
 					      sizeof(key));
 		else if (i == 1)
-			err = blkback_xs_qkey(c, q, BLKBACK_QK_RING_REF, 0, key,
+			err = blkback_xs_rkey(c, q, BLKBACK_RK_RING_REF, 0, key,
 					      sizeof(key));
 		else
-			err = blkback_xs_qkey(c, q, BLKBACK_QK_RING_REFN, i - 2,
+			err = blkback_xs_rkey(c, q, BLKBACK_RK_RING_REFN, i - 2,
 					      key, sizeof(key));
 		if (err < 0)
 			goto out;
@@ -184,11 +160,11 @@ static int blkback_read_queue(struct blkback_dev *dev, unsigned int q,
 	xs.ring_ref = c->nr_ring_pages == 1 ? vals[1] : NULL;
 	for (i = 0; i < c->nr_ring_pages; i++)
 		xs.ring_refn[i] = vals[i + 2];
-	err = blkback_parse_queue(c, &xs, cfg, &bad);
+	err = blkback_parse_ring(c, &xs, cfg, &bad);
 	if (err) {
-		blkback_xs_qkey(c, q, bad.key, bad.idx, key, sizeof(key));
-		dev_err(&dev->xbdev->dev, "frontend queue %u: key %s is missing or unusable (%d)\n",
-			q, key, err);
+		blkback_xs_rkey(c, q, bad.key, bad.idx, key, sizeof(key));
+		snprintf(why, size, "frontend key %s is missing or unusable",
+			 key);
 	}
 out:
 	for (i = 0; i < n; i++)
@@ -196,27 +172,28 @@ out:
 	return err;
 }
 
-static int blkback_connect_rings(struct blkback_dev *dev)
+static int blkback_connect_rings(struct blkback_dev *dev, char *why,
+				 size_t size)
 {
-	struct blkback_queue_cfg cfg;
+	struct blkback_ring_cfg cfg;
 	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&dev->mutex);
-	err = blkback_negotiate(dev);
+	err = blkback_negotiate(dev, why, size);
 	if (err)
 		return err;
-	dev->rings = kcalloc(dev->conn.nr_queues, sizeof(*dev->rings),
-			     GFP_KERNEL);
+	dev->rings = XENPV_ALLOC(kcalloc(dev->conn.nr_rings,
+					 sizeof(*dev->rings), GFP_KERNEL));
 	if (!dev->rings)
 		return -ENOMEM;
-	dev->nr_rings = dev->conn.nr_queues;
+	dev->nr_rings = dev->conn.nr_rings;
 	for (i = 0; i < dev->nr_rings; i++) {
 		dev->rings[i].dev = dev;
 		dev->rings[i].index = i;
 	}
 	for (i = 0; i < dev->nr_rings; i++) {
-		err = blkback_read_queue(dev, i, &cfg);
+		err = blkback_read_ring(dev, i, &cfg, why, size);
 		if (!err)
 			err = blkback_ring_connect(&dev->rings[i], &cfg);
 		if (err) {
@@ -243,17 +220,17 @@ static int blkback_write_discard(struct xenbus_transaction xbt,
 	int err;
 
 	if (!dev->vbd.discard)
-		return xenbus_printf(xbt, dir, "feature-discard", "%d", 0);
-	err = xenbus_printf(xbt, dir, "discard-granularity", "%u",
-			    bdev_discard_granularity(bdev));
+		return xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_DISCARD, "%d", 0);
+	err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_DISCARD_GRAN, "%u",
+			      bdev_discard_granularity(bdev));
 	if (!err)
-		err = xenbus_printf(xbt, dir, "discard-alignment", "%u",
-				    bdev_discard_alignment(bdev));
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_DISCARD_ALIGN, "%u",
+				      bdev_discard_alignment(bdev));
 	if (!err)
-		err = xenbus_printf(xbt, dir, "discard-secure", "%d",
-				    dev->vbd.discard_secure);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_DISCARD_SECURE, "%d",
+				      dev->vbd.discard_secure);
 	if (!err)
-		err = xenbus_printf(xbt, dir, "feature-discard", "%d", 1);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_DISCARD, "%d", 1);
 	return err;
 }
 
@@ -272,22 +249,22 @@ static int blkback_write_device_keys(struct xenbus_transaction xbt, void *data)
 		info |= VDISK_CDROM;
 	if (bdev->bd_disk->flags & GENHD_FL_REMOVABLE)
 		info |= VDISK_REMOVABLE;
-	err = xenbus_printf(xbt, dir, "sectors", "%llu",
-			    (unsigned long long)READ_ONCE(dev->vbd.sectors));
+	err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_SECTORS, "%llu",
+			      (unsigned long long)READ_ONCE(dev->vbd.sectors));
 	if (!err)
-		err = xenbus_printf(xbt, dir, "info", "%u", info);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_INFO, "%u", info);
 	if (!err)
-		err = xenbus_printf(xbt, dir, "sector-size", "%u",
-				    dev->vbd.sector_size);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_SECTOR_SIZE, "%u",
+				      dev->vbd.sector_size);
 	if (!err)
-		err = xenbus_printf(xbt, dir, "physical-sector-size", "%u",
-				    bdev_physical_block_size(bdev));
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_PHYS_SECTOR_SIZE, "%u",
+				      bdev_physical_block_size(bdev));
 	if (!err)
-		err = xenbus_printf(xbt, dir, "feature-flush-cache", "%d",
-				    dev->vbd.flush);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_FLUSH, "%d",
+				      dev->vbd.flush);
 	if (!err)
-		err = xenbus_printf(xbt, dir, "feature-barrier", "%d",
-				    dev->vbd.barrier);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_BARRIER, "%d",
+				      dev->vbd.barrier);
 	if (!err)
 		err = blkback_write_discard(xbt, dev);
 	return err;
@@ -303,11 +280,11 @@ static int blkback_write_resize(struct xenbus_transaction xbt, void *data)
 	const char *dir = dev->xbdev->nodename;
 	int err;
 
-	err = xenbus_printf(xbt, dir, "sectors", "%llu",
-			    (unsigned long long)READ_ONCE(dev->vbd.sectors));
+	err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_SECTORS, "%llu",
+			      (unsigned long long)READ_ONCE(dev->vbd.sectors));
 	if (!err)
-		err = xenbus_printf(xbt, dir, "state", "%d",
-				    XenbusStateConnected);
+		err = xenpv_xs_printf(xbt, dir, "state", "%d",
+				      XenbusStateConnected);
 	return err;
 }
 
@@ -354,6 +331,7 @@ static void blkback_resize_work(struct work_struct *work)
 /* Connect once the backing device is open and the frontend's rings are up. */
 static void blkback_try_connect(struct blkback_dev *dev)
 {
+	char why[128] = "";
 	int err;
 
 	lockdep_assert_held(&dev->mutex);
@@ -361,9 +339,11 @@ static void blkback_try_connect(struct blkback_dev *dev)
 	    (dev->frontend_state != XenbusStateInitialised &&
 	     dev->frontend_state != XenbusStateConnected))
 		return;
-	err = blkback_connect_rings(dev);
+	xenpv_fail_reset(&dev->fail);	/* a new connection */
+	err = blkback_connect_rings(dev, why, sizeof(why));
 	if (err) {
-		xenbus_dev_fatal(dev->xbdev, err, "mapping the frontend's rings");
+		xenbus_dev_fatal(dev->xbdev, err, "mapping the frontend's rings%s%s",
+				 why[0] ? ": " : "", why);
 		return;
 	}
 	err = xenpv_xs_transaction(blkback_write_device_keys, dev);
@@ -389,11 +369,11 @@ static void blkback_fill_vbd(struct blkback_dev *dev, bool readonly)
 
 	vbd->sectors = bdev_nr_sectors(bdev);
 	vbd->sector_size = bdev_logical_block_size(bdev);
-	vbd->max_indirect_segs = blkback_max_indirect;	/* clamped at init */
+	vbd->max_indirect_segs = blkback_max_indirect_segments;	/* clamped at init */
 	vbd->readonly = readonly;
 	/* A barrier is a drain plus a flush: offered with the cache flush. */
 	vbd->barrier = bdev_write_cache(bdev);
-	vbd->flush = vbd->barrier && blkback_offer_flush;
+	vbd->flush = vbd->barrier && blkback_feature_flush_cache;
 	vbd->discard = !readonly && bdev_max_discard_sectors(bdev);
 	val = xenbus_read(XBT_NIL, dev->xbdev->nodename, "discard-enable",
 			  NULL);
@@ -520,105 +500,45 @@ static void blkback_frontend_changed(struct xenbus_device *xbdev,
 	mutex_unlock(&dev->mutex);
 }
 
-/* ---- statistics/ in sysfs (the names of Linux's backend) ----------------- */
+/* ---- Counters: statistics/ in sysfs, the rings in debugfs ------------------ */
 
-static void blkback_sum_stats(struct blkback_dev *dev, struct blkback_stats *s)
+/* The device's counters, past connections included (statistics/). */
+static void blkback_sum_stats(struct device *d, u64 *sum)
 {
+	struct blkback_dev *dev = dev_get_drvdata(d);
 	unsigned int i;
 
-	memset(s, 0, sizeof(*s));
+	memset(sum, 0, BLKBACK_NR_STATS * sizeof(*sum));
 	mutex_lock(&dev->mutex);
-	blkback_stats_add(s, &dev->past);
+	xenpv_stats_add(sum, dev->past, BLKBACK_NR_STATS);
 	for (i = 0; dev->rings && i < dev->nr_rings; i++)
-		blkback_stats_add(s, &dev->rings[i].stats);
+		xenpv_stats_add(sum, dev->rings[i].stats, BLKBACK_NR_STATS);
 	mutex_unlock(&dev->mutex);
 }
 
-static ssize_t blkback_stat_show(struct device *d,
-				 struct device_attribute *attr, char *buf);
-
-static struct device_attribute dev_attr_oo_req =
-	__ATTR(oo_req, 0444, blkback_stat_show, NULL);
-static struct device_attribute dev_attr_rd_req =
-	__ATTR(rd_req, 0444, blkback_stat_show, NULL);
-static struct device_attribute dev_attr_wr_req =
-	__ATTR(wr_req, 0444, blkback_stat_show, NULL);
-static struct device_attribute dev_attr_f_req =
-	__ATTR(f_req, 0444, blkback_stat_show, NULL);
-static struct device_attribute dev_attr_ds_req =
-	__ATTR(ds_req, 0444, blkback_stat_show, NULL);
-static struct device_attribute dev_attr_rd_sect =
-	__ATTR(rd_sect, 0444, blkback_stat_show, NULL);
-static struct device_attribute dev_attr_wr_sect =
-	__ATTR(wr_sect, 0444, blkback_stat_show, NULL);
-
-/* The attributes, and at the same index the counter each one shows. */
-static struct attribute *blkback_stat_attrs[] = {
-	&dev_attr_oo_req.attr,
-	&dev_attr_rd_req.attr,
-	&dev_attr_wr_req.attr,
-	&dev_attr_f_req.attr,
-	&dev_attr_ds_req.attr,
-	&dev_attr_rd_sect.attr,
-	&dev_attr_wr_sect.attr,
-	NULL
+/* statistics/: Linux's backend's files, generated from blkback_stat_desc. */
+static struct xenpv_stats_sysfs blkback_stats_sysfs = {
+	.desc	= blkback_stat_desc,
+	.nr	= BLKBACK_NR_STATS,
+	.sum	= blkback_sum_stats,
 };
-
-static const size_t blkback_stat_off[] = {
-	offsetof(struct blkback_stats, oo_req),
-	offsetof(struct blkback_stats, rd_req),
-	offsetof(struct blkback_stats, wr_req),
-	offsetof(struct blkback_stats, f_req),
-	offsetof(struct blkback_stats, ds_req),
-	offsetof(struct blkback_stats, rd_sect),
-	offsetof(struct blkback_stats, wr_sect),
-};
-
-static ssize_t blkback_stat_show(struct device *d,
-				 struct device_attribute *attr, char *buf)
-{
-	struct blkback_dev *dev = dev_get_drvdata(d);
-	struct blkback_stats s;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(blkback_stat_off); i++)
-		if (blkback_stat_attrs[i] == &attr->attr)
-			break;
-	if (!dev || i == ARRAY_SIZE(blkback_stat_off))
-		return -ENODEV;
-	blkback_sum_stats(dev, &s);
-	return sysfs_emit(buf, "%llu\n",
-			  *(u64 *)((u8 *)&s + blkback_stat_off[i]));
-}
-
-static const struct attribute_group blkback_stat_group = {
-	.name = "statistics",
-	.attrs = blkback_stat_attrs,
-};
-
-/* ---- debugfs: per-ring counters --------------------------------------------- */
 
 static int blkback_rings_show(struct seq_file *m, void *unused)
 {
 	struct blkback_dev *dev = m->private;
-	const struct blkback_stats *s;
+	struct blkback_ring *ring;
 	unsigned int i;
 
-	seq_puts(m, "ring inflight rd_req wr_req f_req ds_req oo_req bad_req irqs notify pgnt_live pgnt_map pgnt_full pgnt_reclaim\n");
+	xenpv_stats_seq_header(m, "ring inflight pgrant_live",
+			       blkback_stat_desc, BLKBACK_NR_STATS);
 	mutex_lock(&dev->mutex);
-	seq_printf(m, "# state %s, %u rings\n", blkback_state_names[dev->state],
-		   dev->nr_rings);
+	seq_printf(m, "# state %s, %u rings\n",
+		   xenpv_state_name(&blkback_states, dev->state), dev->nr_rings);
 	for (i = 0; dev->rings && i < dev->nr_rings; i++) {
-		s = &dev->rings[i].stats;
-		seq_printf(m, "%u %u %llu %llu %llu %llu %llu %llu %llu %llu %u %llu %llu %llu\n",
-			   i, READ_ONCE(dev->rings[i].inflight),
-			   READ_ONCE(s->rd_req), READ_ONCE(s->wr_req),
-			   READ_ONCE(s->f_req), READ_ONCE(s->ds_req),
-			   READ_ONCE(s->oo_req), READ_ONCE(s->bad_req),
-			   READ_ONCE(s->irqs), READ_ONCE(s->notify),
-			   READ_ONCE(dev->rings[i].pgnt.nr_live),
-			   READ_ONCE(s->pgnt_map), READ_ONCE(s->pgnt_full),
-			   READ_ONCE(s->pgnt_reclaim));
+		ring = &dev->rings[i];
+		seq_printf(m, "%u %u %u", i, READ_ONCE(ring->inflight),
+			   READ_ONCE(ring->pgrant.nr_live));
+		xenpv_stats_seq_values(m, BLKBACK_NR_STATS, ring->stats);
 	}
 	mutex_unlock(&dev->mutex);
 	return 0;
@@ -633,19 +553,19 @@ static int blkback_write_limits(struct blkback_dev *dev)
 	int err = 0;
 
 	/* Absent, as blkif.h has it, when indirect requests are not offered. */
-	if (blkback_max_indirect)
-		err = xenbus_printf(XBT_NIL, dir,
-				    "feature-max-indirect-segments", "%u",
-				    blkback_max_indirect);
+	if (blkback_max_indirect_segments)
+		err = xenpv_xs_printf(XBT_NIL, dir,
+				      XENPV_BLK_KEY_MAX_INDIRECT, "%u",
+				    blkback_max_indirect_segments);
 	if (!err)
-		err = xenbus_printf(XBT_NIL, dir, "multi-queue-max-queues", "%u",
-				    blkback_max_queues);
+		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_MAX_QUEUES, "%u",
+				      blkback_max_queues);
 	if (!err)
-		err = xenbus_printf(XBT_NIL, dir, "max-ring-page-order", "%u",
-				    blkback_max_ring_order);
+		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_MAX_RING_ORDER, "%u",
+				      blkback_max_ring_page_order);
 	if (!err)
-		err = xenbus_printf(XBT_NIL, dir, "feature-persistent", "%u",
-				    blkback_max_pgnt ? 1 : 0);
+		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_PERSISTENT, "%u",
+				      blkback_max_persistent_grants ? 1 : 0);
 	return err;
 }
 
@@ -666,13 +586,13 @@ static int blkback_probe(struct xenbus_device *xbdev,
 		dev->handle = 0;
 	mutex_init(&dev->mutex);
 	INIT_DELAYED_WORK(&dev->resize_work, blkback_resize_work);
-	INIT_WORK(&dev->fatal_work, blkback_fatal_work);
+	xenpv_fail_init(&dev->fail, blkback_fail_work);
 	dev->state = BB_WAIT_DEVICE;
 	dev_set_drvdata(&xbdev->dev, dev);
 
 	err = blkback_write_limits(dev);
 	if (!err)
-		err = device_add_group(&xbdev->dev, &blkback_stat_group);
+		err = device_add_group(&xbdev->dev, &blkback_stats_sysfs.group);
 	if (err)
 		goto out_free;
 	err = xenbus_watch_pathfmt(xbdev, &dev->watch, NULL,
@@ -694,7 +614,7 @@ out_watch:
 	unregister_xenbus_watch(&dev->watch);
 	kfree(dev->watch.node);
 out_group:
-	device_remove_group(&xbdev->dev, &blkback_stat_group);
+	device_remove_group(&xbdev->dev, &blkback_stats_sysfs.group);
 out_free:
 	xenbus_dev_fatal(xbdev, err, "setting up the backend");
 	dev_set_drvdata(&xbdev->dev, NULL);
@@ -702,17 +622,13 @@ out_free:
 	return err;
 }
 
-#ifdef COMPAT_HAVE_XENBUS_REMOVE_VOID
 static void blkback_remove(struct xenbus_device *xbdev)
-#else
-static int blkback_remove(struct xenbus_device *xbdev)
-#endif
 {
 	struct blkback_dev *dev = dev_get_drvdata(&xbdev->dev);
 
 	/* Readers of these take the mutex: remove them before taking it. */
 	debugfs_remove_recursive(dev->debugfs);
-	device_remove_group(&xbdev->dev, &blkback_stat_group);
+	device_remove_group(&xbdev->dev, &blkback_stats_sysfs.group);
 	unregister_xenbus_watch(&dev->watch);
 	kfree(dev->watch.node);
 
@@ -725,23 +641,17 @@ static int blkback_remove(struct xenbus_device *xbdev)
 	mutex_unlock(&dev->mutex);
 
 	cancel_delayed_work_sync(&dev->resize_work);
-	cancel_work_sync(&dev->fatal_work);
+	cancel_work_sync(&dev->fail.work);
 	dev_set_drvdata(&xbdev->dev, NULL);
 	kfree(dev);
-#ifndef COMPAT_HAVE_XENBUS_REMOVE_VOID
-	return 0;
-#endif
 }
 
-static const struct xenbus_device_id blkback_ids[] = {
-	{ "vbd" },
-	{ "" }
-};
+XENPV_REMOVE(blkback_remove);
 
 static struct xenbus_driver blkback_driver = {
-	.ids			= blkback_ids,
+	.ids			= XENPV_IDS("vbd"),
 	.probe			= blkback_probe,
-	.remove			= blkback_remove,
+	.remove			= blkback_remove_xenbus,
 	.otherend_changed	= blkback_frontend_changed,
 };
 
@@ -752,7 +662,14 @@ static struct xenbus_driver blkback_driver = {
  */
 int blkback_xenbus_init(void)
 {
-	return xenbus_register_backend(&blkback_driver);
+	int err = xenpv_stats_sysfs_init(&blkback_stats_sysfs);
+
+	if (err)
+		return err;
+	err = xenbus_register_backend(&blkback_driver);
+	if (err)
+		xenpv_stats_sysfs_free(&blkback_stats_sysfs);
+	return err;
 }
 
 /**
@@ -761,4 +678,5 @@ int blkback_xenbus_init(void)
 void blkback_xenbus_exit(void)
 {
 	xenbus_unregister_driver(&blkback_driver);
+	xenpv_stats_sysfs_free(&blkback_stats_sysfs);
 }

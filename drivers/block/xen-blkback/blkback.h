@@ -17,66 +17,9 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/blkif.h>
 #include <compat/compat.h>
+#include <xenpv/xenbus.h>
 
 #include "blkback-proto.h"
-
-/**
- * enum blkback_state - where a backend device is in its life
- * @BB_WAIT_DEVICE: probed (InitWait written), waiting for the hotplug
- *	script's "physical-device"
- * @BB_READY: the backing device is open, waiting for the frontend's rings
- * @BB_CONNECTED: the rings are mapped and their workers run
- * @BB_BROKEN: the frontend broke the protocol: its rings are stopped and
- *	the device is failed (xenbus_dev_fatal)
- * @BB_CLOSED: disconnected; a frontend that starts over (Initialising)
- *	brings it back to @BB_READY
- * @BB_NR_STATES: number of states
- *
- * Changed only by blkback_set_state() under &struct blkback_dev.mutex,
- * against blkback_transitions[].
- */
-enum blkback_state {
-	BB_WAIT_DEVICE,
-	BB_READY,
-	BB_CONNECTED,
-	BB_BROKEN,
-	BB_CLOSED,
-	BB_NR_STATES
-};
-
-/**
- * struct blkback_stats - counters of one ring, or a device's sum
- * @oo_req: times the ring had requests but no free pending slot
- * @rd_req: reads
- * @wr_req: writes
- * @f_req: cache flushes
- * @ds_req: discards (secure ones included)
- * @rd_sect: 512-byte sectors read
- * @wr_sect: 512-byte sectors written
- * @bad_req: requests refused by the checks
- * @notify: notifications sent to the frontend
- * @irqs: event channel interrupts taken
- * @pgnt_map: persistent grants mapped
- * @pgnt_full: segments mapped the ordinary way with the pool full
- * @pgnt_reclaim: persistent grants reclaimed (unmapped)
- *
- * Written only by the ring's worker; read by others with READ_ONCE().
- */
-struct blkback_stats {
-	u64 oo_req;
-	u64 rd_req;
-	u64 wr_req;
-	u64 f_req;
-	u64 ds_req;
-	u64 rd_sect;
-	u64 wr_sect;
-	u64 bad_req;
-	u64 notify;
-	u64 irqs;
-	u64 pgnt_map;
-	u64 pgnt_full;
-	u64 pgnt_reclaim;
-};
 
 /**
  * struct blkback_seg - one data segment of a request in flight
@@ -143,9 +86,7 @@ struct blkback_preq {
  * @wq: the worker sleeps here
  * @more: an interrupt or a completion left work for the worker
  * @eoi: an interrupt waits for its late EOI
- * @broken: the frontend broke this ring's protocol; no more requests are
- *	consumed
- * @pgnt_full: a request found the persistent grant pool full
+ * @pgrant_full: a request found the persistent grant pool full
  * @done: requests whose bios have all ended, for the worker to answer
  * @inflight: requests taken off the ring and not answered yet (worker
  *	only)
@@ -158,13 +99,16 @@ struct blkback_preq {
  * @pages: scratch: the pages of @map or @unmap (worker only)
  * @map_seg: scratch: the segment each @map entry is for (worker only)
  * @slots: scratch: persistent grant slots to reclaim (worker only)
- * @pool_lock: protects @pgnt (only the worker and the teardown take it)
- * @pgnt: the persistent grant pool, when the connection uses one
- * @pgnt_page: the page of each pool slot (allocated at first use)
- * @pgnt_handle: the grant handle of each live pool slot
+ * @pgrant: the persistent grant pool, when the connection uses one (worker
+ *	only: no lock, see blkback_assert_worker())
+ * @pgrant_page: the page of each pool slot (allocated at first use)
+ * @pgrant_handle: the grant handle of each live pool slot
  * @page_cache: ballooned pages to map grants on
  * @next_reclaim: jiffies of the next idle persistent grant scan
- * @stats: counters, written by the worker only
+ * @vbd: the device as the request checks see it, copied at connect (only
+ *	its capacity changes meanwhile: the worker reads that from the
+ *	device's @vbd with READ_ONCE())
+ * @stats: &enum blkback_stat counters, written by the worker only
  * @name: the interrupt's and the worker's name
  */
 struct blkback_ring {
@@ -178,8 +122,7 @@ struct blkback_ring {
 	wait_queue_head_t wq;
 	bool more;
 	bool eoi;
-	bool broken;
-	bool pgnt_full;
+	bool pgrant_full;
 	struct llist_head done;
 	unsigned int inflight;
 	struct list_head free;
@@ -191,13 +134,13 @@ struct blkback_ring {
 	struct page **pages;
 	int *map_seg;
 	u32 *slots;
-	struct mutex pool_lock;	/* pgnt */
-	struct blkback_pgnt_pool pgnt;
-	struct page **pgnt_page;
-	grant_handle_t *pgnt_handle;
+	struct blkback_pgrant_pool pgrant;
+	struct page **pgrant_page;
+	grant_handle_t *pgrant_handle;
 	struct gnttab_page_cache page_cache;
 	unsigned long next_reclaim;
-	struct blkback_stats stats;
+	struct blkback_vbd vbd;
+	u64 stats[BLKBACK_NR_STATS];
 	char name[32];
 } ____cacheline_aligned_in_smp;
 
@@ -211,17 +154,22 @@ struct blkback_ring {
  * @handle: the virtual device number (DEVID)
  * @devt: the backing device's number from "physical-device", 0 before
  * @bdev: the backing device, open while @devt is set
- * @vbd: what the request checks need; @vbd.sectors is updated on a
- *	resize with WRITE_ONCE() and read by the workers with READ_ONCE()
+ * @vbd: what the request checks need, under @mutex; each ring takes a
+ *	copy when it connects.  @vbd.sectors is updated on a resize with
+ *	WRITE_ONCE() and read by the workers with READ_ONCE()
  * @cdrom: "device-type" is "cdrom"
- * @conn: the connection's negotiated parameters, under @mutex
+ * @conn: the connection's negotiated parameters.  Written under @mutex
+ *	before the rings' workers start and not again until they have
+ *	stopped, so the workers read it without the lock
  * @rings: @nr_rings rings while connected
  * @nr_rings: rings of the current connection
  * @max_segs: segments each pending request has room for
  * @past: counters of rings already torn down, under @mutex
  * @watch: the "physical-device" watch
  * @resize_work: polls the backing device's capacity while connected
- * @fatal_work: fails the device after a ring broke
+ * @fail: set once, from a ring's worker, when the frontend broke the
+ *	protocol: the workers consume nothing more, and its work fails the
+ *	device (xenbus_dev_fatal)
  * @debugfs: the device's debugfs directory
  */
 struct blkback_dev {
@@ -239,29 +187,27 @@ struct blkback_dev {
 	struct blkback_ring *rings;
 	unsigned int nr_rings;
 	unsigned int max_segs;
-	struct blkback_stats past;
+	u64 past[BLKBACK_NR_STATS];
 	struct xenbus_watch watch;
 	struct delayed_work resize_work;
-	struct work_struct fatal_work;
+	struct xenpv_fail fail;
 	struct dentry *debugfs;
 };
 
 /* Module parameters (blkback-main.c). */
 extern unsigned int blkback_max_queues;
-extern unsigned int blkback_max_ring_order;
-extern unsigned int blkback_max_indirect;
-extern unsigned int blkback_max_pgnt;
-extern unsigned int blkback_pgnt_idle_ms;
+extern unsigned int blkback_max_ring_page_order;
+extern unsigned int blkback_max_indirect_segments;
+extern unsigned int blkback_max_persistent_grants;
+extern unsigned int blkback_persistent_grant_idle_ms;
 extern unsigned int blkback_resize_poll_ms;
-extern bool blkback_offer_flush;
+extern bool blkback_feature_flush_cache;
 extern struct dentry *blkback_debugfs_root;
 
 /* blkback-ring.c: rings, requests, grants, bios. */
 int blkback_ring_connect(struct blkback_ring *ring,
-			 const struct blkback_queue_cfg *cfg);
+			 const struct blkback_ring_cfg *cfg);
 void blkback_ring_disconnect(struct blkback_ring *ring);
-void blkback_stats_add(struct blkback_stats *sum,
-		       const struct blkback_stats *s);
 
 /* blkback-xenbus.c: the xenbus side. */
 void blkback_ring_broken(struct blkback_ring *ring, const char *why);

@@ -20,19 +20,8 @@
 
 #include "blkfront.h"
 
-unsigned int blkfront_max_queues;
-module_param_named(max_queues, blkfront_max_queues, uint, 0444);
-MODULE_PARM_DESC(max_queues,
-		 "Most hardware queues (rings) per disk; 0: one per vCPU");
-
-unsigned int blkfront_max_ring_order = BLKFRONT_MAX_RING_ORDER;
-module_param_named(max_ring_page_order, blkfront_max_ring_order, uint, 0444);
-MODULE_PARM_DESC(max_ring_page_order,
-		 "log2 of the most pages per ring (0-4, default 4)");
-
-unsigned int blkfront_max_indirect = 256;
-module_param_named(max_indirect_segments, blkfront_max_indirect, uint, 0444);
-MODULE_PARM_DESC(max_indirect_segments,
+/* Segments per request: what the disk's requests are made for. */
+XENPV_UINT_PARAM(blkfront, max_indirect_segments, 256,
 		 "Most segments per indirect request; 0: no indirect requests");
 
 static struct dentry *blkfront_debugfs_root;
@@ -66,12 +55,12 @@ static int blkfront_req_kind(struct request *rq, unsigned int *flags)
  * what the PDU has room for: a request made for an earlier connection's
  * larger limit maps too (the caller cuts it, blkfront_split_data()).
  */
-static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
+static int blkfront_map_data(struct blkfront_ring *ring, struct request *rq,
 			     struct blkfront_cmd *cmd, struct blkfront_layout *lay)
 {
 	struct blkfront_geom geom = {
 		.page_shift = PAGE_SHIFT,
-		.max_indirect_segs = q->dev->max_sg,
+		.max_indirect_segs = ring->dev->max_sg,
 	};
 	struct scatterlist *sg;
 	unsigned int i, nr;
@@ -86,14 +75,14 @@ static int blkfront_map_data(struct blkfront_queue *q, struct request *rq,
 }
 
 /* Borrow pool pages with their grants; a write's data is copied in. */
-static int blkfront_grant_persistent(struct blkfront_queue *q,
+static int blkfront_grant_persistent(struct blkfront_ring *ring,
 				     struct blkfront_cmd *cmd,
 				     const struct blkfront_layout *lay)
 {
 	unsigned int i;
 	int err;
 
-	err = blkfront_pool_get(&q->pool, q->dev->xbdev->otherend_id,
+	err = blkfront_pool_get(&ring->pool, ring->dev->xbdev->otherend_id,
 				cmd->pgs, lay->nr_grants);
 	if (err)
 		return err;
@@ -103,7 +92,7 @@ static int blkfront_grant_persistent(struct blkfront_queue *q,
 	cmd->nr_data = lay->nr_segs;
 	cmd->persistent = true;
 	if (cmd->readonly)
-		blkfront_pool_copy(cmd, true);
+		blkfront_pool_copy(cmd, BLKFRONT_COPY_TO_POOL);
 	return 0;
 }
 
@@ -111,20 +100,20 @@ static int blkfront_grant_persistent(struct blkfront_queue *q,
  * Grant the backend access to the data pages and the indirect frame; the
  * counts stay at the zero blkfront_prep() set when there is nothing to grant.
  */
-static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
+static int blkfront_grant(struct blkfront_ring *ring, struct blkfront_cmd *cmd,
 			  const struct blkfront_layout *lay)
 {
-	domid_t otherend = q->dev->xbdev->otherend_id;
+	domid_t otherend = ring->dev->xbdev->otherend_id;
 	grant_ref_t head;
 	unsigned int i;
 
 	if (!lay->nr_grants)
 		return 0;
-	if (q->dev->params.persistent || q->dev->bounce)
-		return blkfront_grant_persistent(q, cmd, lay);
+	if (ring->dev->params.persistent || ring->dev->bounce)
+		return blkfront_grant_persistent(ring, cmd, lay);
 	if (lay->indirect && !cmd->ind_frame)
 		return -EIO;
-	if (gnttab_alloc_grant_references(lay->nr_grants, &head) < 0)
+	if (xenpv_gnttab_alloc(lay->nr_grants, &head))
 		return -ENOSPC;
 	for (i = 0; i < lay->nr_segs; i++) {
 		struct page *page = sg_page(&cmd->sg[cmd->segs[i].chunk]);
@@ -152,15 +141,15 @@ static int blkfront_grant(struct blkfront_queue *q, struct blkfront_cmd *cmd,
  * to the grant table code, which frees it once the backend lets go, and
  * the device is broken.
  */
-static void blkfront_ungrant(struct blkfront_queue *q, struct blkfront_cmd *cmd)
+static void blkfront_ungrant(struct blkfront_ring *ring, struct blkfront_cmd *cmd)
 {
 	struct page *page;
 	unsigned int i;
 
 	if (cmd->persistent) {
-		if (!blkfront_pool_put(&q->pool, cmd->pgs, cmd->nr_grants))
-			blkfront_broken(q->dev,
-					"backend kept a bounce page mapped after its response");
+		if (!blkfront_pool_put(&ring->pool, cmd->pgs, cmd->nr_grants))
+			blkfront_broken(ring->dev,
+					"kept a bounce page mapped after its response");
 		cmd->persistent = false;
 		cmd->nr_grants = 0;
 		return;
@@ -174,7 +163,8 @@ static void blkfront_ungrant(struct blkfront_queue *q, struct blkfront_cmd *cmd)
 				     cmd->ind_frame;
 		get_page(page);
 		gnttab_end_foreign_access(cmd->grefs[i], page);
-		blkfront_broken(q->dev, "backend kept a grant mapped after its response");
+		blkfront_broken(ring->dev,
+				"kept a grant mapped after its response");
 	}
 	cmd->nr_grants = 0;
 }
@@ -192,35 +182,35 @@ blkfront_ind_list(const struct blkfront_cmd *cmd,
 }
 
 /* Give back the ids of @rq's parts taken before one could not be encoded. */
-static void blkfront_put_part_ids(struct blkfront_queue *q, struct request *rq)
+static void blkfront_put_part_ids(struct blkfront_ring *ring, struct request *rq)
 {
 	int id;
 
-	for (id = blkfront_ids_next_in_flight(&q->ids, 0); id >= 0;
-	     id = blkfront_ids_next_in_flight(&q->ids, id + 1))
-		if (blkfront_id_priv(&q->ids, id) == rq)
-			blkfront_id_put(&q->ids, id);
+	for (id = xenpv_ids_next_in_flight(&ring->ids, 0); id >= 0;
+	     id = xenpv_ids_next_in_flight(&ring->ids, id + 1))
+		if (xenpv_id_priv(&ring->ids, id) == rq)
+			xenpv_id_put(&ring->ids, id);
 }
 
 /*
  * Put the cmd->parts_left direct parts of a split request on the ring,
- * which has room for them all: called under q->lock.
+ * which has room for them all: called under ring->lock.
  */
-static int blkfront_ring_put_parts(struct blkfront_queue *q,
+static int blkfront_ring_put_parts(struct blkfront_ring *ring,
 				   struct request *rq, struct blkfront_cmd *cmd,
 				   int op)
 {
-	unsigned int align = q->dev->params.sector_size >> SECTOR_SHIFT;
+	unsigned int align = ring->dev->params.sector_size >> SECTOR_SHIFT;
 	struct blkfront_part part = { };
-	struct blkfront_io io = { .op = op, .handle = q->dev->handle };
-	RING_IDX slot = q->ring.req_prod_pvt;
+	struct blkfront_io io = { .op = op, .handle = ring->dev->handle };
+	RING_IDX slot = ring->front.req_prod_pvt;
 	int id, ret;
 
-	lockdep_assert_held(&q->lock);
+	lockdep_assert_held(&ring->lock);
 	while ((ret = blkfront_split_next(cmd->segs, cmd->nr_segs,
 					  BLKIF_MAX_SEGMENTS_PER_REQUEST, align,
 					  &part)) > 0) {
-		id = blkfront_id_get(&q->ids, op, false, rq);
+		id = xenpv_id_get(&ring->ids, op, 0, rq);
 		if (WARN_ON_ONCE(id < 0)) {	/* the room was checked */
 			ret = id;
 			break;
@@ -232,50 +222,52 @@ static int blkfront_ring_put_parts(struct blkfront_queue *q,
 		ret = blkfront_layout_for(part.nr_segs, part.nr_sectors, 0,
 					  &io.lay);
 		if (!ret)
-			ret = blkfront_encode_rw(RING_GET_REQUEST(&q->ring, slot),
+			ret = blkfront_encode_rw(RING_GET_REQUEST(&ring->front,
+								  slot),
 						 &io, NULL);
 		if (ret)
 			break;
 		slot++;
 	}
 	/* blkfront_nr_parts() cut the same parts before: a bug of ours. */
-	if (WARN_ON_ONCE(ret || slot - q->ring.req_prod_pvt != cmd->parts_left)) {
-		blkfront_put_part_ids(q, rq);
+	if (WARN_ON_ONCE(ret || slot - ring->front.req_prod_pvt != cmd->parts_left)) {
+		blkfront_put_part_ids(ring, rq);
 		return -EIO;
 	}
-	q->ring.req_prod_pvt = slot;
-	q->stats.reqs += cmd->parts_left;
-	q->stats.split++;
+	ring->front.req_prod_pvt = slot;
+	ring->stats[BLKFRONT_STAT_REQS] += cmd->parts_left;
+	ring->stats[BLKFRONT_STAT_SPLIT]++;
 	return 0;
 }
 
-/* Put a prepared request on the queue's ring: called under q->lock. */
-static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
+/* Put a prepared request on the queue's ring: called under ring->lock. */
+static int blkfront_ring_put(struct blkfront_ring *ring, struct request *rq,
 			     struct blkfront_cmd *cmd, int op,
 			     const struct blkfront_layout *lay)
 {
-	struct blkfront_dev *dev = q->dev;
+	struct blkfront_dev *dev = ring->dev;
 	struct blkif_request *req;
 	struct blkif_request_segment *frames[1];
 	struct blkfront_io io;
 	int id, ret;
 
-	lockdep_assert_held(&q->lock);
+	lockdep_assert_held(&ring->lock);
 	/*
 	 * Checked again under the lock: a shut-down or a break drains the
 	 * ring under it, and a request put on the ring after that would never
 	 * end.
 	 */
-	if (READ_ONCE(dev->broken) || READ_ONCE(dev->state) != BF_CONNECTED)
+	if (!blkfront_io_allowed(dev))
 		return -EIO;
-	if (RING_FREE_REQUESTS(&q->ring) < cmd->parts_left)
+	if (RING_FREE_REQUESTS(&ring->front) < cmd->parts_left)
 		return -EBUSY;
 	if (unlikely(cmd->parts_left > 1))
-		return blkfront_ring_put_parts(q, rq, cmd, op);
-	id = blkfront_id_get(&q->ids, op, lay->indirect, rq);
+		return blkfront_ring_put_parts(ring, rq, cmd, op);
+	id = xenpv_id_get(&ring->ids, op,
+			  lay->indirect ? BLKFRONT_ID_INDIRECT : 0, rq);
 	if (id < 0)
 		return id;
-	req = RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt);
+	req = RING_GET_REQUEST(&ring->front, ring->front.req_prod_pvt);
 	if (op == BLKIF_OP_DISCARD) {
 		ret = blkfront_encode_discard(req, id, blk_rq_pos(rq),
 					      blk_rq_sectors(rq),
@@ -290,23 +282,23 @@ static int blkfront_ring_put(struct blkfront_queue *q, struct request *rq,
 		ret = blkfront_encode_rw(req, &io, frames);
 	}
 	if (ret) {
-		blkfront_id_put(&q->ids, id);
+		xenpv_id_put(&ring->ids, id);
 		return ret;
 	}
-	q->ring.req_prod_pvt++;
-	q->stats.reqs++;
+	ring->front.req_prod_pvt++;
+	ring->stats[BLKFRONT_STAT_REQS]++;
 	return 0;
 }
 
 /* Publish the ring's new requests; true when the backend needs a kick. */
-static bool blkfront_push(struct blkfront_queue *q)
+static bool blkfront_push(struct blkfront_ring *ring)
 {
 	bool notify;
 
-	lockdep_assert_held(&q->lock);
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->ring, notify);
+	lockdep_assert_held(&ring->lock);
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ring->front, notify);
 	if (notify)
-		q->stats.notify_tx++;
+		ring->stats[BLKFRONT_STAT_NOTIFY]++;
 	return notify;
 }
 
@@ -332,11 +324,11 @@ static blk_status_t blkfront_errno_to_sts(int err)
  * earlier connection's larger limit, before a resume): it goes out as
  * direct parts, which need grants for the data alone.
  */
-static int blkfront_split_data(struct blkfront_queue *q,
+static int blkfront_split_data(struct blkfront_ring *ring,
 			       struct blkfront_cmd *cmd, int op,
 			       struct blkfront_layout *lay)
 {
-	int n = blkfront_nr_parts(&q->dev->params, op, cmd->segs,
+	int n = blkfront_nr_parts(&ring->dev->params, op, cmd->segs,
 				  lay->nr_segs);
 
 	if (n < 0)
@@ -349,7 +341,7 @@ static int blkfront_split_data(struct blkfront_queue *q,
 }
 
 /* Map and grant the request's data: no ring lock needed. */
-static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
+static int blkfront_prep(struct blkfront_ring *ring, struct request *rq,
 			 struct blkfront_cmd *cmd, int *op,
 			 struct blkfront_layout *lay)
 {
@@ -360,10 +352,10 @@ static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
 	kind = blkfront_req_kind(rq, &flags);
 	if (kind < 0)
 		return kind;
-	*op = blkfront_wire_op(&q->dev->params, kind, flags);
+	*op = blkfront_wire_op(&ring->dev->params, kind, flags);
 	if (*op < 0)
 		return *op;
-	cmd->q = q;
+	cmd->ring = ring;
 	cmd->parts_left = 1;
 	cmd->nr_segs = 0;
 	cmd->nr_grants = 0;
@@ -373,16 +365,16 @@ static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
 	if (kind != BLKFRONT_REQ_READ && kind != BLKFRONT_REQ_WRITE)
 		return 0;
 	cmd->readonly = kind == BLKFRONT_REQ_WRITE;
-	ret = blkfront_map_data(q, rq, cmd, lay);
+	ret = blkfront_map_data(ring, rq, cmd, lay);
 	if (ret)
 		return ret;
 	cmd->nr_segs = lay->nr_segs;
-	if (unlikely(lay->nr_segs > q->dev->params.max_segs)) {
-		ret = blkfront_split_data(q, cmd, *op, lay);
+	if (unlikely(lay->nr_segs > ring->dev->params.max_segs)) {
+		ret = blkfront_split_data(ring, cmd, *op, lay);
 		if (ret)
 			return ret;
 	}
-	return blkfront_grant(q, cmd, lay);
+	return blkfront_grant(ring, cmd, lay);
 }
 
 /*
@@ -390,12 +382,12 @@ static int blkfront_prep(struct blkfront_queue *q, struct request *rq,
  * the disk has hardware queues (the backend offers fewer): they share.
  * The count changes only while the queues are quiesced.
  */
-static struct blkfront_queue *blkfront_hctx_ring(struct blk_mq_hw_ctx *hctx)
+static struct blkfront_ring *blkfront_hctx_ring(struct blk_mq_hw_ctx *hctx)
 {
 	struct blkfront_dev *dev = hctx->driver_data;
-	unsigned int n = READ_ONCE(dev->nr_queues);
+	unsigned int n = READ_ONCE(dev->nr_rings);
 
-	return n ? &dev->queues[hctx->queue_num % n] : NULL;
+	return n ? &dev->rings[hctx->queue_num % n] : NULL;
 }
 
 static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -404,60 +396,60 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 	struct blkfront_dev *dev = hctx->driver_data;
 	struct request *rq = bd->rq;
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
-	struct blkfront_queue *q;
+	struct blkfront_ring *ring;
 	struct blkfront_layout lay;
 	unsigned long flags;
 	bool notify = false;
 	int op, ret;
 
-	if (READ_ONCE(dev->broken) || READ_ONCE(dev->state) != BF_CONNECTED)
+	if (!blkfront_io_allowed(dev))
 		return BLK_STS_IOERR;
-	q = blkfront_hctx_ring(hctx);
-	if (!q)
+	ring = blkfront_hctx_ring(hctx);
+	if (!ring)
 		return BLK_STS_IOERR;
 	blk_mq_start_request(rq);
-	ret = blkfront_prep(q, rq, cmd, &op, &lay);
+	ret = blkfront_prep(ring, rq, cmd, &op, &lay);
 	if (ret) {
 		if (ret != -ENOSPC)
-			dev_err_ratelimited(&q->dev->xbdev->dev,
-					    "queue %u: cannot send a %s request: %d\n",
-					    q->index, blk_op_str(req_op(rq)), ret);
+			dev_err_ratelimited(&ring->dev->xbdev->dev,
+					    "ring %u: cannot send a %s request: %d\n",
+					    ring->index, blk_op_str(req_op(rq)), ret);
 		return blkfront_errno_to_sts(ret);
 	}
 
-	spin_lock_irqsave(&q->lock, flags);
-	ret = blkfront_ring_put(q, rq, cmd, op, &lay);
+	spin_lock_irqsave(&ring->lock, flags);
+	ret = blkfront_ring_put(ring, rq, cmd, op, &lay);
 	if (ret == -EBUSY || ret == -ENOSPC) {
 		/* The next completion restarts the queue. */
 		blk_mq_stop_hw_queue(hctx);
-		q->stopped = true;
-		q->stats.ring_full++;
+		ring->stopped = true;
+		ring->stats[BLKFRONT_STAT_RING_FULL]++;
 		ret = -EBUSY;
 	}
 	if (!ret && bd->last)
-		notify = blkfront_push(q);
-	spin_unlock_irqrestore(&q->lock, flags);
+		notify = blkfront_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
 
 	if (notify)
-		notify_remote_via_irq(q->irq);
+		notify_remote_via_irq(ring->irq);
 	if (ret)
-		blkfront_ungrant(q, cmd);
+		blkfront_ungrant(ring, cmd);
 	return blkfront_errno_to_sts(ret);
 }
 
 static void blkfront_commit_rqs(struct blk_mq_hw_ctx *hctx)
 {
-	struct blkfront_queue *q = blkfront_hctx_ring(hctx);
+	struct blkfront_ring *ring = blkfront_hctx_ring(hctx);
 	unsigned long flags;
 	bool notify;
 
-	if (!q)
+	if (!ring)
 		return;
-	spin_lock_irqsave(&q->lock, flags);
-	notify = blkfront_push(q);
-	spin_unlock_irqrestore(&q->lock, flags);
+	spin_lock_irqsave(&ring->lock, flags);
+	notify = blkfront_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
 	if (notify)
-		notify_remote_via_irq(q->irq);
+		notify_remote_via_irq(ring->irq);
 }
 
 /* A read's data out of the grant pages, and the grants back. */
@@ -466,8 +458,8 @@ static void blkfront_finish(struct request *rq)
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	if (cmd->persistent && !cmd->readonly && cmd->status == BLK_STS_OK)
-		blkfront_pool_copy(cmd, false);
-	blkfront_ungrant(cmd->q, cmd);
+		blkfront_pool_copy(cmd, BLKFRONT_COPY_FROM_POOL);
+	blkfront_ungrant(cmd->ring, cmd);
 }
 
 static void blkfront_complete(struct request *rq)
@@ -494,98 +486,108 @@ static void blkfront_complete_batch(struct io_comp_batch *iob)
 
 /* ---- Responses ----------------------------------------------------------- */
 
-/*
- * Consume every response on the ring; false when the backend broke it.
- * Successful requests are added to @iob, to be ended once q->lock is
- * dropped; failed ones are ended through blk-mq's completion.
- */
-static bool blkfront_consume(struct blkfront_queue *q,
-			     struct io_comp_batch *iob)
+/* One response taken: end its request once all of the request's parts are. */
+static void blkfront_end_part(struct blkfront_ring *ring,
+			      const struct blkfront_done *done,
+			      struct io_comp_batch *iob)
 {
-	struct blkif_response rsp;
+	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(done->priv);
+
+	if (done->error) {
+		cmd->status = blkfront_errno_to_sts(done->error);
+		dev_warn_ratelimited(&ring->dev->xbdev->dev,
+				     "ring %u: operation %u failed in the backend: %d\n",
+				     ring->index, done->op, done->error);
+	}
+	if (--cmd->parts_left)
+		return;		/* more parts to come */
+	if (!blk_mq_add_to_batch(done->priv, iob, cmd->status != BLK_STS_OK,
+				 blkfront_complete_batch))
+		blk_mq_complete_request(done->priv);
+}
+
+/*
+ * Take every response on the ring (blkfront-proto.c fetches each shared
+ * value once and checks it); the first bad one stops it and is returned.
+ * Successful requests are added to @iob, to be ended once ring->lock is
+ * dropped; failed ones are ended through blk-mq's completion.  @any is
+ * set when a response was taken.
+ */
+static enum blkfront_verdict blkfront_consume(struct blkfront_ring *ring,
+					      struct io_comp_batch *iob,
+					      bool *any)
+{
 	struct blkfront_done done;
 	enum blkfront_verdict v;
-	struct blkfront_cmd *cmd;
-	RING_IDX i, rp;
-	bool more;
+	RING_IDX rp;
 
-	lockdep_assert_held(&q->lock);
+	lockdep_assert_held(&ring->lock);
 	do {
-		rp = READ_ONCE(q->ring.sring->rsp_prod);
-		virt_rmb(); /* responses up to rp are written before rp */
-		v = blkfront_check_rsp_prod(rp, q->ring.rsp_cons,
-					    RING_SIZE(&q->ring),
-					    blkfront_ids_in_flight(&q->ids));
-		for (i = q->ring.rsp_cons; v == BLKFRONT_RSP_OK && i != rp; i++) {
-			RING_COPY_RESPONSE(&q->ring, i, &rsp);
-			v = blkfront_complete_rsp(&q->ids, &rsp, &done);
+		v = blkfront_rsp_avail(&ring->front, &ring->ids, &rp);
+		while (v == BLKFRONT_RSP_OK && ring->front.rsp_cons != rp) {
+			v = blkfront_rsp_take(&ring->front, &ring->ids, &done);
 			if (v != BLKFRONT_RSP_OK)
 				break;
-			cmd = blk_mq_rq_to_pdu(done.priv);
-			if (done.error) {
-				cmd->status = blkfront_errno_to_sts(done.error);
-				dev_warn_ratelimited(&q->dev->xbdev->dev,
-						     "queue %u: operation %u failed in the backend: %d\n",
-						     q->index, done.op, done.error);
-			}
-			if (--cmd->parts_left)
-				continue;	/* more parts to come */
-			if (!blk_mq_add_to_batch(done.priv, iob,
-						 cmd->status != BLK_STS_OK,
-						 blkfront_complete_batch))
-				blk_mq_complete_request(done.priv);
+			*any = true;
+			blkfront_end_part(ring, &done, iob);
 		}
-		if (v != BLKFRONT_RSP_OK) {
-			dev_err(&q->dev->xbdev->dev, "queue %u: %s\n", q->index,
-				blkfront_verdict_str(v));
-			return false;
-		}
-		q->ring.rsp_cons = i;
-		RING_FINAL_CHECK_FOR_RESPONSES(&q->ring, more);
-	} while (more);
-	return true;
+		if (v != BLKFRONT_RSP_OK)
+			return v;
+	} while (blkfront_rsp_more(&ring->front));
+	return BLKFRONT_RSP_OK;
+}
+
+/* Fail the device for a bad response, with one line naming the ring. */
+static void blkfront_bad_response(struct blkfront_ring *ring,
+				  enum blkfront_verdict v)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "ring %u: %s", ring->index,
+		 blkfront_verdict_str(v));
+	blkfront_broken(ring->dev, why);
 }
 
 /**
- * blkfront_interrupt() - a queue's event channel handler
+ * blkfront_interrupt() - a ring's event channel handler
  * @irq: the interrupt
- * @data: the &struct blkfront_queue
+ * @data: the &struct blkfront_ring
  *
- * Completes the queue's responses and restarts its hardware queue if a
- * full ring stopped it.  The EOI is late: the backend's next event is not
- * delivered before this one is handled.
+ * Completes the ring's responses and restarts its hardware queues if a
+ * full ring stopped them.  The EOI is late (xenpv_irq_eoi()): the
+ * backend's next event is not delivered before this one is handled, and
+ * one that brought nothing counts as spurious.
  *
  * Return: IRQ_HANDLED.
  */
 irqreturn_t blkfront_interrupt(int irq, void *data)
 {
-	struct blkfront_queue *q = data;
-	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
+	struct blkfront_ring *ring = data;
+	enum blkfront_verdict v = BLKFRONT_RSP_OK;
 	DEFINE_IO_COMP_BATCH(iob);
 	unsigned long flags;
-	bool ok = true;
+	bool any = false;
 
-	spin_lock_irqsave(&q->lock, flags);
-	q->stats.irqs++;
-	if (!READ_ONCE(q->dev->broken) &&
-	    READ_ONCE(q->dev->state) == BF_CONNECTED) {
-		if (RING_HAS_UNCONSUMED_RESPONSES(&q->ring))
-			eoi = 0;
-		ok = blkfront_consume(q, &iob);
-		if (ok && q->stopped && !RING_FULL(&q->ring)) {
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->stats[BLKFRONT_STAT_IRQS]++;
+	if (blkfront_io_allowed(ring->dev)) {
+		v = blkfront_consume(ring, &iob, &any);
+		if (v == BLKFRONT_RSP_OK && ring->stopped &&
+		    !RING_FULL(&ring->front)) {
 			/* Any of the hardware queues sharing the ring. */
-			q->stopped = false;
-			blk_mq_start_stopped_hw_queues(q->dev->disk->queue, true);
+			ring->stopped = false;
+			blk_mq_start_stopped_hw_queues(ring->dev->disk->queue,
+						       true);
 		}
 	}
-	if (eoi)
-		q->stats.spurious++;
-	spin_unlock_irqrestore(&q->lock, flags);
+	if (!any)
+		ring->stats[BLKFRONT_STAT_SPURIOUS]++;
+	spin_unlock_irqrestore(&ring->lock, flags);
 	if (iob.complete)
 		iob.complete(&iob);
-	if (!ok)
-		blkfront_broken(q->dev, "protocol violation on a response");
-	xen_irq_lateeoi(irq, eoi);
+	if (v != BLKFRONT_RSP_OK)
+		blkfront_bad_response(ring, v);
+	xenpv_irq_eoi(irq, any);
 	return IRQ_HANDLED;
 }
 
@@ -602,33 +604,33 @@ enum blkfront_drain {
 	BLKFRONT_DRAIN_RECOVER,
 };
 
-/* Take every request off a queue's ring, the ring being dead. */
-static void blkfront_drain_queue(struct blkfront_queue *q,
-				 enum blkfront_drain how)
+/* Take every request off a ring, the ring being dead. */
+static void blkfront_drain_ring(struct blkfront_ring *ring,
+				enum blkfront_drain how)
 {
 	struct blkfront_cmd *cmd;
 	struct request *rq;
 	unsigned long flags;
 	int id;
 
-	lockdep_assert_held(&q->dev->mutex);	/* q->dev->recover */
-	spin_lock_irqsave(&q->lock, flags);
-	while ((id = blkfront_ids_next_in_flight(&q->ids, 0)) >= 0) {
-		rq = blkfront_id_priv(&q->ids, id);
-		blkfront_id_put(&q->ids, id);
+	lockdep_assert_held(&ring->dev->mutex);	/* ring->dev->recover */
+	spin_lock_irqsave(&ring->lock, flags);
+	while ((id = xenpv_ids_next_in_flight(&ring->ids, 0)) >= 0) {
+		rq = xenpv_id_priv(&ring->ids, id);
+		xenpv_id_put(&ring->ids, id);
 		cmd = blk_mq_rq_to_pdu(rq);
 		if (--cmd->parts_left)
 			continue;	/* the last of its parts decides */
 		if (how == BLKFRONT_DRAIN_RECOVER) {
-			blkfront_ungrant(q, cmd);
-			list_add_tail(&rq->queuelist, &q->dev->recover);
+			blkfront_ungrant(ring, cmd);
+			list_add_tail(&rq->queuelist, &ring->dev->recover);
 		} else {
 			cmd->status = BLK_STS_IOERR;
 			blk_mq_complete_request(rq);
 		}
 	}
-	q->stopped = false;
-	spin_unlock_irqrestore(&q->lock, flags);
+	ring->stopped = false;
+	spin_unlock_irqrestore(&ring->lock, flags);
 }
 
 /**
@@ -645,8 +647,8 @@ void blkfront_requeue_all(struct blkfront_dev *dev)
 	unsigned int i;
 
 	lockdep_assert_held(&dev->mutex);
-	for (i = 0; i < dev->nr_queues; i++)
-		blkfront_drain_queue(&dev->queues[i], BLKFRONT_DRAIN_RECOVER);
+	for (i = 0; i < dev->nr_rings; i++)
+		blkfront_drain_ring(&dev->rings[i], BLKFRONT_DRAIN_RECOVER);
 }
 
 /* End the requests of a lost connection with @sts. */
@@ -672,8 +674,8 @@ void blkfront_fail_all(struct blkfront_dev *dev)
 	unsigned int i;
 
 	lockdep_assert_held(&dev->mutex);
-	for (i = 0; i < dev->nr_queues; i++)
-		blkfront_drain_queue(&dev->queues[i], BLKFRONT_DRAIN_FAIL);
+	for (i = 0; i < dev->nr_rings; i++)
+		blkfront_drain_ring(&dev->rings[i], BLKFRONT_DRAIN_FAIL);
 	blkfront_end_recover(dev, BLK_STS_IOERR);
 }
 
@@ -688,7 +690,7 @@ static void blkfront_inflight_of(struct request *rq,
 	in->kind = kind < 0 ? BLKFRONT_REQ_READ : kind;
 	in->nr_segs = cmd->nr_segs;
 	in->segs = cmd->segs;
-	in->queue = cmd->q->index;
+	in->ring = cmd->ring->index;
 }
 
 /* Plan the recovery of @n requests on @dev->recover and act on it. */
@@ -703,8 +705,8 @@ static int blkfront_plan_and_requeue(struct blkfront_dev *dev,
 	int err;
 
 	/* Resume path: an allocation must not wait for I/O to this disk. */
-	in = kcalloc(n, sizeof(*in), GFP_NOIO);
-	steps = kcalloc(n, sizeof(*steps), GFP_NOIO);
+	in = XENPV_ALLOC(kcalloc(n, sizeof(*in), GFP_NOIO));
+	steps = XENPV_ALLOC(kcalloc(n, sizeof(*steps), GFP_NOIO));
 	err = in && steps ? 0 : -ENOMEM;
 	list_for_each_entry(rq, &dev->recover, queuelist)
 		if (!err)
@@ -830,7 +832,8 @@ static int blkfront_init_request(struct blk_mq_tag_set *set,
 	cmd->persistent = false;
 	cmd->ind_frame = NULL;
 	if (dev->max_sg > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
-		cmd->ind_frame = alloc_pages_node(numa_node, GFP_KERNEL, 0);
+		cmd->ind_frame = XENPV_ALLOC(alloc_pages_node(numa_node,
+							      GFP_KERNEL, 0));
 		if (!cmd->ind_frame)
 			return -ENOMEM;
 	}
@@ -1002,73 +1005,94 @@ void blkfront_remove_disk(struct blkfront_dev *dev)
 }
 
 /**
- * blkfront_place_irqs() - move each queue's interrupt to one of its CPUs
+ * blkfront_place_irqs() - move each ring's interrupt to one of its CPUs
  * @dev: the device, with its disk and rings
  *
- * blk-mq maps CPUs to hardware queues; binding queue N's event channel to
- * the first online CPU mapped to N lets completions run where the requests
- * were issued instead of on whatever vCPU the channel was bound to.
+ * blk-mq maps CPUs to hardware queues, and hardware queue N uses ring N:
+ * the ring's interrupt goes to the first online CPU mapped to N, where
+ * its requests are issued (the policy of xenpv_irq_place()).
  */
 void blkfront_place_irqs(struct blkfront_dev *dev)
 {
 	const struct blk_mq_queue_map *map;
-	struct blkfront_queue *q;
+	struct blkfront_ring *ring;
 	unsigned int i, cpu;
-	int err;
 
 	lockdep_assert_held(&dev->mutex);
 	if (!dev->disk)
 		return;
 	map = &dev->tag_set.map[HCTX_TYPE_DEFAULT];
-	for (i = 0; i < dev->nr_queues; i++) {
-		q = &dev->queues[i];
+	for (i = 0; i < dev->nr_rings; i++) {
+		ring = &dev->rings[i];
 		for_each_online_cpu(cpu)
 			if (map->mq_map[cpu] == i)
 				break;
-		if (cpu >= nr_cpu_ids || q->irq < 0)
+		if (cpu >= nr_cpu_ids || ring->irq < 0)
 			continue;
-		err = irq_set_affinity(q->irq, cpumask_of(cpu));
-		if (err)
-			dev_warn(&dev->xbdev->dev,
-				 "queue %u: cannot move its interrupt to cpu %u: %d\n",
-				 i, cpu, err);
-		else
-			WRITE_ONCE(q->cpu, cpu);
+		WRITE_ONCE(ring->cpu, xenpv_irq_place(dev->xbdev, ring->irq, cpu,
+						      0));
 	}
 }
 
-/* ---- debugfs ------------------------------------------------------------- */
+/* ---- Counters: debugfs and statistics/ ---------------------------------- */
 
-static int blkfront_stats_show(struct seq_file *m, void *unused)
+/**
+ * blkfront_stats_sum() - the device's counters, summed over its rings
+ * @dev: the device
+ * @sum: &enum blkfront_stat counters, zeroed and filled in
+ *
+ * Those of the current connection: a resume starts them again.
+ */
+void blkfront_stats_sum(struct blkfront_dev *dev, u64 *sum)
 {
-	struct blkfront_dev *dev = m->private;
-	struct blkfront_stats s;
 	unsigned long flags;
-	unsigned int i, inflight, pgrants;
+	unsigned int i;
+
+	memset(sum, 0, BLKFRONT_NR_STATS * sizeof(*sum));
+	mutex_lock(&dev->mutex);
+	for (i = 0; dev->rings && i < dev->nr_rings; i++) {
+		spin_lock_irqsave(&dev->rings[i].lock, flags);
+		xenpv_stats_add(sum, dev->rings[i].stats, BLKFRONT_NR_STATS);
+		spin_unlock_irqrestore(&dev->rings[i].lock, flags);
+	}
+	mutex_unlock(&dev->mutex);
+}
+
+/* One line: the ring's gauges, then its counters (blkfront_stat_desc). */
+static void blkfront_ring_show(struct seq_file *m, struct blkfront_ring *ring)
+{
+	u64 v[BLKFRONT_NR_STATS];
+	unsigned int inflight, pgrants;
+	unsigned long flags;
 	u64 exhausted;
 
-	mutex_lock(&dev->mutex);
-	seq_puts(m, "queue cpu requests inflight ring_full notify_tx irqs spurious pgrants pool_full split\n");
-	for (i = 0; i < dev->nr_queues; i++) {
-		struct blkfront_queue *q = &dev->queues[i];
+	spin_lock_irqsave(&ring->lock, flags);
+	memcpy(v, ring->stats, sizeof(v));
+	inflight = xenpv_ids_in_flight(&ring->ids);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	spin_lock_irqsave(&ring->pool.lock, flags);
+	pgrants = ring->pool.nr;
+	exhausted = ring->pool.exhausted;
+	spin_unlock_irqrestore(&ring->pool.lock, flags);
+	seq_printf(m, "%u %d %u %u %llu", ring->index, READ_ONCE(ring->cpu),
+		   inflight, pgrants, exhausted);
+	xenpv_stats_seq_values(m, BLKFRONT_NR_STATS, v);
+}
 
-		spin_lock_irqsave(&q->lock, flags);
-		s = q->stats;
-		inflight = blkfront_ids_in_flight(&q->ids);
-		spin_unlock_irqrestore(&q->lock, flags);
-		spin_lock_irqsave(&q->pool.lock, flags);
-		pgrants = q->pool.nr;
-		exhausted = q->pool.exhausted;
-		spin_unlock_irqrestore(&q->pool.lock, flags);
-		seq_printf(m, "%u %d %llu %u %llu %llu %llu %llu %u %llu %llu\n",
-			   i, READ_ONCE(q->cpu), s.reqs, inflight, s.ring_full,
-			   s.notify_tx, s.irqs, s.spurious, pgrants, exhausted,
-			   s.split);
-	}
+static int blkfront_rings_show(struct seq_file *m, void *unused)
+{
+	struct blkfront_dev *dev = m->private;
+	unsigned int i;
+
+	xenpv_stats_seq_header(m, "ring cpu inflight pgrants pool_full",
+			       blkfront_stat_desc, BLKFRONT_NR_STATS);
+	mutex_lock(&dev->mutex);
+	for (i = 0; dev->rings && i < dev->nr_rings; i++)
+		blkfront_ring_show(m, &dev->rings[i]);
 	mutex_unlock(&dev->mutex);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(blkfront_stats);
+DEFINE_SHOW_ATTRIBUTE(blkfront_rings);
 
 /**
  * blkfront_debugfs_add() - the device's debugfs directory
@@ -1080,8 +1104,8 @@ void blkfront_debugfs_add(struct blkfront_dev *dev)
 		return;
 	dev->debugfs = debugfs_create_dir(dev->disk->disk_name,
 					  blkfront_debugfs_root);
-	debugfs_create_file("queues", 0400, dev->debugfs, dev,
-			    &blkfront_stats_fops);
+	debugfs_create_file("rings", 0400, dev->debugfs, dev,
+			    &blkfront_rings_fops);
 }
 
 /* ---- Module ---------------------------------------------------------------- */
@@ -1101,6 +1125,7 @@ int blkfront_register_major(void)
 		return err;
 	}
 	blkfront_debugfs_root = debugfs_create_dir("xen-blkfront", NULL);
+	xenpv_fault_debugfs(blkfront_debugfs_root);
 	return 0;
 }
 

@@ -28,15 +28,10 @@
 
 #include "blkfront.h"
 
-unsigned int blkfront_max_pgrants = 1024;
-module_param_named(max_persistent_grants, blkfront_max_pgrants, uint, 0444);
-MODULE_PARM_DESC(max_persistent_grants,
-		 "Most persistent grants (4 KiB pages) per queue; 0: do not use persistent grants");
-
-bool blkfront_trusted = true;
-module_param_named(trusted, blkfront_trusted, bool, 0644);
-MODULE_PARM_DESC(trusted,
-		 "Trust backends with guest pages; false: copy all data through bounce pages");
+XENPV_UINT_PARAM(blkfront, max_persistent_grants, 1024,
+		 "Most persistent grants (4 KiB pages) per ring; 0: do not use persistent grants");
+XENPV_BOOL_PARAM_RW(blkfront, trusted, true,
+		    "Trust backends with guest pages; false: copy all data through bounce pages");
 
 /**
  * blkfront_pool_init() - set up an empty pool
@@ -54,24 +49,29 @@ void blkfront_pool_init(struct blkfront_pool *pool, unsigned int max)
 	pool->exhausted = 0;
 }
 
+/* When a new pool page is granted. */
+enum blkfront_grant_when {
+	BLKFRONT_GRANT_NOW,	/* persistent: for the connection's life */
+	BLKFRONT_GRANT_LATER,	/* bounce: for each request that borrows it */
+};
+
 /* A new pool page, granted at once in a persistent pool. */
-static struct blkfront_pgrant *blkfront_pgrant_new(domid_t otherend,
-						   bool grant)
+static struct blkfront_pgrant *
+blkfront_pgrant_new(domid_t otherend, enum blkfront_grant_when grant)
 {
 	struct blkfront_pgrant *pg;
 	int ref;
 
-	pg = kmalloc(sizeof(*pg), GFP_NOIO);
+	pg = XENPV_ALLOC(kmalloc(sizeof(*pg), GFP_NOIO));
 	if (!pg)
 		return NULL;
-	pg->page = alloc_page(GFP_NOIO);
+	pg->page = XENPV_ALLOC(alloc_page(GFP_NOIO));
 	if (!pg->page)
 		goto out_free;
 	pg->gref = INVALID_GRANT_REF;
-	if (!grant)
+	if (grant == BLKFRONT_GRANT_LATER)
 		return pg;
-	ref = gnttab_grant_foreign_access(otherend,
-					  xen_page_to_gfn(pg->page), 0);
+	ref = xenpv_grant_page(otherend, pg->page, XENPV_READ_WRITE);
 	if (ref < 0)
 		goto out_page;
 	pg->gref = ref;
@@ -121,9 +121,8 @@ static bool blkfront_pool_grant(struct blkfront_pool *pool, domid_t otherend,
 	if (pool->persistent)
 		return true;
 	for (i = 0; i < n; i++) {
-		ref = gnttab_grant_foreign_access(otherend,
-						  xen_page_to_gfn(pgs[i]->page),
-						  0);
+		ref = xenpv_grant_page(otherend, pgs[i]->page,
+				       XENPV_READ_WRITE);
 		if (ref < 0)
 			break;
 		pgs[i]->gref = ref;
@@ -157,7 +156,9 @@ int blkfront_pool_get(struct blkfront_pool *pool, domid_t otherend,
 	}
 	for (made = 0; made < grow; made++) {
 		pgs[got + made] = blkfront_pgrant_new(otherend,
-						      pool->persistent);
+						      pool->persistent ?
+						      BLKFRONT_GRANT_NOW :
+						      BLKFRONT_GRANT_LATER);
 		if (!pgs[got + made])
 			break;
 	}
@@ -266,8 +267,8 @@ static void blkfront_seg_span(const struct blkfront_cmd *cmd, unsigned int i,
 
 	*page = sg_page(&cmd->sg[seg->chunk]);
 	*off = (size_t)seg->frame * XEN_PAGE_SIZE +
-	       (seg->first_sect << BLKFRONT_SECTOR_SHIFT);
-	*len = (seg->last_sect - seg->first_sect + 1) << BLKFRONT_SECTOR_SHIFT;
+	       (seg->first_sect << XENPV_BLK_SECTOR_SHIFT);
+	*len = (seg->last_sect - seg->first_sect + 1) << XENPV_BLK_SECTOR_SHIFT;
 }
 
 /*
@@ -291,11 +292,12 @@ static void blkfront_copy_whole(struct page *page, void *gva, bool out)
 /**
  * blkfront_pool_copy() - move a request's data through its grant pages
  * @cmd: the request, its data grants borrowed
- * @out: true for a write about to go out (copy into the grant pages),
- *	false for a completed read (copy out of them)
+ * @dir: BLKFRONT_COPY_TO_POOL for a write about to go out,
+ *	BLKFRONT_COPY_FROM_POOL for a read that completed
  */
-void blkfront_pool_copy(struct blkfront_cmd *cmd, bool out)
+void blkfront_pool_copy(struct blkfront_cmd *cmd, enum blkfront_copy dir)
 {
+	bool out = dir == BLKFRONT_COPY_TO_POOL;
 	struct page *page;
 	size_t off, len;
 	unsigned int i;

@@ -21,16 +21,54 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 
+#include <asm/barrier.h>
+
 #include "blkfront-proto.h"
 #include <xenpv/xs-parse.h>
 
-#define BLKFRONT_GRANT_MASK	(BLKFRONT_GRANT_SIZE - 1)
-#define BLKFRONT_SECTOR_MASK	(BLKFRONT_SECTOR_SIZE - 1)
+#define BLKFRONT_GRANT_MASK	(XENPV_BLK_GRANT_SIZE - 1)
+#define BLKFRONT_SECTOR_MASK	(XENPV_BLK_SECTOR_SIZE - 1)
 
-static_assert(BLKFRONT_GRANT_SIZE == 1U << BLKFRONT_GRANT_SHIFT);
-static_assert(BLKFRONT_SECTOR_SIZE == 1U << BLKFRONT_SECTOR_SHIFT);
-static_assert(BLKFRONT_SEGS_PER_INDIRECT_FRAME == 512);
-static_assert(BLKFRONT_MAX_INDIRECT_SEGS <= U16_MAX);
+/* ---- The device's states -------------------------------------------------- */
+
+/*
+ * Each state, and the states it may move to:
+ *
+ *	wait-backend	the backend's InitWait makes the rings: initialised
+ *	initialised	its Connected makes (or revives) the disk: connected;
+ *			a resume before that: wait-backend
+ *	connected	a resume: wait-backend
+ *	any		the backend breaks the protocol: broken (not from
+ *			closed); it closes, or the device goes: closed
+ */
+static const struct xenpv_state blkfront_state_table[BF_NR_STATES] = {
+	[BF_WAIT_BACKEND] = { "wait-backend",
+			      BIT(BF_INITIALISED) | BIT(BF_BROKEN) |
+			      BIT(BF_CLOSED) },
+	[BF_INITIALISED]  = { "initialised",
+			      BIT(BF_CONNECTED) | BIT(BF_WAIT_BACKEND) |
+			      BIT(BF_BROKEN) | BIT(BF_CLOSED) },
+	[BF_CONNECTED]    = { "connected",
+			      BIT(BF_WAIT_BACKEND) | BIT(BF_BROKEN) |
+			      BIT(BF_CLOSED) },
+	[BF_BROKEN]       = { "broken", BIT(BF_CLOSED) },
+	[BF_CLOSED]       = { "closed", 0 },
+};
+
+XENPV_STATES(blkfront_states, blkfront_state_table, "backend");
+
+/*
+ * Each ring's counters: debugfs columns (xen-blkfront/xvdX/rings) and,
+ * summed over the rings, the files of the device's statistics/.
+ */
+const struct xenpv_stat blkfront_stat_desc[BLKFRONT_NR_STATS] = {
+	[BLKFRONT_STAT_REQS]		= { "requests", XENPV_STAT_SYSFS },
+	[BLKFRONT_STAT_RING_FULL]	= { "ring_full", XENPV_STAT_SYSFS },
+	[BLKFRONT_STAT_NOTIFY]		= { "notify_tx", 0 },
+	[BLKFRONT_STAT_IRQS]		= { "irqs", 0 },
+	[BLKFRONT_STAT_SPURIOUS]	= { "spurious", 0 },
+	[BLKFRONT_STAT_SPLIT]		= { "split", XENPV_STAT_SYSFS },
+};
 
 /* ---- Request to segment mapping ---------------------------------------- */
 
@@ -43,7 +81,7 @@ static_assert(BLKFRONT_MAX_INDIRECT_SEGS <= U16_MAX);
 unsigned int blkfront_max_segs(unsigned int max_indirect_segs)
 {
 	unsigned int max = min_t(unsigned int, max_indirect_segs,
-				 BLKFRONT_MAX_INDIRECT_SEGS);
+				 XENPV_BLK_MAX_INDIRECT_SEGS);
 
 	return max_t(unsigned int, max, BLKIF_MAX_SEGMENTS_PER_REQUEST);
 }
@@ -57,7 +95,7 @@ unsigned int blkfront_max_segs(unsigned int max_indirect_segs)
  *
  * Up to BLKIF_MAX_SEGMENTS_PER_REQUEST segments go in the request itself;
  * more need BLKIF_OP_INDIRECT and one indirect frame per
- * BLKFRONT_SEGS_PER_INDIRECT_FRAME segments.
+ * XENPV_BLK_SEGS_PER_FRAME segments.
  *
  * Return: 0, or -EINVAL if the request cannot be expressed.
  */
@@ -67,18 +105,18 @@ int blkfront_layout_for(unsigned int nr_segs, unsigned int nr_sectors,
 {
 	if (nr_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST &&
 	    (nr_segs > max_indirect_segs ||
-	     nr_segs > BLKFRONT_MAX_INDIRECT_SEGS))
+	     nr_segs > XENPV_BLK_MAX_INDIRECT_SEGS))
 		return -EINVAL;
 	/* Each segment holds 1 to 8 sectors. */
 	if (nr_sectors < nr_segs ||
-	    nr_sectors > nr_segs * BLKFRONT_SECTORS_PER_GRANT)
+	    nr_sectors > nr_segs * XENPV_BLK_SECTORS_PER_GRANT)
 		return -EINVAL;
 
 	lay->nr_segs = nr_segs;
 	lay->nr_sectors = nr_sectors;
 	lay->indirect = nr_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	lay->nr_indirect = lay->indirect ?
-		DIV_ROUND_UP(nr_segs, BLKFRONT_SEGS_PER_INDIRECT_FRAME) : 0;
+		DIV_ROUND_UP(nr_segs, XENPV_BLK_SEGS_PER_FRAME) : 0;
 	lay->nr_grants = nr_segs + lay->nr_indirect;
 	return 0;
 }
@@ -103,16 +141,16 @@ static int blkfront_map_chunk(const struct blkfront_chunk *c, u32 idx,
 
 	end = off + c->len;
 	for (; off < end; off = next, nr++) {
-		next = min((off & ~BLKFRONT_GRANT_MASK) + BLKFRONT_GRANT_SIZE,
+		next = min((off & ~BLKFRONT_GRANT_MASK) + XENPV_BLK_GRANT_SIZE,
 			   end);
 		if (nr >= max)
 			return -EINVAL;
 		segs[nr].chunk = idx;
-		segs[nr].frame = off >> BLKFRONT_GRANT_SHIFT;
+		segs[nr].frame = off >> XENPV_BLK_GRANT_SHIFT;
 		segs[nr].first_sect = (off & BLKFRONT_GRANT_MASK) >>
-				      BLKFRONT_SECTOR_SHIFT;
+				      XENPV_BLK_SECTOR_SHIFT;
 		segs[nr].last_sect = ((next - 1) & BLKFRONT_GRANT_MASK) >>
-				     BLKFRONT_SECTOR_SHIFT;
+				     XENPV_BLK_SECTOR_SHIFT;
 	}
 	return nr;
 }
@@ -153,7 +191,7 @@ int blkfront_map_chunks(const struct blkfront_geom *geom,
 		if (ret < 0)
 			return ret;
 		nr = ret;
-		sectors += chunks[i].len >> BLKFRONT_SECTOR_SHIFT;
+		sectors += chunks[i].len >> XENPV_BLK_SECTOR_SHIFT;
 	}
 	return blkfront_layout_for(nr, sectors, geom->max_indirect_segs, lay);
 }
@@ -164,10 +202,10 @@ static bool blkfront_layout_ok(const struct blkfront_layout *lay)
 
 	if (lay->indirect) {
 		if (lay->nr_segs <= BLKIF_MAX_SEGMENTS_PER_REQUEST ||
-		    lay->nr_segs > BLKFRONT_MAX_INDIRECT_SEGS)
+		    lay->nr_segs > XENPV_BLK_MAX_INDIRECT_SEGS)
 			return false;
 		nr_ind = DIV_ROUND_UP(lay->nr_segs,
-				      BLKFRONT_SEGS_PER_INDIRECT_FRAME);
+				      XENPV_BLK_SEGS_PER_FRAME);
 	} else if (lay->nr_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 		return false;
 	}
@@ -204,7 +242,7 @@ static void blkfront_encode_indirect(struct blkif_request *req,
 				     const struct blkfront_io *io,
 				     struct blkif_request_segment *const *ind)
 {
-	const unsigned int per = BLKFRONT_SEGS_PER_INDIRECT_FRAME;
+	const unsigned int per = XENPV_BLK_SEGS_PER_FRAME;
 	unsigned int i, nr = io->lay.nr_segs;
 
 	req->operation = BLKIF_OP_INDIRECT;
@@ -295,7 +333,7 @@ static unsigned int blkfront_next_part(const struct blkfront_seg *segs,
 
 	for (i = first; i < nr_segs && i - first < max_per_part; i++) {
 		if (segs[i].last_sect < segs[i].first_sect ||
-		    segs[i].last_sect >= BLKFRONT_SECTORS_PER_GRANT)
+		    segs[i].last_sect >= XENPV_BLK_SECTORS_PER_GRANT)
 			return 0;
 		acc += segs[i].last_sect - segs[i].first_sect + 1;
 		if (((part->sector_off + acc) & (align - 1)) == 0) {
@@ -377,11 +415,7 @@ int blkfront_split(const struct blkfront_seg *segs, unsigned int nr_segs,
 	return ret < 0 ? ret : (int)n;
 }
 
-/* ---- Ring accounting ----------------------------------------------------- */
-
-#define BLKFRONT_ID_BUSY	BIT(0)
-#define BLKFRONT_ID_INDIRECT	BIT(1)
-#define BLKFRONT_MAX_IDS	65536U
+/* ---- Rings ----------------------------------------------------------------- */
 
 /**
  * blkfront_ring_size() - slots of a ring of 2^@order grant frames
@@ -392,173 +426,20 @@ int blkfront_split(const struct blkfront_seg *segs, unsigned int nr_segs,
  */
 unsigned int blkfront_ring_size(unsigned int order)
 {
-	if (order > BLKFRONT_MAX_RING_ORDER)
+	if (order > XENPV_BLK_MAX_RING_ORDER)
 		return 0;
-	return __CONST_RING_SIZE(blkif, BLKFRONT_GRANT_SIZE << order);
+	return __CONST_RING_SIZE(blkif, XENPV_BLK_GRANT_SIZE << order);
 }
 
-/**
- * blkfront_ids_reset() - put every id back on the free list
- * @ids: the table
- *
- * For a ring being torn down or set up anew; whatever was in flight is
- * forgotten, so collect it first.
- */
-void blkfront_ids_reset(struct blkfront_ids *ids)
-{
-	unsigned int i;
+/* ---- Responses -------------------------------------------------------------- */
 
-	for (i = 0; i < ids->size; i++)
-		ids->ent[i] = (struct blkfront_id_ent) { .next = i + 1 };
-	ids->free_head = 0;
-	ids->nr_free = ids->size;
-}
-
-/**
- * blkfront_ids_init() - allocate the ids of one ring, all free
- * @ids: the table to set up
- * @size: number of ids, the ring's slot count
- * @gfp: allocation flags
- *
- * Return: 0, -EINVAL for a size of 0 or above 65536, or -ENOMEM.
- */
-int blkfront_ids_init(struct blkfront_ids *ids, unsigned int size, gfp_t gfp)
-{
-	memset(ids, 0, sizeof(*ids));
-	if (!size || size > BLKFRONT_MAX_IDS)
-		return -EINVAL;
-	ids->ent = kcalloc(size, sizeof(*ids->ent), gfp);
-	if (!ids->ent)
-		return -ENOMEM;
-	ids->size = size;
-	blkfront_ids_reset(ids);
-	return 0;
-}
-
-/**
- * blkfront_ids_destroy() - free what blkfront_ids_init() allocated
- * @ids: the table; may be zeroed or already destroyed
- */
-void blkfront_ids_destroy(struct blkfront_ids *ids)
-{
-	kfree(ids->ent);
-	memset(ids, 0, sizeof(*ids));
-}
-
-/**
- * blkfront_id_get() - take a free id for a request about to go on the ring
- * @ids: the ring's ids
- * @op: operation the response must carry: the request's operation, or its
- *	indirect_op for a BLKIF_OP_INDIRECT request
- * @indirect: the request is an indirect one
- * @priv: the caller's pointer, handed back on completion
- *
- * Context: the ring's lock is held.
- * Return: the id, or -ENOSPC when every id is in flight.
- */
-int blkfront_id_get(struct blkfront_ids *ids, u8 op, bool indirect,
-		    void *priv)
-{
-	struct blkfront_id_ent *e;
-	u32 id = ids->free_head;
-
-	if (!ids->nr_free)
-		return -ENOSPC;
-	if (WARN_ON_ONCE(id >= ids->size))
-		return -ENOSPC;
-
-	e = &ids->ent[id];
-	ids->free_head = e->next;
-	ids->nr_free--;
-	e->priv = priv;
-	e->next = ids->size;
-	e->op = op;
-	e->flags = BLKFRONT_ID_BUSY | (indirect ? BLKFRONT_ID_INDIRECT : 0);
-	return id;
-}
-
-/**
- * blkfront_id_put() - give back an id whose request is finished
- * @ids: the ring's ids
- * @id: the id
- *
- * An id out of range or not in flight is a bug of the frontend (responses
- * are checked before their id is put) and warns.
- *
- * Context: the ring's lock is held.
- * Return: 0, or -EINVAL for a bad id or a double free.
- */
-int blkfront_id_put(struct blkfront_ids *ids, unsigned int id)
-{
-	struct blkfront_id_ent *e;
-
-	if (WARN_ON_ONCE(id >= ids->size))
-		return -EINVAL;
-	e = &ids->ent[id];
-	if (WARN_ON_ONCE(!(e->flags & BLKFRONT_ID_BUSY)))
-		return -EINVAL;
-
-	*e = (struct blkfront_id_ent) { .next = ids->free_head };
-	ids->free_head = id;
-	ids->nr_free++;
-	return 0;
-}
-
-/**
- * blkfront_ids_in_flight() - ids taken and not yet given back
- * @ids: the ring's ids
- *
- * Return: the count.
- */
-unsigned int blkfront_ids_in_flight(const struct blkfront_ids *ids)
-{
-	return ids->size - ids->nr_free;
-}
-
-/**
- * blkfront_ids_next_in_flight() - walk the ids in flight
- * @ids: the ring's ids
- * @from: first id to look at
- *
- * Return: the lowest id >= @from in flight, or -ENOENT.
- */
-int blkfront_ids_next_in_flight(const struct blkfront_ids *ids,
-				unsigned int from)
-{
-	unsigned int id;
-
-	for (id = from; id < ids->size; id++)
-		if (ids->ent[id].flags & BLKFRONT_ID_BUSY)
-			return id;
-	return -ENOENT;
-}
-
-/**
- * blkfront_id_priv() - the caller's pointer of an id in flight
- * @ids: the ring's ids
- * @id: the id
- *
- * Return: the pointer given to blkfront_id_get(), NULL if @id is not in
- * flight.
- */
-void *blkfront_id_priv(const struct blkfront_ids *ids, unsigned int id)
-{
-	if (id >= ids->size || !(ids->ent[id].flags & BLKFRONT_ID_BUSY))
-		return NULL;
-	return ids->ent[id].priv;
-}
-
-/* ---- Response validation ------------------------------------------------- */
-
-static const char *const blkfront_verdict_names[] = {
-	[BLKFRONT_RSP_OK]		= "ok",
-	[BLKFRONT_RSP_PROD_OVERRUN]	= "response producer more than a ring ahead",
-	[BLKFRONT_RSP_PROD_UNASKED]	= "more responses than requests outstanding",
-	[BLKFRONT_RSP_BAD_ID]		= "response id out of range",
-	[BLKFRONT_RSP_STALE_ID]		= "response id not in flight",
-	[BLKFRONT_RSP_BAD_OP]		= "response operation differs from request",
-	[BLKFRONT_RSP_BAD_STATUS]	= "unknown response status",
-};
+/* The producer verdicts are the core's, the id verdicts the core's after. */
+static_assert(BLKFRONT_RSP_PROD_BACKWARDS == (int)XENPV_PROD_BACKWARDS);
+static_assert(BLKFRONT_RSP_PROD_UNASKED == (int)XENPV_PROD_UNASKED);
+static_assert(BLKFRONT_RSP_BAD_ID - BLKFRONT_RSP_PROD_UNASKED ==
+	      (int)XENPV_ID_RANGE);
+static_assert(BLKFRONT_RSP_BAD_OP - BLKFRONT_RSP_PROD_UNASKED ==
+	      (int)XENPV_ID_WRONG_OP);
 
 /**
  * blkfront_verdict_str() - a verdict in words, for one log line
@@ -568,9 +449,13 @@ static const char *const blkfront_verdict_names[] = {
  */
 const char *blkfront_verdict_str(enum blkfront_verdict v)
 {
-	if ((unsigned int)v >= ARRAY_SIZE(blkfront_verdict_names))
-		return "unknown verdict";
-	return blkfront_verdict_names[v];
+	if (v <= BLKFRONT_RSP_PROD_UNASKED)
+		return xenpv_prod_str((enum xenpv_prod_verdict)v);
+	if (v <= BLKFRONT_RSP_BAD_OP)
+		return xenpv_id_str(v - BLKFRONT_RSP_PROD_UNASKED);
+	if (v == BLKFRONT_RSP_BAD_STATUS)
+		return "unknown response status";
+	return "unknown";
 }
 
 /**
@@ -588,13 +473,11 @@ enum blkfront_verdict blkfront_check_rsp_prod(RING_IDX rsp_prod,
 					      unsigned int ring_size,
 					      unsigned int outstanding)
 {
-	RING_IDX avail = rsp_prod - rsp_cons;
+	unsigned int avail;
 
-	if (avail > ring_size)
-		return BLKFRONT_RSP_PROD_OVERRUN;
-	if (avail > outstanding)
-		return BLKFRONT_RSP_PROD_UNASKED;
-	return BLKFRONT_RSP_OK;
+	return (enum blkfront_verdict)xenpv_check_prod(rsp_prod, rsp_cons,
+						       ring_size, outstanding,
+						       &avail);
 }
 
 static bool blkfront_status_errno(int status, int *error)
@@ -620,24 +503,19 @@ static bool blkfront_status_errno(int status, int *error)
  * @error: set to the request's result (0, -EIO, -EOPNOTSUPP) if valid
  *
  * Changes nothing.  The response's operation must be the one recorded by
- * blkfront_id_get(): for an indirect request, its indirect_op.
+ * xenpv_id_get(): for an indirect request, its indirect_op.
  *
  * Context: the ring's lock is held.
  * Return: BLKFRONT_RSP_OK or what is wrong with @rsp.
  */
-enum blkfront_verdict blkfront_check_rsp(const struct blkfront_ids *ids,
+enum blkfront_verdict blkfront_check_rsp(const struct xenpv_ids *ids,
 					 const struct blkif_response *rsp,
 					 int *error)
 {
-	const struct blkfront_id_ent *e;
+	enum xenpv_id_verdict iv = xenpv_id_check(ids, rsp->id, rsp->operation);
 
-	if (rsp->id >= ids->size)
-		return BLKFRONT_RSP_BAD_ID;
-	e = &ids->ent[rsp->id];
-	if (!(e->flags & BLKFRONT_ID_BUSY))
-		return BLKFRONT_RSP_STALE_ID;
-	if (rsp->operation != e->op)
-		return BLKFRONT_RSP_BAD_OP;
+	if (iv != XENPV_ID_OK)
+		return BLKFRONT_RSP_PROD_UNASKED + iv;
 	if (!blkfront_status_errno(rsp->status, error))
 		return BLKFRONT_RSP_BAD_STATUS;
 	return BLKFRONT_RSP_OK;
@@ -655,11 +533,11 @@ enum blkfront_verdict blkfront_check_rsp(const struct blkfront_ids *ids,
  * Context: the ring's lock is held.
  * Return: the verdict of blkfront_check_rsp().
  */
-enum blkfront_verdict blkfront_complete_rsp(struct blkfront_ids *ids,
+enum blkfront_verdict blkfront_complete_rsp(struct xenpv_ids *ids,
 					    const struct blkif_response *rsp,
 					    struct blkfront_done *done)
 {
-	const struct blkfront_id_ent *e;
+	const struct xenpv_id *e;
 	enum blkfront_verdict v;
 	int error = 0;
 
@@ -668,59 +546,104 @@ enum blkfront_verdict blkfront_complete_rsp(struct blkfront_ids *ids,
 	if (v != BLKFRONT_RSP_OK)
 		return v;
 
-	e = &ids->ent[rsp->id];
+	e = xenpv_id_entry(ids, rsp->id);
 	done->id = rsp->id;
 	done->op = e->op;
 	done->indirect = e->flags & BLKFRONT_ID_INDIRECT;
 	done->error = error;
 	done->priv = e->priv;
-	blkfront_id_put(ids, done->id);
+	xenpv_id_put(ids, done->id);
 	return BLKFRONT_RSP_OK;
+}
+
+/**
+ * blkfront_rsp_avail() - fetch and check the backend's response producer
+ * @front: the ring's private side
+ * @ids: the ring's ids (the requests outstanding)
+ * @prod: set to the producer, fetched once; the responses before it may
+ *	be taken with blkfront_rsp_take() when the verdict is OK
+ *
+ * Context: the ring's lock is held.
+ * Return: BLKFRONT_RSP_OK, or what is wrong with the producer.
+ */
+enum blkfront_verdict blkfront_rsp_avail(const struct blkif_front_ring *front,
+					 const struct xenpv_ids *ids,
+					 RING_IDX *prod)
+{
+	*prod = xenpv_read_idx(&front->sring->rsp_prod);
+	virt_rmb();	/* the responses are read after rsp_prod */
+	return blkfront_check_rsp_prod(*prod, front->rsp_cons,
+				       RING_SIZE(front),
+				       xenpv_ids_in_flight(ids));
+}
+
+/**
+ * blkfront_rsp_take() - copy the next response once, check and complete it
+ * @front: the ring's private side, a response available at rsp_cons
+ * @ids: the ring's ids
+ * @done: filled in, see blkfront_complete_rsp()
+ *
+ * The response is copied out of the shared ring in one fetch: the backend
+ * may rewrite the slot meanwhile, only the copy is looked at.  rsp_cons
+ * moves on only for a valid response.
+ *
+ * Context: the ring's lock is held.
+ * Return: the verdict of blkfront_complete_rsp().
+ */
+enum blkfront_verdict blkfront_rsp_take(struct blkif_front_ring *front,
+					struct xenpv_ids *ids,
+					struct blkfront_done *done)
+{
+	struct blkif_response rsp;
+	enum blkfront_verdict v;
+
+	xenpv_copy_shared(&rsp, RING_GET_RESPONSE(front, front->rsp_cons),
+			  sizeof(rsp));
+	v = blkfront_complete_rsp(ids, &rsp, done);
+	if (v == BLKFRONT_RSP_OK)
+		front->rsp_cons++;
+	return v;
+}
+
+/**
+ * blkfront_rsp_more() - ask for an event at the next response, and look
+ *	once more
+ * @front: the ring's private side, every available response taken
+ *
+ * RING_FINAL_CHECK_FOR_RESPONSES(), with each shared index fetched through
+ * xenpv_read_idx().
+ *
+ * Context: the ring's lock is held.
+ * Return: true if responses came meanwhile (take them, then ask again).
+ */
+bool blkfront_rsp_more(struct blkif_front_ring *front)
+{
+	if (xenpv_read_idx(&front->sring->rsp_prod) != front->rsp_cons)
+		return true;
+	xenpv_write_idx(&front->sring->rsp_event, front->rsp_cons + 1);
+	virt_mb();	/* the event index is set before rsp_prod is read */
+	return xenpv_read_idx(&front->sring->rsp_prod) != front->rsp_cons;
 }
 
 /* ---- Feature negotiation --------------------------------------------------- */
 
 const char *const blkfront_xs_names[BLKFRONT_XS_NR] = {
-	[BLKFRONT_XS_MAX_QUEUES]	= "multi-queue-max-queues",
-	[BLKFRONT_XS_MAX_RING_ORDER]	= "max-ring-page-order",
-	[BLKFRONT_XS_MAX_RING_PAGES]	= "max-ring-pages",
-	[BLKFRONT_XS_MAX_INDIRECT]	= "feature-max-indirect-segments",
-	[BLKFRONT_XS_PERSISTENT]	= "feature-persistent",
-	[BLKFRONT_XS_FLUSH]		= "feature-flush-cache",
-	[BLKFRONT_XS_BARRIER]		= "feature-barrier",
-	[BLKFRONT_XS_DISCARD]		= "feature-discard",
-	[BLKFRONT_XS_DISCARD_GRAN]	= "discard-granularity",
-	[BLKFRONT_XS_DISCARD_ALIGN]	= "discard-alignment",
-	[BLKFRONT_XS_DISCARD_SECURE]	= "discard-secure",
-	[BLKFRONT_XS_SECTOR_SIZE]	= "sector-size",
-	[BLKFRONT_XS_PHYS_SECTOR_SIZE]	= "physical-sector-size",
-	[BLKFRONT_XS_SECTORS]		= "sectors",
-	[BLKFRONT_XS_INFO]		= "info",
+	[BLKFRONT_XS_MAX_QUEUES]	= XENPV_BLK_KEY_MAX_QUEUES,
+	[BLKFRONT_XS_MAX_RING_ORDER]	= XENPV_BLK_KEY_MAX_RING_ORDER,
+	[BLKFRONT_XS_MAX_RING_PAGES]	= XENPV_BLK_KEY_MAX_RING_PAGES,
+	[BLKFRONT_XS_MAX_INDIRECT]	= XENPV_BLK_KEY_MAX_INDIRECT,
+	[BLKFRONT_XS_PERSISTENT]	= XENPV_BLK_KEY_PERSISTENT,
+	[BLKFRONT_XS_FLUSH]		= XENPV_BLK_KEY_FLUSH,
+	[BLKFRONT_XS_BARRIER]		= XENPV_BLK_KEY_BARRIER,
+	[BLKFRONT_XS_DISCARD]		= XENPV_BLK_KEY_DISCARD,
+	[BLKFRONT_XS_DISCARD_GRAN]	= XENPV_BLK_KEY_DISCARD_GRAN,
+	[BLKFRONT_XS_DISCARD_ALIGN]	= XENPV_BLK_KEY_DISCARD_ALIGN,
+	[BLKFRONT_XS_DISCARD_SECURE]	= XENPV_BLK_KEY_DISCARD_SECURE,
+	[BLKFRONT_XS_SECTOR_SIZE]	= XENPV_BLK_KEY_SECTOR_SIZE,
+	[BLKFRONT_XS_PHYS_SECTOR_SIZE]	= XENPV_BLK_KEY_PHYS_SECTOR_SIZE,
+	[BLKFRONT_XS_SECTORS]		= XENPV_BLK_KEY_SECTORS,
+	[BLKFRONT_XS_INFO]		= XENPV_BLK_KEY_INFO,
 };
-
-/**
- * blkfront_parse_u64() - strictly parse a xenstore decimal number
- * @s: the string
- * @val: set on success
- *
- * Return: see xenpv_parse_u64().
- */
-int blkfront_parse_u64(const char *s, u64 *val)
-{
-	return xenpv_parse_u64(s, val);
-}
-
-/**
- * blkfront_parse_u32() - blkfront_parse_u64() for a 32-bit value
- * @s: the string
- * @val: set on success
- *
- * Return: see xenpv_parse_u32().
- */
-int blkfront_parse_u32(const char *s, u32 *val)
-{
-	return xenpv_parse_u32(s, val);
-}
 
 /**
  * blkfront_parse_sectors() - parse the backend's "sectors" node
@@ -737,21 +660,21 @@ int blkfront_parse_sectors(const char *s, u32 sector_size, u64 *sectors)
 	u64 v;
 	int ret;
 
-	if (WARN_ON_ONCE(sector_size < BLKFRONT_SECTOR_SIZE ||
+	if (WARN_ON_ONCE(sector_size < XENPV_BLK_SECTOR_SIZE ||
 			 !is_power_of_2(sector_size)))
 		return -EINVAL;
-	ret = blkfront_parse_u64(s, &v);
+	ret = xenpv_parse_u64(s, &v);
 	if (ret)
 		return ret;
-	if (v > (u64)S64_MAX >> BLKFRONT_SECTOR_SHIFT)
+	if (v > (u64)S64_MAX >> XENPV_BLK_SECTOR_SHIFT)
 		return -ERANGE;
-	*sectors = v & ~(u64)((sector_size >> BLKFRONT_SECTOR_SHIFT) - 1);
+	*sectors = v & ~(u64)((sector_size >> XENPV_BLK_SECTOR_SHIFT) - 1);
 	return 0;
 }
 
 struct blkfront_nego {
-	const struct blkfront_backend *be;
-	const struct blkfront_limits *fe;
+	const struct xenpv_xs_vals *be;
+	const struct blkfront_wants *fe;
 	struct blkfront_params *p;
 	enum blkfront_xs_key bad;	/* key being looked at */
 };
@@ -768,7 +691,7 @@ static int blkfront_nego_get(struct blkfront_nego *n, enum blkfront_xs_key k,
 		*val = def;
 		return 0;
 	}
-	ret = blkfront_parse_u64(s, val);
+	ret = xenpv_parse_u64(s, val);
 	if (!ret && *val > max)
 		ret = -ERANGE;
 	return ret;
@@ -803,7 +726,7 @@ static int blkfront_nego_geometry(struct blkfront_nego *n)
 	ret = blkfront_nego_need(n, BLKFRONT_XS_SECTOR_SIZE, U32_MAX, &v);
 	if (ret)
 		return ret;
-	if (v < BLKFRONT_SECTOR_SIZE || !is_power_of_2(v) ||
+	if (v < XENPV_BLK_SECTOR_SIZE || !is_power_of_2(v) ||
 	    v > n->fe->max_sector_size)
 		return -EINVAL;
 	p->sector_size = v;
@@ -833,7 +756,7 @@ static int blkfront_nego_geometry(struct blkfront_nego *n)
 
 static int blkfront_nego_rings(struct blkfront_nego *n)
 {
-	const struct blkfront_limits *fe = n->fe;
+	const struct blkfront_wants *fe = n->fe;
 	struct blkfront_params *p = n->p;
 	unsigned int want;
 	u64 v, order;
@@ -844,8 +767,8 @@ static int blkfront_nego_rings(struct blkfront_nego *n)
 		return ret;
 	if (!v)
 		return -EINVAL;
-	want = fe->max_queues ? min(fe->max_queues, fe->nr_cpus) : fe->nr_cpus;
-	p->nr_queues = min_t(u64, v, want);
+	want = fe->max_rings ? min(fe->max_rings, fe->nr_cpus) : fe->nr_cpus;
+	p->nr_rings = min_t(u64, v, want);
 
 	ret = blkfront_nego_get(n, BLKFRONT_XS_MAX_RING_PAGES, 1, U32_MAX, &v);
 	if (ret)
@@ -858,7 +781,7 @@ static int blkfront_nego_rings(struct blkfront_nego *n)
 		return ret;
 	order = max(order, v);
 	p->ring_order = min3(order, (u64)fe->max_ring_order,
-			     (u64)BLKFRONT_MAX_RING_ORDER);
+			     (u64)XENPV_BLK_MAX_RING_ORDER);
 	p->ring_size = blkfront_ring_size(p->ring_order);
 	p->legacy_ring_pages = p->ring_order &&
 			       !n->be->val[BLKFRONT_XS_MAX_RING_ORDER];
@@ -881,7 +804,7 @@ static int blkfront_nego_features(struct blkfront_nego *n)
 	if (ret)
 		return ret;
 	v = min3(v, (u64)n->fe->max_indirect_segs,
-		 (u64)BLKFRONT_MAX_INDIRECT_SEGS);
+		 (u64)XENPV_BLK_MAX_INDIRECT_SEGS);
 	p->max_indirect_segs = v > BLKIF_MAX_SEGMENTS_PER_REQUEST ? v : 0;
 	p->max_segs = blkfront_max_segs(p->max_indirect_segs);
 
@@ -937,30 +860,38 @@ static int blkfront_nego_discard(struct blkfront_nego *n)
 	return 0;
 }
 
-static bool blkfront_limits_ok(const struct blkfront_limits *fe)
+static bool blkfront_wants_ok(const struct blkfront_wants *fe)
 {
-	return fe->nr_cpus && fe->max_sector_size >= BLKFRONT_SECTOR_SIZE &&
+	return fe->nr_cpus && fe->max_sector_size >= XENPV_BLK_SECTOR_SIZE &&
 	       is_power_of_2(fe->max_sector_size);
 }
 
-/* Run the negotiation steps: all of them, or the rings' alone. */
-static int blkfront_nego_run(const struct blkfront_backend *be,
-			     const struct blkfront_limits *fe,
+/* What blkfront_nego_run() settles. */
+enum blkfront_nego_scope {
+	BLKFRONT_NEGO_RINGS,	/* the rings' settings alone */
+	BLKFRONT_NEGO_ALL,	/* everything */
+};
+
+/* Run the negotiation steps of @scope. */
+static int blkfront_nego_run(const struct xenpv_xs_vals *be,
+			     const struct blkfront_wants *fe,
 			     struct blkfront_params *p,
-			     enum blkfront_xs_key *bad, bool rings_only)
+			     enum blkfront_xs_key *bad,
+			     enum blkfront_nego_scope scope)
 {
 	struct blkfront_nego n = { .be = be, .fe = fe, .p = p,
 				   .bad = BLKFRONT_XS_NR };
+	bool all = scope == BLKFRONT_NEGO_ALL;
 	int ret = -EINVAL;
 
 	memset(p, 0, sizeof(*p));
-	if (!WARN_ON_ONCE(!blkfront_limits_ok(fe))) {
-		ret = rings_only ? 0 : blkfront_nego_geometry(&n);
+	if (!WARN_ON_ONCE(!blkfront_wants_ok(fe))) {
+		ret = all ? blkfront_nego_geometry(&n) : 0;
 		if (!ret)
 			ret = blkfront_nego_rings(&n);
-		if (!ret && !rings_only)
+		if (!ret && all)
 			ret = blkfront_nego_features(&n);
-		if (!ret && !rings_only)
+		if (!ret && all)
 			ret = blkfront_nego_discard(&n);
 	}
 	if (ret) {
@@ -975,7 +906,7 @@ static int blkfront_nego_run(const struct blkfront_backend *be,
  * blkfront_negotiate_rings() - settle the ring settings alone
  * @be: the backend's xenstore values, NULL for an absent key
  * @fe: the frontend's limits
- * @p: its @nr_queues, @ring_order, @ring_size and @legacy_ring_pages are
+ * @p: its @nr_rings, @ring_order, @ring_size and @legacy_ring_pages are
  *	filled in on success; the rest is zeroed
  * @bad: on failure, the key at fault; may be NULL
  *
@@ -985,12 +916,12 @@ static int blkfront_nego_run(const struct blkfront_backend *be,
  *
  * Return: 0, or -EINVAL when a value is malformed or out of range.
  */
-int blkfront_negotiate_rings(const struct blkfront_backend *be,
-			     const struct blkfront_limits *fe,
+int blkfront_negotiate_rings(const struct xenpv_xs_vals *be,
+			     const struct blkfront_wants *fe,
 			     struct blkfront_params *p,
 			     enum blkfront_xs_key *bad)
 {
-	return blkfront_nego_run(be, fe, p, bad, true);
+	return blkfront_nego_run(be, fe, p, bad, BLKFRONT_NEGO_RINGS);
 }
 
 /**
@@ -1012,11 +943,53 @@ int blkfront_negotiate_rings(const struct blkfront_backend *be,
  * -EINVAL for a malformed or nonsensical value; -ERANGE for a number too
  * big for its key.
  */
-int blkfront_negotiate(const struct blkfront_backend *be,
-		       const struct blkfront_limits *fe,
+int blkfront_negotiate(const struct xenpv_xs_vals *be,
+		       const struct blkfront_wants *fe,
 		       struct blkfront_params *p, enum blkfront_xs_key *bad)
 {
-	return blkfront_nego_run(be, fe, p, bad, false);
+	return blkfront_nego_run(be, fe, p, bad, BLKFRONT_NEGO_ALL);
+}
+
+/**
+ * blkfront_params_changed() - what a backend changed while connected
+ * @old: the connection's settings
+ * @now: the same keys read again, negotiated with the same limits
+ *
+ * A backend writes Connected again to announce a new capacity; nothing
+ * else of a connection may change under a disk in use.  The ring settings
+ * (settled at InitWait, and read again) are not compared.
+ *
+ * Return: NULL if only "sectors" may differ, else the name of a key whose
+ * value changed.
+ */
+const char *blkfront_params_changed(const struct blkfront_params *old,
+				    const struct blkfront_params *now)
+{
+	enum blkfront_xs_key k = BLKFRONT_XS_NR;
+
+	if (old->sector_size != now->sector_size)
+		k = BLKFRONT_XS_SECTOR_SIZE;
+	else if (old->physical_sector_size != now->physical_sector_size)
+		k = BLKFRONT_XS_PHYS_SECTOR_SIZE;
+	else if (old->info != now->info)
+		k = BLKFRONT_XS_INFO;
+	else if (old->max_segs != now->max_segs)
+		k = BLKFRONT_XS_MAX_INDIRECT;
+	else if (old->persistent != now->persistent)
+		k = BLKFRONT_XS_PERSISTENT;
+	else if (old->flush != now->flush || old->flush_op != now->flush_op ||
+		 old->fua != now->fua)
+		k = old->flush_op == BLKIF_OP_WRITE_BARRIER ?
+		    BLKFRONT_XS_BARRIER : BLKFRONT_XS_FLUSH;
+	else if (old->discard != now->discard)
+		k = BLKFRONT_XS_DISCARD;
+	else if (old->discard_secure != now->discard_secure)
+		k = BLKFRONT_XS_DISCARD_SECURE;
+	else if (old->discard_granularity != now->discard_granularity)
+		k = BLKFRONT_XS_DISCARD_GRAN;
+	else if (old->discard_alignment != now->discard_alignment)
+		k = BLKFRONT_XS_DISCARD_ALIGN;
+	return k == BLKFRONT_XS_NR ? NULL : blkfront_xs_names[k];
 }
 
 /* ---- Recovery after resume or migration ------------------------------------ */
@@ -1099,7 +1072,7 @@ unsigned int blkfront_op_max_segs(const struct blkfront_params *p, u8 op)
 int blkfront_nr_parts(const struct blkfront_params *p, u8 op,
 		      const struct blkfront_seg *segs, unsigned int nr_segs)
 {
-	unsigned int align = p->sector_size >> BLKFRONT_SECTOR_SHIFT;
+	unsigned int align = p->sector_size >> XENPV_BLK_SECTOR_SHIFT;
 
 	if (nr_segs <= blkfront_op_max_segs(p, op))
 		return blkfront_split(segs, nr_segs, nr_segs, align, NULL, 1);
@@ -1117,7 +1090,7 @@ static void blkfront_plan_one(const struct blkfront_params *p,
 	int parts = 1;
 
 	memset(s, 0, sizeof(*s));
-	s->queue = r->queue % p->nr_queues;
+	s->ring = r->ring % p->nr_rings;
 	if (op >= 0 && data != !!r->nr_segs)
 		op = -EINVAL;
 	if (op >= 0 && data) {
@@ -1142,7 +1115,7 @@ static void blkfront_plan_count(const struct blkfront_params *p,
 				unsigned int *used,
 				struct blkfront_recover_sum *sum)
 {
-	unsigned int *q = &used[s->queue];
+	unsigned int *q = &used[s->ring];
 
 	switch (s->action) {
 	case BLKFRONT_RECOVER_FAIL:
@@ -1175,8 +1148,8 @@ static void blkfront_plan_count(const struct blkfront_params *p,
  * flush or FUA write it no longer supports, a request that is not whole
  * logical blocks of the new disk or needs more parts than a ring has) is
  * failed.  Requests keep their
- * queue if it still exists, else they wrap onto the new queues; @round
- * tells how many ring-fulls on that queue must complete before it fits.
+ * ring if it still exists, else they wrap onto the new rings; @round
+ * tells how many ring-fulls on that ring must complete before it fits.
  *
  * Return: 0, -EINVAL for settings without queues or slots, or -ENOMEM.
  */
@@ -1190,10 +1163,10 @@ int blkfront_plan_recovery(const struct blkfront_params *p,
 	unsigned int i;
 
 	memset(sum, 0, sizeof(*sum));
-	if (WARN_ON_ONCE(!p->nr_queues || !p->ring_size || !p->sector_size))
+	if (WARN_ON_ONCE(!p->nr_rings || !p->ring_size || !p->sector_size))
 		return -EINVAL;
 	/* Resume path: an allocation must not wait for I/O to this disk. */
-	used = kcalloc(p->nr_queues, sizeof(*used), GFP_NOIO);
+	used = kcalloc(p->nr_rings, sizeof(*used), GFP_NOIO);
 	if (!used)
 		return -ENOMEM;
 

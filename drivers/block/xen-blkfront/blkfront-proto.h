@@ -17,27 +17,61 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 #include <xen/interface/io/blkif.h>
-
-#define BLKFRONT_GRANT_SHIFT		12
-#define BLKFRONT_GRANT_SIZE		4096U
-#define BLKFRONT_SECTOR_SHIFT		9
-#define BLKFRONT_SECTOR_SIZE		512U
-#define BLKFRONT_SECTORS_PER_GRANT	\
-	(BLKFRONT_GRANT_SIZE >> BLKFRONT_SECTOR_SHIFT)
-
-/* Segment descriptors that fit in one indirect grant frame. */
-#define BLKFRONT_SEGS_PER_INDIRECT_FRAME \
-	(BLKFRONT_GRANT_SIZE / sizeof(struct blkif_request_segment))
-/* The most an indirect request can carry: its indirect_grefs[] is full. */
-#define BLKFRONT_MAX_INDIRECT_SEGS \
-	(BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST * BLKFRONT_SEGS_PER_INDIRECT_FRAME)
-
-/* Largest ring this driver sets up: 16 grant frames, 512 slots. */
-#define BLKFRONT_MAX_RING_ORDER		4
+#include <xenpv/blkif.h>
+#include <xenpv/core.h>
 
 /* Guest page sizes the segment mapper accepts: 4 KiB to 64 KiB. */
 #define BLKFRONT_MIN_PAGE_SHIFT		12
 #define BLKFRONT_MAX_PAGE_SHIFT		16
+
+/* ---- The device's states -------------------------------------------------- */
+
+/**
+ * enum blkfront_state - where a device is in its life
+ * @BF_WAIT_BACKEND: probed or resumed, waiting for the backend's InitWait
+ * @BF_INITIALISED: rings are set up and published, waiting for Connected
+ * @BF_CONNECTED: the disk takes I/O
+ * @BF_BROKEN: the backend broke the protocol; every request fails
+ * @BF_CLOSED: disconnected, nothing left but the xenbus device
+ * @BF_NR_STATES: number of states
+ *
+ * One transition function, blkfront_set_state(), checks each change
+ * against blkfront_states (blkfront-proto.c) and logs it.
+ */
+enum blkfront_state {
+	BF_WAIT_BACKEND,
+	BF_INITIALISED,
+	BF_CONNECTED,
+	BF_BROKEN,
+	BF_CLOSED,
+	BF_NR_STATES
+};
+
+extern const struct xenpv_states blkfront_states;
+
+/**
+ * enum blkfront_stat - one ring's counters (blkfront_stat_desc[])
+ * @BLKFRONT_STAT_REQS: requests put on the ring
+ * @BLKFRONT_STAT_RING_FULL: times the ring was full and a hardware queue
+ *	stopped
+ * @BLKFRONT_STAT_NOTIFY: notifications sent to the backend
+ * @BLKFRONT_STAT_IRQS: interrupts taken
+ * @BLKFRONT_STAT_SPURIOUS: interrupts that found no response
+ * @BLKFRONT_STAT_SPLIT: requests cut into several ring requests (made for
+ *	a larger limit than the connection's)
+ * @BLKFRONT_NR_STATS: number of counters
+ */
+enum blkfront_stat {
+	BLKFRONT_STAT_REQS,
+	BLKFRONT_STAT_RING_FULL,
+	BLKFRONT_STAT_NOTIFY,
+	BLKFRONT_STAT_IRQS,
+	BLKFRONT_STAT_SPURIOUS,
+	BLKFRONT_STAT_SPLIT,
+	BLKFRONT_NR_STATS
+};
+
+extern const struct xenpv_stat blkfront_stat_desc[BLKFRONT_NR_STATS];
 
 /* ---- Request to segment mapping ---------------------------------------- */
 
@@ -151,56 +185,22 @@ int blkfront_split(const struct blkfront_seg *segs, unsigned int nr_segs,
 		   unsigned int max_per_part, unsigned int align,
 		   struct blkfront_part *parts, unsigned int max_parts);
 
-/* ---- Ring accounting ----------------------------------------------------- */
+/* ---- Rings and their request ids ----------------------------------------- */
 
-/**
- * struct blkfront_id_ent - one ring id (private to blkfront-proto.c)
- * @priv: the caller's pointer for the request using the id
- * @next: next free id while the id is free
- * @op: operation the response must carry
- * @flags: BLKFRONT_ID_* state bits
+/*
+ * A ring's request ids are a &struct xenpv_ids (<xenpv/core.h>), sized to
+ * the ring's slots; this flag is kept with an indirect request's id.
  */
-struct blkfront_id_ent {
-	void *priv;
-	u32 next;
-	u8 op;
-	u8 flags;
-};
-
-/**
- * struct blkfront_ids - the ids of one ring, with a LIFO free list
- * @ent: @size entries
- * @size: number of ids, the ring's slot count
- * @nr_free: ids on the free list
- * @free_head: first free id, @size when none is free
- *
- * Protected by the lock of the ring that owns it.
- */
-struct blkfront_ids {
-	struct blkfront_id_ent *ent;
-	unsigned int size;
-	unsigned int nr_free;
-	u32 free_head;
-};
+#define BLKFRONT_ID_INDIRECT	BIT(0)
 
 unsigned int blkfront_ring_size(unsigned int order);
-int blkfront_ids_init(struct blkfront_ids *ids, unsigned int size,
-		      gfp_t gfp);
-void blkfront_ids_destroy(struct blkfront_ids *ids);
-void blkfront_ids_reset(struct blkfront_ids *ids);
-int blkfront_id_get(struct blkfront_ids *ids, u8 op, bool indirect,
-		    void *priv);
-int blkfront_id_put(struct blkfront_ids *ids, unsigned int id);
-unsigned int blkfront_ids_in_flight(const struct blkfront_ids *ids);
-int blkfront_ids_next_in_flight(const struct blkfront_ids *ids,
-				unsigned int from);
-void *blkfront_id_priv(const struct blkfront_ids *ids, unsigned int id);
 
-/* ---- Response validation ------------------------------------------------- */
+/* ---- Responses -------------------------------------------------------------- */
 
 /**
  * enum blkfront_verdict - what a response check found
  * @BLKFRONT_RSP_OK: nothing wrong
+ * @BLKFRONT_RSP_PROD_BACKWARDS: rsp_prod moved back behind rsp_cons
  * @BLKFRONT_RSP_PROD_OVERRUN: rsp_prod is more than a ring ahead of rsp_cons
  * @BLKFRONT_RSP_PROD_UNASKED: more responses than requests outstanding
  * @BLKFRONT_RSP_BAD_ID: id beyond the ring
@@ -209,10 +209,13 @@ void *blkfront_id_priv(const struct blkfront_ids *ids, unsigned int id);
  * @BLKFRONT_RSP_BAD_STATUS: status is not one of BLKIF_RSP_*
  *
  * Anything but BLKFRONT_RSP_OK is a protocol violation by the backend: log
- * blkfront_verdict_str() once and stop using the device.
+ * blkfront_verdict_str() once and stop using the device.  The producer
+ * verdicts are the values of &enum xenpv_prod_verdict, the id ones those
+ * of &enum xenpv_id_verdict after them.
  */
 enum blkfront_verdict {
 	BLKFRONT_RSP_OK,
+	BLKFRONT_RSP_PROD_BACKWARDS,
 	BLKFRONT_RSP_PROD_OVERRUN,
 	BLKFRONT_RSP_PROD_UNASKED,
 	BLKFRONT_RSP_BAD_ID,
@@ -227,7 +230,7 @@ enum blkfront_verdict {
  * @op: the request's operation (the indirect op for an indirect request)
  * @indirect: the request was an indirect one
  * @error: 0, -EIO or -EOPNOTSUPP
- * @priv: the pointer given to blkfront_id_get()
+ * @priv: the pointer given to xenpv_id_get()
  */
 struct blkfront_done {
 	unsigned int id;
@@ -242,12 +245,19 @@ enum blkfront_verdict blkfront_check_rsp_prod(RING_IDX rsp_prod,
 					      RING_IDX rsp_cons,
 					      unsigned int ring_size,
 					      unsigned int outstanding);
-enum blkfront_verdict blkfront_check_rsp(const struct blkfront_ids *ids,
+enum blkfront_verdict blkfront_check_rsp(const struct xenpv_ids *ids,
 					 const struct blkif_response *rsp,
 					 int *error);
-enum blkfront_verdict blkfront_complete_rsp(struct blkfront_ids *ids,
+enum blkfront_verdict blkfront_complete_rsp(struct xenpv_ids *ids,
 					    const struct blkif_response *rsp,
 					    struct blkfront_done *done);
+enum blkfront_verdict blkfront_rsp_avail(const struct blkif_front_ring *front,
+					 const struct xenpv_ids *ids,
+					 RING_IDX *prod);
+enum blkfront_verdict blkfront_rsp_take(struct blkif_front_ring *front,
+					struct xenpv_ids *ids,
+					struct blkfront_done *done);
+bool blkfront_rsp_more(struct blkif_front_ring *front);
 
 /* ---- Feature negotiation --------------------------------------------------- */
 
@@ -291,26 +301,20 @@ enum blkfront_xs_key {
 
 extern const char *const blkfront_xs_names[BLKFRONT_XS_NR];
 
-/**
- * struct blkfront_backend - the backend's values as read from xenstore
- * @val: one string per &enum blkfront_xs_key, NULL when the key is absent
- */
-struct blkfront_backend {
-	const char *val[BLKFRONT_XS_NR];
-};
+static_assert(BLKFRONT_XS_NR <= XENPV_XS_MAX_KEYS);
 
 /**
- * struct blkfront_limits - the frontend's side of the negotiation
+ * struct blkfront_wants - the frontend's side of the negotiation
  * @nr_cpus: online CPUs; more queues than that buy nothing
- * @max_queues: module parameter, 0 for one queue per CPU
- * @max_ring_order: module parameter, capped at BLKFRONT_MAX_RING_ORDER
+ * @max_rings: module parameter max_queues, 0 for one ring per CPU
+ * @max_ring_order: module parameter, capped at XENPV_BLK_MAX_RING_ORDER
  * @max_indirect_segs: module parameter, 0 to never use indirect requests
  * @max_sector_size: largest logical block the block layer takes (PAGE_SIZE)
  * @persistent: module parameter, use persistent grants if offered
  */
-struct blkfront_limits {
+struct blkfront_wants {
 	unsigned int nr_cpus;
-	unsigned int max_queues;
+	unsigned int max_rings;
 	unsigned int max_ring_order;
 	unsigned int max_indirect_segs;
 	unsigned int max_sector_size;
@@ -319,7 +323,7 @@ struct blkfront_limits {
 
 /**
  * struct blkfront_params - the negotiated settings of one connection
- * @nr_queues: rings to set up, at least 1
+ * @nr_rings: rings to set up, at least 1
  * @ring_order: log2 of each ring's grant frames
  * @ring_size: slots per ring
  * @legacy_ring_pages: the backend only knows max-ring-pages, so tell it
@@ -340,7 +344,7 @@ struct blkfront_limits {
  * @info: VDISK_* flags
  */
 struct blkfront_params {
-	unsigned int nr_queues;
+	unsigned int nr_rings;
 	unsigned int ring_order;
 	unsigned int ring_size;
 	bool legacy_ring_pages;
@@ -360,16 +364,16 @@ struct blkfront_params {
 	u32 info;
 };
 
-int blkfront_parse_u64(const char *s, u64 *val);
-int blkfront_parse_u32(const char *s, u32 *val);
 int blkfront_parse_sectors(const char *s, u32 sector_size, u64 *sectors);
-int blkfront_negotiate_rings(const struct blkfront_backend *be,
-			     const struct blkfront_limits *fe,
+int blkfront_negotiate_rings(const struct xenpv_xs_vals *be,
+			     const struct blkfront_wants *fe,
 			     struct blkfront_params *p,
 			     enum blkfront_xs_key *bad);
-int blkfront_negotiate(const struct blkfront_backend *be,
-		       const struct blkfront_limits *fe,
+int blkfront_negotiate(const struct xenpv_xs_vals *be,
+		       const struct blkfront_wants *fe,
 		       struct blkfront_params *p, enum blkfront_xs_key *bad);
+const char *blkfront_params_changed(const struct blkfront_params *old,
+				    const struct blkfront_params *now);
 
 /* ---- Recovery after resume or migration ------------------------------------ */
 
@@ -396,14 +400,14 @@ enum blkfront_req_kind {
  * @flags: BLKFRONT_REQ_FUA, BLKFRONT_REQ_SECURE
  * @nr_segs: data segments it needs (0 for flush and discard)
  * @segs: its @nr_segs segments, as blkfront_map_chunks() made them
- * @queue: the queue it was on
+ * @ring: the ring it was on
  */
 struct blkfront_inflight {
 	enum blkfront_req_kind kind;
 	unsigned int flags;
 	unsigned int nr_segs;
 	const struct blkfront_seg *segs;
-	unsigned int queue;
+	unsigned int ring;
 };
 
 /**
@@ -424,15 +428,15 @@ enum blkfront_recover_action {
  * @action: what to do
  * @op: wire operation on the new connection (BLKIF_OP_*)
  * @error: -errno for BLKFRONT_RECOVER_FAIL, else 0
- * @queue: queue to send it on
+ * @ring: ring to send it on
  * @nr_parts: ring requests it takes
- * @round: how many ring-fulls of earlier requests on its queue go first
+ * @round: how many ring-fulls of earlier requests on its ring go first
  */
 struct blkfront_recover_step {
 	enum blkfront_recover_action action;
 	u8 op;
 	int error;
-	unsigned int queue;
+	unsigned int ring;
 	unsigned int nr_parts;
 	unsigned int round;
 };
@@ -443,7 +447,7 @@ struct blkfront_recover_step {
  * @nr_split: requests split into parts
  * @nr_fail: requests to fail
  * @nr_slots: ring requests in all
- * @nr_rounds: ring-fulls needed on the busiest queue
+ * @nr_rounds: ring-fulls needed on the busiest ring
  */
 struct blkfront_recover_sum {
 	unsigned int nr_resend;

@@ -26,32 +26,6 @@
 #define BLKFRONT_EXT_SHIFT	8	/* minors per extended-scheme disk */
 #define BLKFRONT_XVD_SHIFT	4	/* minors per xvd disk */
 
-static const char *const blkfront_state_names[BF_NR_STATES] = {
-	[BF_WAIT_BACKEND]	= "wait-backend",
-	[BF_INITIALISED]	= "initialised",
-	[BF_CONNECTED]		= "connected",
-	[BF_BROKEN]		= "broken",
-	[BF_CLOSED]		= "closed",
-};
-
-/* blkfront_transitions[from] has bit "to" set when from -> to is allowed. */
-static const u8 blkfront_transitions[BF_NR_STATES] = {
-	[BF_WAIT_BACKEND] = BIT(BF_INITIALISED) | BIT(BF_BROKEN) |
-			    BIT(BF_CLOSED),
-	[BF_INITIALISED]  = BIT(BF_CONNECTED) | BIT(BF_WAIT_BACKEND) |
-			    BIT(BF_BROKEN) | BIT(BF_CLOSED),
-	[BF_CONNECTED]    = BIT(BF_WAIT_BACKEND) | BIT(BF_BROKEN) |
-			    BIT(BF_CLOSED),
-	[BF_BROKEN]       = BIT(BF_CLOSED),
-	[BF_CLOSED]       = 0,
-};
-
-static const struct xenpv_states blkfront_states = {
-	.names		= blkfront_state_names,
-	.allowed	= blkfront_transitions,
-	.peer		= "backend",
-};
-
 /**
  * blkfront_set_state() - move a device to another state
  * @dev: the device
@@ -78,17 +52,13 @@ void blkfront_set_state(struct blkfront_dev *dev, enum blkfront_state to)
  */
 void blkfront_broken(struct blkfront_dev *dev, const char *why)
 {
-	if (xchg(&dev->broken, true))
-		return;
-	dev_err(&dev->xbdev->dev, "backend %s broke the protocol (%s): failing the disk\n",
-		dev->xbdev->otherend, why);
-	schedule_work(&dev->broken_work);
+	xenpv_fail(&dev->fail, why);
 }
 
 static void blkfront_broken_work(struct work_struct *work)
 {
 	struct blkfront_dev *dev = container_of(work, struct blkfront_dev,
-						broken_work);
+						fail.work);
 
 	mutex_lock(&dev->mutex);
 	if (dev->state != BF_CLOSED) {
@@ -97,79 +67,86 @@ static void blkfront_broken_work(struct work_struct *work)
 		blkfront_flush_waiting(dev);
 	}
 	mutex_unlock(&dev->mutex);
-	xenbus_dev_error(dev->xbdev, -EPROTO, "backend broke the protocol");
+	xenpv_fail_report(&dev->fail, dev->xbdev, "backend", XENPV_FAIL_ERROR);
 }
 
 /* ---- Rings ------------------------------------------------------------------ */
 
-static void blkfront_free_queue(struct blkfront_queue *q)
+static void blkfront_free_ring(struct blkfront_ring *ring)
 {
-	if (q->irq >= 0)
-		unbind_from_irqhandler(q->irq, q);
-	else if (q->evtchn)
-		xenbus_free_evtchn(q->dev->xbdev, q->evtchn);
-	q->irq = -1;
-	q->evtchn = 0;
-	if (q->ring_va)
-		xenbus_teardown_ring(&q->ring_va,
-				     1U << q->dev->params.ring_order,
-				     q->ring_refs);
-	q->ring_va = NULL;
-	blkfront_ids_destroy(&q->ids);
-	blkfront_pool_destroy(&q->pool);
+	if (ring->irq >= 0)
+		unbind_from_irqhandler(ring->irq, ring);	/* closes the port */
+	ring->irq = -1;
+	ring->evtchn = 0;
+	if (ring->ring_va)
+		xenbus_teardown_ring(&ring->ring_va,
+				     1U << ring->dev->params.ring_order,
+				     ring->ring_refs);
+	ring->ring_va = NULL;
+	xenpv_ids_destroy(&ring->ids);
+	blkfront_pool_destroy(&ring->pool);
 }
 
-/*
- * Free the rings.  The array of queues lives as long as the device
- * (blk-mq's hardware contexts point into it) unless @final.
+/**
+ * enum blkfront_slots - what blkfront_free_rings() does with the array
+ * @BLKFRONT_KEEP_SLOTS: keep it for the next connection: the disk's
+ *	hardware queues point into it
+ * @BLKFRONT_FREE_SLOTS: free it too: the disk is gone
  */
-static void blkfront_free_rings(struct blkfront_dev *dev, bool final)
+enum blkfront_slots {
+	BLKFRONT_KEEP_SLOTS,
+	BLKFRONT_FREE_SLOTS,
+};
+
+/* Free the rings of the current connection. */
+static void blkfront_free_rings(struct blkfront_dev *dev,
+				enum blkfront_slots slots)
 {
 	unsigned int i;
 
-	for (i = 0; dev->queues && i < dev->nr_queues; i++)
-		blkfront_free_queue(&dev->queues[i]);
-	if (final) {
-		kfree(dev->queues);
-		dev->queues = NULL;
-		WRITE_ONCE(dev->nr_queues, 0);
+	for (i = 0; dev->rings && i < dev->nr_rings; i++)
+		blkfront_free_ring(&dev->rings[i]);
+	if (slots == BLKFRONT_FREE_SLOTS) {
+		kfree(dev->rings);
+		dev->rings = NULL;
+		WRITE_ONCE(dev->nr_rings, 0);
 		dev->nr_hw = 0;
 	}
 }
 
-static int blkfront_setup_queue(struct blkfront_dev *dev,
-				struct blkfront_queue *q, unsigned int index)
+static int blkfront_setup_ring(struct blkfront_dev *dev,
+			       struct blkfront_ring *ring, unsigned int index)
 {
 	unsigned int pages = 1U << dev->params.ring_order;
 	struct blkif_sring *sring;
 	int err;
 
-	spin_lock_init(&q->lock);
-	blkfront_pool_init(&q->pool, blkfront_max_pgrants);
-	q->dev = dev;
-	q->index = index;
-	q->irq = -1;
-	q->cpu = -1;
-	q->stopped = false;
-	err = xenbus_setup_ring(dev->xbdev, GFP_KERNEL, (void **)&sring, pages,
-				q->ring_refs);
+	spin_lock_init(&ring->lock);
+	blkfront_pool_init(&ring->pool, blkfront_max_persistent_grants);
+	memset(ring->stats, 0, sizeof(ring->stats));
+	ring->dev = dev;
+	ring->index = index;
+	ring->irq = -1;
+	ring->cpu = -1;
+	ring->stopped = false;
+	err = xenpv_setup_ring(dev->xbdev, (void **)&sring, pages,
+			       ring->ring_refs);
 	if (err)
 		return err;
-	q->ring_va = sring;
+	ring->ring_va = sring;
 	SHARED_RING_INIT(sring);
-	FRONT_RING_INIT(&q->ring, sring, XEN_PAGE_SIZE * pages);
-	err = blkfront_ids_init(&q->ids, RING_SIZE(&q->ring), GFP_KERNEL);
+	FRONT_RING_INIT(&ring->front, sring, XEN_PAGE_SIZE * pages);
+	err = xenpv_should_fail(XENPV_FAULT_ALLOC) ? -ENOMEM :
+	      xenpv_ids_init(&ring->ids, RING_SIZE(&ring->front), GFP_KERNEL);
 	if (err)
 		return err;
-	err = xenbus_alloc_evtchn(dev->xbdev, &q->evtchn);
-	if (err)
-		return err;
-	snprintf(q->name, sizeof(q->name), "blkif-%u-q%u", dev->vdevice, index);
-	err = bind_evtchn_to_irqhandler_lateeoi(q->evtchn, blkfront_interrupt,
-						0, q->name, q);
+	snprintf(ring->name, sizeof(ring->name), "blkif-%u-r%u", dev->vdevice,
+		 index);
+	err = xenpv_evtchn_bind(dev->xbdev, &ring->evtchn, XENPV_EVTCHN_OURS,
+				blkfront_interrupt, ring->name, ring);
 	if (err < 0)
 		return err;
-	q->irq = err;
+	ring->irq = err;
 	return 0;
 }
 
@@ -178,26 +155,27 @@ static int blkfront_setup_rings(struct blkfront_dev *dev)
 	unsigned int i;
 	int err;
 
-	if (!dev->queues) {
-		dev->queues = kcalloc(dev->params.nr_queues,
-				      sizeof(*dev->queues), GFP_KERNEL);
-		if (!dev->queues)
+	if (!dev->rings) {
+		dev->rings = XENPV_ALLOC(kcalloc(dev->params.nr_rings,
+						 sizeof(*dev->rings),
+						 GFP_KERNEL));
+		if (!dev->rings)
 			return -ENOMEM;
-		for (i = 0; i < dev->params.nr_queues; i++)
-			dev->queues[i].irq = -1;	/* nothing to unbind yet */
-		dev->nr_hw = dev->params.nr_queues;
-	} else if (WARN_ON_ONCE(dev->params.nr_queues > dev->nr_hw)) {
+		for (i = 0; i < dev->params.nr_rings; i++)
+			dev->rings[i].irq = -1;	/* nothing to unbind yet */
+		dev->nr_hw = dev->params.nr_rings;
+	} else if (WARN_ON_ONCE(dev->params.nr_rings > dev->nr_hw)) {
 		return -EINVAL;	/* the negotiation is capped at nr_hw */
-	} else if (dev->params.nr_queues != dev->nr_queues) {
+	} else if (dev->params.nr_rings != dev->nr_rings) {
 		dev_info(&dev->xbdev->dev,
 			 "backend now offers %u rings: the disk's %u hardware queues share them\n",
-			 dev->params.nr_queues, dev->nr_hw);
+			 dev->params.nr_rings, dev->nr_hw);
 	}
-	WRITE_ONCE(dev->nr_queues, dev->params.nr_queues);
-	for (i = 0; i < dev->nr_queues; i++) {
-		err = blkfront_setup_queue(dev, &dev->queues[i], i);
+	WRITE_ONCE(dev->nr_rings, dev->params.nr_rings);
+	for (i = 0; i < dev->nr_rings; i++) {
+		err = blkfront_setup_ring(dev, &dev->rings[i], i);
 		if (err) {
-			blkfront_free_rings(dev, false);
+			blkfront_free_rings(dev, BLKFRONT_KEEP_SLOTS);
 			return err;
 		}
 	}
@@ -205,7 +183,7 @@ static int blkfront_setup_rings(struct blkfront_dev *dev)
 }
 
 /*
- * Bound each queue's pool and set its mode (the pools are empty: the
+ * Bound each ring's pool and set its mode (the pools are empty: the
  * rings were just made); whatever the module parameter says, the largest
  * request must fit, or it would wait for pages forever: one of this
  * connection, or one made for an earlier one's larger limit (@max_sg).
@@ -216,35 +194,37 @@ static void blkfront_size_pools(struct blkfront_dev *dev)
 
 	max = max(dev->params.max_segs, dev->max_sg) +
 	      BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST;
-	max = max(blkfront_max_pgrants, max);
-	for (i = 0; i < dev->nr_queues; i++) {
-		dev->queues[i].pool.max = max;
-		dev->queues[i].pool.persistent = dev->params.persistent;
+	max = max(blkfront_max_persistent_grants, max);
+	for (i = 0; i < dev->nr_rings; i++) {
+		dev->rings[i].pool.max = max;
+		dev->rings[i].pool.persistent = dev->params.persistent;
 	}
 }
 
 /* ---- xenstore ----------------------------------------------------------- */
 
-static int blkfront_write_queue(struct xenbus_transaction xbt,
-				struct blkfront_dev *dev,
-				struct blkfront_queue *q, const char *dir)
+/* One ring's keys, in @dir: the device's, or its queue-N directory. */
+static int blkfront_write_ring(struct xenbus_transaction xbt,
+			       struct blkfront_dev *dev,
+			       struct blkfront_ring *ring, const char *dir)
 {
 	unsigned int i, pages = 1U << dev->params.ring_order;
 	char node[16];
 	int err;
 
 	if (pages == 1) {
-		err = xenbus_printf(xbt, dir, "ring-ref", "%u", q->ring_refs[0]);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_RING_REF, "%u",
+				      ring->ring_refs[0]);
 		if (err)
 			return err;
 	}
 	for (i = 0; pages > 1 && i < pages; i++) {
 		snprintf(node, sizeof(node), "ring-ref%u", i);
-		err = xenbus_printf(xbt, dir, node, "%u", q->ring_refs[i]);
+		err = xenpv_xs_printf(xbt, dir, node, "%u", ring->ring_refs[i]);
 		if (err)
 			return err;
 	}
-	return xenbus_printf(xbt, dir, "event-channel", "%u", q->evtchn);
+	return xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_EVTCHN, "%u", ring->evtchn);
 }
 
 /* The rings' keys, in one transaction (xenpv_xs_transaction()). */
@@ -258,69 +238,92 @@ static int blkfront_write_keys(struct xenbus_transaction xbt, void *data)
 	int err;
 
 	if (p->ring_order) {
-		err = xenbus_printf(xbt, dir, "ring-page-order", "%u",
-				    p->ring_order);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_RING_ORDER, "%u",
+				      p->ring_order);
 		if (!err && p->legacy_ring_pages)
-			err = xenbus_printf(xbt, dir, "num-ring-pages", "%u",
-					    1U << p->ring_order);
+			err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_NUM_RING_PAGES, "%u",
+					      1U << p->ring_order);
 		if (err)
 			return err;
 	}
-	err = xenbus_printf(xbt, dir, "protocol", "%s",
-			    XEN_IO_PROTO_ABI_NATIVE);
+	err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_PROTOCOL, "%s",
+			      XEN_IO_PROTO_ABI_NATIVE);
 	if (!err)
-		err = xenbus_printf(xbt, dir, "feature-persistent", "%u",
-				    blkfront_max_pgrants ? 1 : 0);
+		err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_PERSISTENT, "%u",
+				      blkfront_max_persistent_grants ? 1 : 0);
 	if (err)
 		return err;
-	if (dev->nr_queues == 1)
-		return blkfront_write_queue(xbt, dev, &dev->queues[0], dir);
+	if (dev->nr_rings == 1)
+		return blkfront_write_ring(xbt, dev, &dev->rings[0], dir);
 
-	err = xenbus_printf(xbt, dir, "multi-queue-num-queues", "%u",
-			    dev->nr_queues);
-	for (i = 0; !err && i < dev->nr_queues; i++) {
-		qdir = kasprintf(GFP_KERNEL, "%s/queue-%u", dir, i);
+	/* The protocol's word for a ring here is "queue". */
+	err = xenpv_xs_printf(xbt, dir, XENPV_BLK_KEY_NUM_QUEUES, "%u",
+			      dev->nr_rings);
+	for (i = 0; !err && i < dev->nr_rings; i++) {
+		qdir = XENPV_ALLOC(kasprintf(GFP_KERNEL, "%s/queue-%u", dir, i));
 		if (!qdir)
 			return -ENOMEM;
-		err = blkfront_write_queue(xbt, dev, &dev->queues[i], qdir);
+		err = blkfront_write_ring(xbt, dev, &dev->rings[i], qdir);
 		kfree(qdir);
 	}
 	return err;
 }
 
-static void blkfront_limits_of(struct blkfront_limits *fe)
+/* The rings: how many, and how large. */
+XENPV_UINT_PARAM(blkfront, max_queues, 0,
+		 "Most rings (hardware queues) per disk; 0: one per vCPU");
+XENPV_UINT_PARAM(blkfront, max_ring_page_order, XENPV_BLK_MAX_RING_ORDER,
+		 "log2 of the most pages per ring (0-4, default 4)");
+
+static void blkfront_wants_of(struct blkfront_wants *fe)
 {
 	fe->nr_cpus = num_online_cpus();
-	fe->max_queues = blkfront_max_queues;
-	fe->max_ring_order = min_t(unsigned int, blkfront_max_ring_order,
-				   BLKFRONT_MAX_RING_ORDER);
-	fe->max_indirect_segs = blkfront_max_indirect;
+	fe->max_rings = blkfront_max_queues;
+	fe->max_ring_order = min_t(unsigned int, blkfront_max_ring_page_order,
+				   XENPV_BLK_MAX_RING_ORDER);
+	fe->max_indirect_segs = blkfront_max_indirect_segments;
 	fe->max_sector_size = PAGE_SIZE;
-	fe->persistent = blkfront_max_pgrants != 0;
+	fe->persistent = blkfront_max_persistent_grants != 0;
 }
 
-static int blkfront_negotiate_now(struct blkfront_dev *dev, bool rings_only,
-				  struct blkfront_params *p)
+/**
+ * enum blkfront_settle - what blkfront_negotiate_now() settles
+ * @BLKFRONT_SETTLE_RINGS: the rings' settings alone (the backend's
+ *	InitWait: its disk is not described yet)
+ * @BLKFRONT_SETTLE_ALL: everything (the backend's Connected)
+ */
+enum blkfront_settle {
+	BLKFRONT_SETTLE_RINGS,
+	BLKFRONT_SETTLE_ALL,
+};
+
+/*
+ * Read the backend's keys and settle @what into @p; on failure @why says
+ * which value was unusable, for the caller's one log line.
+ */
+static int blkfront_negotiate_now(struct blkfront_dev *dev,
+				  enum blkfront_settle what,
+				  struct blkfront_params *p, char *why,
+				  size_t size)
 {
-	struct blkfront_backend be = { };
-	struct blkfront_limits fe;
+	struct xenpv_xs_vals be = { };
+	struct blkfront_wants fe;
 	enum blkfront_xs_key bad = BLKFRONT_XS_NR;
 	int err;
 
-	blkfront_limits_of(&fe);
-	if (dev->queues)	/* a reconnection: no more rings than before */
-		fe.max_queues = dev->nr_hw;
+	blkfront_wants_of(&fe);
+	if (dev->rings)	/* a reconnection: no more rings than before */
+		fe.max_rings = dev->nr_hw;
 	/* Every key the negotiation looks at; absent keys stay NULL. */
 	xenpv_xs_read_keys(dev->xbdev->otherend, blkfront_xs_names,
 			   BLKFRONT_XS_NR, be.val);
-	if (rings_only)
+	if (what == BLKFRONT_SETTLE_RINGS)
 		err = blkfront_negotiate_rings(&be, &fe, p, &bad);
 	else
 		err = blkfront_negotiate(&be, &fe, p, &bad);
 	if (err)
-		xenpv_xs_report_bad(&dev->xbdev->dev, "backend",
-				    blkfront_xs_names, be.val, BLKFRONT_XS_NR,
-				    bad);
+		xenpv_xs_describe_bad(why, size, "backend", blkfront_xs_names,
+				      be.val, BLKFRONT_XS_NR, bad);
 	xenpv_xs_free_keys(be.val, BLKFRONT_XS_NR);
 	return err;
 }
@@ -330,18 +333,25 @@ static int blkfront_negotiate_now(struct blkfront_dev *dev, bool rings_only,
 /* The backend waits for our rings: make and publish them. */
 static void blkfront_backend_initwait(struct blkfront_dev *dev)
 {
+	char why[128] = "";
 	int err;
 
+	if (dev->state == BF_CONNECTED) {
+		blkfront_broken(dev, "went back to InitWait while connected");
+		return;
+	}
 	if (dev->state != BF_WAIT_BACKEND)
 		return;
-	err = blkfront_negotiate_now(dev, true, &dev->params);
+	err = blkfront_negotiate_now(dev, BLKFRONT_SETTLE_RINGS, &dev->params,
+				     why, sizeof(why));
 	if (!err)
 		err = blkfront_setup_rings(dev);
 	if (!err)
 		err = xenpv_xs_transaction(blkfront_write_keys, dev);
 	if (err) {
-		xenbus_dev_fatal(dev->xbdev, err, "setting up the rings");
-		blkfront_free_rings(dev, false);
+		xenbus_dev_fatal(dev->xbdev, err, "setting up the rings%s%s",
+				 why[0] ? ": " : "", why);
+		blkfront_free_rings(dev, BLKFRONT_KEEP_SLOTS);
 		return;
 	}
 	blkfront_set_state(dev, BF_INITIALISED);
@@ -349,28 +359,38 @@ static void blkfront_backend_initwait(struct blkfront_dev *dev)
 }
 
 /*
- * A connection after a resume, for a disk made on an earlier one: its
- * requests have room for dev->max_sg segments, whatever this backend
- * offers, and its logical block size cannot change under its users.
+ * The disk's requests have room for dev->max_sg segments, whatever a
+ * later backend offers: take at most that many.
+ */
+static void blkfront_cap_segs(struct blkfront_dev *dev,
+			      struct blkfront_params *p)
+{
+	if (p->max_segs <= dev->max_sg)
+		return;
+	p->max_segs = dev->max_sg;
+	p->max_indirect_segs = min(p->max_indirect_segs, dev->max_sg);
+	if (p->max_indirect_segs <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		p->max_indirect_segs = 0;
+}
+
+/*
+ * A connection after a resume, for a disk made on an earlier one: at most
+ * its segments per request, and its logical block size cannot change
+ * under its users.
  */
 static int blkfront_fit_disk(struct blkfront_dev *dev,
-			     struct blkfront_params *p)
+			     struct blkfront_params *p, char *why, size_t size)
 {
 	struct request_queue *q = dev->disk->queue;
 	unsigned int lbs = queue_logical_block_size(q);
 
 	if (p->sector_size != lbs) {
-		dev_err(&dev->xbdev->dev,
-			"backend now has %u-byte sectors, the disk %u-byte ones: failing the disk\n",
-			p->sector_size, lbs);
+		snprintf(why, size,
+			 "the backend now has %u-byte sectors, the disk %u-byte ones",
+			 p->sector_size, lbs);
 		return -EINVAL;
 	}
-	if (p->max_segs > dev->max_sg) {
-		p->max_segs = dev->max_sg;
-		p->max_indirect_segs = min(p->max_indirect_segs, dev->max_sg);
-		if (p->max_indirect_segs <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
-			p->max_indirect_segs = 0;
-	}
+	blkfront_cap_segs(dev, p);
 	if (p->max_segs < queue_max_segments(q))
 		dev_info(&dev->xbdev->dev,
 			 "backend now takes %u segments per request, not %u: larger requests are split\n",
@@ -378,32 +398,59 @@ static int blkfront_fit_disk(struct blkfront_dev *dev,
 	return 0;
 }
 
+/*
+ * Connected again while connected: a resize.  Only "sectors" may have
+ * changed; a value that did not parse, or any other change (the disk is
+ * in use with what was negotiated), fails the device.
+ */
+static void blkfront_backend_reconnected(struct blkfront_dev *dev)
+{
+	struct blkfront_params p;
+	const char *key;
+	char why[128];
+
+	if (blkfront_negotiate_now(dev, BLKFRONT_SETTLE_ALL, &p, why,
+				   sizeof(why))) {
+		blkfront_broken(dev, why);
+		return;
+	}
+	if (dev->disk)
+		blkfront_cap_segs(dev, &p);
+	key = blkfront_params_changed(&dev->params, &p);
+	if (key) {
+		snprintf(why, sizeof(why), "changed %s while connected", key);
+		blkfront_broken(dev, why);
+		return;
+	}
+	if (dev->disk && p.sectors != dev->params.sectors) {
+		dev->params.sectors = p.sectors;
+		set_capacity_and_notify(dev->disk, p.sectors);
+	}
+}
+
 /* The backend is connected: make the disk, or revive it after a resume. */
 static void blkfront_backend_connected(struct blkfront_dev *dev)
 {
 	struct blkfront_params p;
+	char why[128] = "";
 	int err;
 
 	if (dev->state == BF_CONNECTED) {
-		/* A change of "sectors": the backing device was resized. */
-		if (!blkfront_negotiate_now(dev, false, &p) && dev->disk &&
-		    p.sectors != dev->params.sectors) {
-			dev->params.sectors = p.sectors;
-			set_capacity_and_notify(dev->disk, p.sectors);
-		}
+		blkfront_backend_reconnected(dev);
 		return;
 	}
 	if (dev->state != BF_INITIALISED)
 		return;
-	err = blkfront_negotiate_now(dev, false, &p);
+	err = blkfront_negotiate_now(dev, BLKFRONT_SETTLE_ALL, &p, why,
+				     sizeof(why));
 	if (err)
 		goto fail;
 	/* The rings were made for the values read at InitWait. */
-	p.nr_queues = dev->params.nr_queues;
+	p.nr_rings = dev->params.nr_rings;
 	p.ring_order = dev->params.ring_order;
 	p.ring_size = dev->params.ring_size;
 	if (dev->disk) {
-		err = blkfront_fit_disk(dev, &p);
+		err = blkfront_fit_disk(dev, &p, why, sizeof(why));
 		if (err)
 			goto fail;
 	}
@@ -435,7 +482,8 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 	dev->resuming = false;
 	return;
 fail:
-	xenbus_dev_fatal(dev->xbdev, err, "connecting to the backend");
+	xenbus_dev_fatal(dev->xbdev, err, "connecting to the backend%s%s",
+			 why[0] ? ": " : "", why);
 	blkfront_set_state(dev, BF_BROKEN);
 	blkfront_fail_all(dev);
 	blkfront_flush_waiting(dev);
@@ -457,7 +505,7 @@ static bool blkfront_shut_down(struct blkfront_dev *dev)
 	blkfront_fail_all(dev);
 	blkfront_flush_waiting(dev);
 	blkfront_remove_disk(dev);
-	blkfront_free_rings(dev, true);
+	blkfront_free_rings(dev, BLKFRONT_FREE_SLOTS);
 	return true;
 }
 
@@ -468,12 +516,11 @@ static void blkfront_backend_closing(struct blkfront_dev *dev)
 		xenbus_frontend_closed(dev->xbdev);
 }
 
-static void blkfront_backend_changed(struct xenbus_device *xbdev,
-				     enum xenbus_state backend_state)
+/* Follow the backend's state (xenbus just recorded it in @xbdev's watch). */
+static void blkfront_follow_backend(struct blkfront_dev *dev,
+				    enum xenbus_state backend_state)
 {
-	struct blkfront_dev *dev = dev_get_drvdata(&xbdev->dev);
-
-	mutex_lock(&dev->mutex);
+	lockdep_assert_held(&dev->mutex);
 	dev->backend_state = backend_state;
 	switch (backend_state) {
 	case XenbusStateInitWait:
@@ -489,6 +536,15 @@ static void blkfront_backend_changed(struct xenbus_device *xbdev,
 	default:
 		break;
 	}
+}
+
+static void blkfront_backend_changed(struct xenbus_device *xbdev,
+				     enum xenbus_state backend_state)
+{
+	struct blkfront_dev *dev = dev_get_drvdata(&xbdev->dev);
+
+	mutex_lock(&dev->mutex);
+	blkfront_follow_backend(dev, backend_state);
 	mutex_unlock(&dev->mutex);
 }
 
@@ -540,7 +596,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	dev->vdevice = vdevice;
 	dev->handle = vdevice & 0xffff;
 	mutex_init(&dev->mutex);
-	INIT_WORK(&dev->broken_work, blkfront_broken_work);
+	xenpv_fail_init(&dev->fail, blkfront_broken_work);
 	INIT_LIST_HEAD(&dev->recover);
 	if (blkfront_minor(dev)) {
 		dev_warn(&xbdev->dev, "virtual-device %#x is not an xvd disk\n",
@@ -553,24 +609,19 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	return 0;
 }
 
-#ifdef COMPAT_HAVE_XENBUS_REMOVE_VOID
 static void blkfront_remove(struct xenbus_device *xbdev)
-#else
-static int blkfront_remove(struct xenbus_device *xbdev)
-#endif
 {
 	struct blkfront_dev *dev = dev_get_drvdata(&xbdev->dev);
 
 	mutex_lock(&dev->mutex);
 	blkfront_shut_down(dev);
 	mutex_unlock(&dev->mutex);
-	cancel_work_sync(&dev->broken_work);
+	cancel_work_sync(&dev->fail.work);
 	debugfs_remove_recursive(dev->debugfs);
 	kfree(dev);
-#ifndef COMPAT_HAVE_XENBUS_REMOVE_VOID
-	return 0;
-#endif
 }
+
+XENPV_REMOVE(blkfront_remove);
 
 /* After a restore or migration: the old rings and backend are gone. */
 static int blkfront_resume(struct xenbus_device *xbdev)
@@ -585,7 +636,7 @@ static int blkfront_resume(struct xenbus_device *xbdev)
 	if (dev->disk)
 		blk_mq_quiesce_queue(dev->disk->queue);
 	blkfront_requeue_all(dev);
-	blkfront_free_rings(dev, false);
+	blkfront_free_rings(dev, BLKFRONT_KEEP_SLOTS);
 	dev->resuming = true;
 	blkfront_set_state(dev, BF_WAIT_BACKEND);
 	mutex_unlock(&dev->mutex);
@@ -607,7 +658,8 @@ static ssize_t driver_state_show(struct device *d,
 	struct blkfront_dev *dev = blkfront_of(d);
 
 	return sysfs_emit(buf, "%s\n",
-			  blkfront_state_names[READ_ONCE(dev->state)]);
+			  xenpv_state_name(&blkfront_states,
+					   READ_ONCE(dev->state)));
 }
 static DEVICE_ATTR_RO(driver_state);
 
@@ -626,9 +678,9 @@ static ssize_t name##_show(struct device *d,				\
 }									\
 static DEVICE_ATTR_RO(name)
 
-BLKFRONT_PARAM_ATTR(rings, dev->nr_queues);
+BLKFRONT_PARAM_ATTR(rings, dev->nr_rings);
 BLKFRONT_PARAM_ATTR(hw_queues, dev->nr_hw);
-BLKFRONT_PARAM_ATTR(ring_pages, dev->nr_queues ? 1U << dev->params.ring_order : 0);
+BLKFRONT_PARAM_ATTR(ring_pages, dev->nr_rings ? 1U << dev->params.ring_order : 0);
 BLKFRONT_PARAM_ATTR(max_segments, dev->params.max_segs);
 BLKFRONT_PARAM_ATTR(persistent, dev->params.persistent);
 BLKFRONT_PARAM_ATTR(bounce, dev->bounce);
@@ -643,17 +695,33 @@ static struct attribute *blkfront_attrs[] = {
 	&dev_attr_bounce.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(blkfront);
 
-static const struct xenbus_device_id blkfront_ids[] = {
-	{ "vbd" },
-	{ "" }
+static const struct attribute_group blkfront_group = {
+	.attrs = blkfront_attrs,
+};
+
+static void blkfront_sysfs_sum(struct device *d, u64 *sum)
+{
+	blkfront_stats_sum(blkfront_of(d), sum);
+}
+
+/* statistics/: the counters of blkfront_stat_desc flagged for sysfs. */
+static struct xenpv_stats_sysfs blkfront_stats_sysfs = {
+	.desc	= blkfront_stat_desc,
+	.nr	= BLKFRONT_NR_STATS,
+	.sum	= blkfront_sysfs_sum,
+};
+
+static const struct attribute_group *blkfront_groups[] = {
+	&blkfront_group,
+	&blkfront_stats_sysfs.group,
+	NULL
 };
 
 static struct xenbus_driver blkfront_driver = {
-	.ids			= blkfront_ids,
+	.ids			= XENPV_IDS("vbd"),
 	.probe			= blkfront_probe,
-	.remove			= blkfront_remove,
+	.remove			= blkfront_remove_xenbus,
 	.resume			= blkfront_resume,
 	.otherend_changed	= blkfront_backend_changed,
 	.not_essential		= true,
@@ -668,12 +736,21 @@ static int __init blkfront_init(void)
 		return -ENODEV;
 	if (xen_hvm_domain() && !xen_has_pv_disk_devices())
 		return -ENODEV;
-	err = blkfront_register_major();
+	err = xenpv_stats_sysfs_init(&blkfront_stats_sysfs);
 	if (err)
 		return err;
+	err = blkfront_register_major();
+	if (err)
+		goto out_stats;
 	err = xenbus_register_frontend(&blkfront_driver);
 	if (err)
-		blkfront_unregister_major();
+		goto out_major;
+	return 0;
+
+out_major:
+	blkfront_unregister_major();
+out_stats:
+	xenpv_stats_sysfs_free(&blkfront_stats_sysfs);
 	return err;
 }
 module_init(blkfront_init);
@@ -682,6 +759,7 @@ static void __exit blkfront_exit(void)
 {
 	xenbus_unregister_driver(&blkfront_driver);
 	blkfront_unregister_major();
+	xenpv_stats_sysfs_free(&blkfront_stats_sysfs);
 }
 module_exit(blkfront_exit);
 

@@ -14,50 +14,12 @@
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 #include <xen/interface/io/blkif.h>
+#include <xenpv/xenbus.h>
 
 #include "blkfront-proto.h"
 
 /* The xvd block major (Documentation/admin-guide/devices.txt). */
 #define BLKFRONT_MAJOR		202
-
-/**
- * enum blkfront_state - where a device is in its life
- * @BF_WAIT_BACKEND: probed or resumed, waiting for the backend's InitWait
- * @BF_INITIALISED: rings are set up and published, waiting for Connected
- * @BF_CONNECTED: the disk takes I/O
- * @BF_BROKEN: the backend broke the protocol; every request fails
- * @BF_CLOSED: disconnected, nothing left but the xenbus device
- *
- * One transition function, blkfront_set_state(), checks each change
- * against blkfront_transitions[] and logs it.
- */
-enum blkfront_state {
-	BF_WAIT_BACKEND,
-	BF_INITIALISED,
-	BF_CONNECTED,
-	BF_BROKEN,
-	BF_CLOSED,
-	BF_NR_STATES
-};
-
-/**
- * struct blkfront_stats - one queue's counters (debugfs)
- * @reqs: requests put on the ring
- * @ring_full: times the ring was full and the hardware queue stopped
- * @notify_tx: notifications sent to the backend
- * @irqs: interrupts taken, @spurious of them with nothing to do
- * @spurious: interrupts that found no response
- * @split: requests cut into several ring requests (made for a larger
- *	limit than the connection's)
- */
-struct blkfront_stats {
-	u64 reqs;
-	u64 ring_full;
-	u64 notify_tx;
-	u64 irqs;
-	u64 spurious;
-	u64 split;
-};
 
 /**
  * struct blkfront_pgrant - a page of a queue's pool
@@ -94,15 +56,15 @@ struct blkfront_pool {
 };
 
 /**
- * struct blkfront_queue - one ring, serving one blk-mq hardware queue
- * @lock: protects @ring, @ids, @stopped and @stats
- * @ring: the shared ring's private (frontend) side
+ * struct blkfront_ring - one ring, serving one or more blk-mq hardware queues
+ * @lock: protects @front, @ids, @stopped and @stats
+ * @front: the shared ring's private (frontend) side
  * @ids: ring ids of the requests in flight
- * @stopped: the hardware queue was stopped on a full ring
- * @stats: counters, under @lock
- * @pool: persistent grants, when the connection uses them
+ * @stopped: a hardware queue was stopped on a full ring
+ * @stats: counters (&enum blkfront_stat), under @lock
+ * @pool: persistent grants or bounce pages, when the connection uses them
  * @dev: the device
- * @index: queue number
+ * @index: ring number
  * @irq: the event channel's interrupt, or -1
  * @cpu: the CPU blkfront_place_irqs() bound @irq to, or -1
  * @evtchn: the event channel
@@ -110,19 +72,19 @@ struct blkfront_pool {
  * @ring_va: the ring's pages, as xenbus_setup_ring() mapped them
  * @name: interrupt name
  */
-struct blkfront_queue {
-	spinlock_t lock;	/* ring, ids, stopped, stats */
-	struct blkif_front_ring ring;
-	struct blkfront_ids ids;
+struct blkfront_ring {
+	spinlock_t lock;	/* front, ids, stopped, stats */
+	struct blkif_front_ring front;
+	struct xenpv_ids ids;
 	bool stopped;
-	struct blkfront_stats stats;
+	u64 stats[BLKFRONT_NR_STATS];
 	struct blkfront_pool pool;
 	struct blkfront_dev *dev;
 	unsigned int index;
 	int irq;
 	int cpu;
 	evtchn_port_t evtchn;
-	grant_ref_t ring_refs[1U << BLKFRONT_MAX_RING_ORDER];
+	grant_ref_t ring_refs[XENPV_BLK_MAX_RING_PAGES];
 	void *ring_va;
 	char name[32];
 } ____cacheline_aligned_in_smp;
@@ -133,11 +95,17 @@ struct blkfront_queue {
  * @mutex: serialises state changes, set-up and tear-down
  * @state: where the device is, changed under @mutex by blkfront_set_state()
  *	and read locklessly with READ_ONCE() on the I/O path
+ *	(blkfront_io_allowed())
  * @backend_state: the backend's last xenbus state, under @mutex
- * @params: negotiated settings of the current connection, under @mutex
- * @queues: @nr_hw ring slots, of which the first @nr_queues are set up
- * @nr_queues: rings of the current connection, at most @nr_hw; hardware
- *	queue i uses ring i % @nr_queues.  Changed under @mutex while the
+ * @params: negotiated settings of the current connection.  Written under
+ *	@mutex, and only while no request can reach queue_rq: before the
+ *	disk exists, or between blkfront_resume()'s quiesce and
+ *	blkfront_kick_all() (a resize changes @params.sectors alone, which
+ *	the I/O path does not read).  So the I/O path reads it without the
+ *	lock, and sees one connection's values
+ * @rings: @nr_hw ring slots, of which the first @nr_rings are set up
+ * @nr_rings: rings of the current connection, at most @nr_hw; hardware
+ *	queue i uses ring i % @nr_rings.  Changed under @mutex while the
  *	hardware queues are quiesced, read locklessly on the I/O path
  * @nr_hw: the disk's hardware queues, fixed by the first connection
  * @disk: the gendisk once the first connection made it
@@ -151,11 +119,9 @@ struct blkfront_queue {
  *	tag set is made; later connections use at most this many)
  * @resuming: the connection being set up replaces one lost to a resume
  * @bounce: the backend is not trusted: data goes through the pools' pages
- *	even without persistent grants
- * @broken: set once, from any context, when the backend broke the
- *	protocol; @broken_work then moves @state to BF_BROKEN and fails what
- *	is in flight
- * @broken_work: see @broken
+ *	even without persistent grants (like @params)
+ * @fail: set once, from any context, when the backend broke the protocol;
+ *	its work then moves @state to BF_BROKEN and fails what is in flight
  * @recover: requests of a connection lost to a resume, taken off its
  *	rings, to be planned and sent again (blkfront_recover()); linked by
  *	their queuelist, under @mutex
@@ -163,12 +129,12 @@ struct blkfront_queue {
  */
 struct blkfront_dev {
 	struct xenbus_device *xbdev;
-	struct mutex mutex;	/* state, params, queues, disk */
+	struct mutex mutex;	/* state, params, rings, disk, recover */
 	enum blkfront_state state;
 	enum xenbus_state backend_state;
 	struct blkfront_params params;
-	struct blkfront_queue *queues;
-	unsigned int nr_queues;
+	struct blkfront_ring *rings;
+	unsigned int nr_rings;
 	unsigned int nr_hw;
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
@@ -180,17 +146,33 @@ struct blkfront_dev {
 	unsigned int max_sg;
 	bool resuming;
 	bool bounce;
-	bool broken;
-	struct work_struct broken_work;
+	struct xenpv_fail fail;
 	struct list_head recover;
 	struct dentry *debugfs;
 };
 
 /**
+ * blkfront_io_allowed() - may requests go on the device's rings?
+ * @dev: the device
+ *
+ * Read locklessly on the I/O path, and again under the ring's lock before
+ * a request goes on the ring: a failure or a shut-down drains the rings
+ * under their locks after changing these, so a request that saw them
+ * allowed under the lock is drained too.
+ *
+ * Return: true while connected and not failed.
+ */
+static inline bool blkfront_io_allowed(const struct blkfront_dev *dev)
+{
+	return !xenpv_failed(&dev->fail) &&
+	       READ_ONCE(dev->state) == BF_CONNECTED;
+}
+
+/**
  * struct blkfront_cmd - per-request state, in the request's PDU
- * @q: the queue it went out on
+ * @ring: the ring it went out on
  * @parts_left: ring requests it went out as and not yet answered: 1, or
- *	more when it was split (blkfront_nr_parts()); under @q's lock
+ *	more when it was split (blkfront_nr_parts()); under @ring's lock
  * @nr_segs: data segments of its last mapping (@segs)
  * @nr_grants: grants it holds: @nr_data data grants, then @ind_frame's
  * @nr_data: data grants among them
@@ -203,12 +185,12 @@ struct blkfront_dev {
  * @chunks: one per @sg entry
  * @segs: blkif segments made from @chunks
  * @grefs: grant references, @nr_grants
- * @pgs: with @persistent, the pool's grants behind @grefs
+ * @pgs: with @persistent, the pool's pages behind @grefs
  * @status: how it ended, set before blk_mq_complete_request(); a part
  *	that fails sets it, the others leave it
  */
 struct blkfront_cmd {
-	struct blkfront_queue *q;
+	struct blkfront_ring *ring;
 	unsigned int parts_left;
 	unsigned int nr_segs;
 	unsigned int nr_grants;
@@ -226,9 +208,9 @@ struct blkfront_cmd {
 
 /* Module parameters (blkfront-main.c). */
 extern unsigned int blkfront_max_queues;
-extern unsigned int blkfront_max_ring_order;
-extern unsigned int blkfront_max_indirect;
-extern unsigned int blkfront_max_pgrants;
+extern unsigned int blkfront_max_ring_page_order;
+extern unsigned int blkfront_max_indirect_segments;
+extern unsigned int blkfront_max_persistent_grants;
 extern bool blkfront_trusted;
 
 /* blkfront-main.c: the blk-mq side. */
@@ -253,11 +235,22 @@ int blkfront_pool_get(struct blkfront_pool *pool, domid_t otherend,
 bool blkfront_pool_put(struct blkfront_pool *pool,
 		       struct blkfront_pgrant **pgs, unsigned int n);
 void blkfront_pool_destroy(struct blkfront_pool *pool);
-void blkfront_pool_copy(struct blkfront_cmd *cmd, bool out);
+/**
+ * enum blkfront_copy - which way blkfront_pool_copy() moves a request's data
+ * @BLKFRONT_COPY_TO_POOL: a write about to go out: into the pool's pages
+ * @BLKFRONT_COPY_FROM_POOL: a read that completed: out of them
+ */
+enum blkfront_copy {
+	BLKFRONT_COPY_TO_POOL,
+	BLKFRONT_COPY_FROM_POOL,
+};
+
+void blkfront_pool_copy(struct blkfront_cmd *cmd, enum blkfront_copy dir);
 
 /* blkfront-xenbus.c: the xenbus side. */
 void blkfront_set_state(struct blkfront_dev *dev, enum blkfront_state to);
 void blkfront_broken(struct blkfront_dev *dev, const char *why);
+void blkfront_stats_sum(struct blkfront_dev *dev, u64 *sum);
 int blkfront_xenbus_init(void);
 void blkfront_xenbus_exit(void);
 

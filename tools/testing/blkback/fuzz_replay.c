@@ -118,13 +118,26 @@ static size_t semi_valid_xs(u8 *buf, size_t room)
 	return len;
 }
 
+/* A shared ring of requests that often pass, for the single-fetch mode. */
+static size_t semi_valid_shared(u8 *buf, size_t room)
+{
+	size_t len = semi_valid_request(buf, room);
+
+	buf[0] = 4;
+	return len;
+}
+
 static size_t replay_input(u8 *buf, size_t room, unsigned int i)
 {
-	switch (i % 4) {
+	switch (i % 8) {
 	case 0:
 	case 1:
-		return semi_valid_request(buf, room);
 	case 2:
+		return semi_valid_request(buf, room);
+	case 3:
+		return semi_valid_shared(buf, room);
+	case 4:
+	case 5:
 		return semi_valid_xs(buf, room);
 	}
 	return random_input(buf, room);

@@ -12,6 +12,11 @@
  *  2: the persistent grant pool driven by a hostile frontend, against a
  *     model: the bound, pins, LRU order.
  *  3: the frontend's xenstore keys (newline-separated, "~" for absent).
+ *  4: single fetch: a ring page and its indirect frames are shared, the
+ *     frontend rewrites every byte right after the parser fetched it,
+ *     and any read that does not go through the one-fetch accessors
+ *     trips ASan; each byte must be fetched once, and what was decoded
+ *     must be exactly what was fetched.
  *
  * Any broken invariant abort()s.  Built with clang -fsanitize=fuzzer by
  * "make fuzz"; fuzz_replay.c drives the same code without libFuzzer.
@@ -21,6 +26,7 @@
 
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
 #include "../common/fuzz.h"
+#include "../common/shared.h"
 
 /* ---- Mode 0: one request -------------------------------------------------- */
 
@@ -116,7 +122,7 @@ static struct blkback_vbd fuzz_vbd(struct fuzz_in *in, u8 flags)
 	if (flags & 0x40)
 		v.max_indirect_segs = ind & 0x8000 ?
 			blkback_clamp_max_indirect(ind) :
-			ind % (BLKBACK_MAX_INDIRECT_SEGS + 1);
+			ind % (XENPV_BLK_MAX_INDIRECT_SEGS + 1);
 	return v;
 }
 
@@ -126,13 +132,13 @@ static unsigned int fuzz_max_segs(const struct blkback_vbd *v,
 	if (!r->indirect)
 		return BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	return min_t(unsigned int, v->max_indirect_segs,
-		     BLKBACK_MAX_INDIRECT_SEGS);
+		     XENPV_BLK_MAX_INDIRECT_SEGS);
 }
 
 static void fuzz_check_plan(const struct blkback_req *r,
 			    const struct blkif_request_segment *segs)
 {
-	static struct blkback_seg_io io[BLKBACK_MAX_INDIRECT_SEGS];
+	static struct blkback_seg_io io[XENPV_BLK_MAX_INDIRECT_SEGS];
 	unsigned int i, n = blkback_plan_segs(r, segs, io);
 	u64 next = r->sector, bytes = 0;
 
@@ -293,7 +299,7 @@ static void fuzz_rejected(const struct blkback_vbd *v,
 	FUZZ_ASSERT(b->verdict == got);
 	FUZZ_ASSERT(blkback_verdict_status(got) ==
 		    (unsup ? BLKIF_RSP_EOPNOTSUPP : BLKIF_RSP_ERROR));
-	FUZZ_ASSERT(strcmp(blkback_verdict_str(got), "unknown verdict"));
+	FUZZ_ASSERT(strcmp(blkback_verdict_str(got), "unknown"));
 	FUZZ_ASSERT(blkback_bad_str(b, buf, sizeof(buf)) > 0 && buf[0]);
 	FUZZ_ASSERT(blkback_bad_str(b, buf, 4) > 0 && strlen(buf) == 3);
 	fuzz_justified(v, r, segs, b);
@@ -309,12 +315,12 @@ static void fuzz_frames(struct fuzz_in *in, void **frames, unsigned int nr,
 	unsigned int f;
 
 	for (f = 0; f < nr; f++) {
-		frames[f] = malloc(BLKBACK_GRANT_SIZE);
+		frames[f] = malloc(XENPV_BLK_GRANT_SIZE);
 		if (!cyclic || !n) {
-			fuzz_take(in, frames[f], BLKBACK_GRANT_SIZE);
+			fuzz_take(in, frames[f], XENPV_BLK_GRANT_SIZE);
 			continue;
 		}
-		for (k = 0; k < BLKBACK_GRANT_SIZE; k++)
+		for (k = 0; k < XENPV_BLK_GRANT_SIZE; k++)
 			((u8 *)frames[f])[k] = in->p[(f * 4096 + k) % n];
 	}
 }
@@ -334,7 +340,7 @@ static void fuzz_response(const struct blkback_req *r, enum blkback_verdict v)
 
 static void fuzz_request(struct fuzz_in *in)
 {
-	static struct blkif_request_segment isegs[BLKBACK_MAX_INDIRECT_SEGS];
+	static struct blkif_request_segment isegs[XENPV_BLK_MAX_INDIRECT_SEGS];
 	void *frames[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST] = { NULL };
 	const struct blkif_request_segment *segs;
 	u8 flags = rd8(in);
@@ -382,22 +388,23 @@ static void fuzz_ring(struct fuzz_in *in)
 	RING_IDX cons = rsp + used;
 	u32 d = rd32(in);
 	RING_IDX prod = d & 1 ? cons + (s32)d / 2 % (2 * (s32)size) : d;
-	enum blkback_ring_verdict want = BLKBACK_RING_PROD_OVERRUN, got;
+	enum xenpv_prod_verdict want, got;
 	unsigned int want_avail = 0;
+	s32 delta = (s32)(prod - cons);
 
+	/* Beyond the ring, beyond the free response slots, or behind. */
+	want = delta < 0 ? XENPV_PROD_BACKWARDS :
+	       delta > (s32)size ? XENPV_PROD_OVERRUN : XENPV_PROD_UNASKED;
 	/* Legal: prod is one of cons, cons + 1, ..., rsp + size. */
 	for (k = 0; k <= size - used; k++)
 		if (cons + k == prod) {
-			want = BLKBACK_RING_OK;
+			want = XENPV_PROD_OK;
 			want_avail = k;
 		}
-	for (k = 1; k <= used && want; k++)
-		if (cons - k == prod)
-			want = BLKBACK_RING_PROD_BACKWARDS;
 	got = blkback_check_req_prod(prod, cons, rsp, size, &avail);
 	FUZZ_ASSERT(got == want && avail == want_avail);
 	FUZZ_ASSERT(used + avail <= size);
-	FUZZ_ASSERT(strlen(blkback_ring_verdict_str(got)) > 1);
+	FUZZ_ASSERT(strlen(xenpv_prod_str(got)) > 1);
 }
 
 /* ---- Mode 2: the persistent grant pool ------------------------------------ */
@@ -419,10 +426,10 @@ static grant_ref_t fuzz_gref(unsigned int g)
 	return g * 0x9e3779b9u;
 }
 
-static void fuzz_pool_use(struct blkback_pgnt_pool *pool,
+static void fuzz_pool_use(struct blkback_pgrant_pool *pool,
 			  struct fuzz_pool_model *m, unsigned int g)
 {
-	int s = blkback_pgnt_get(pool, fuzz_gref(g));
+	int s = blkback_pgrant_get(pool, fuzz_gref(g));
 
 	if (m->live[g]) {
 		FUZZ_ASSERT(s == m->slot[g]);
@@ -430,7 +437,7 @@ static void fuzz_pool_use(struct blkback_pgnt_pool *pool,
 		return;
 	}
 	FUZZ_ASSERT(s == -ENOENT);
-	s = blkback_pgnt_add(pool, fuzz_gref(g));
+	s = blkback_pgrant_add(pool, fuzz_gref(g));
 	if (m->nr_live + pool->nr_reclaim == m->cap) {
 		FUZZ_ASSERT(s == -ENOSPC);
 		return;
@@ -442,12 +449,12 @@ static void fuzz_pool_use(struct blkback_pgnt_pool *pool,
 	m->nr_live++;
 }
 
-static void fuzz_pool_reclaim(struct blkback_pgnt_pool *pool,
+static void fuzz_pool_reclaim(struct blkback_pgrant_pool *pool,
 			      struct fuzz_pool_model *m, unsigned int max,
 			      unsigned long now, unsigned long idle)
 {
 	u32 slots[8];
-	unsigned int n = blkback_pgnt_reclaim(pool, max, now, idle, slots);
+	unsigned int n = blkback_pgrant_reclaim(pool, max, now, idle, slots);
 	unsigned int i, g, h;
 
 	FUZZ_ASSERT(n <= max);
@@ -463,21 +470,21 @@ static void fuzz_pool_reclaim(struct blkback_pgnt_pool *pool,
 				    m->used[h] >= m->used[g]);
 		m->live[g] = false;
 		m->nr_live--;
-		blkback_pgnt_release(pool, slots[i]);
+		blkback_pgrant_release(pool, slots[i]);
 	}
 }
 
 static void fuzz_pool(struct fuzz_in *in)
 {
 	static struct fuzz_pool_model m;
-	struct blkback_pgnt_pool pool;
+	struct blkback_pgrant_pool pool;
 	unsigned long warns = shim_warnings, now = 0;
 	unsigned int g;
 	u8 op;
 
 	memset(&m, 0, sizeof(m));
 	m.cap = rd8(in) % 33;
-	FUZZ_ASSERT(!blkback_pgnt_init(&pool, m.cap, rd32(in), GFP_KERNEL));
+	FUZZ_ASSERT(!blkback_pgrant_init(&pool, m.cap, rd32(in), GFP_KERNEL));
 	while (in->n) {
 		op = rd8(in);
 		g = op % FZ_GREFS;
@@ -486,7 +493,7 @@ static void fuzz_pool(struct fuzz_in *in)
 			fuzz_pool_use(&pool, &m, g);
 		} else if (op < 224) {
 			if (m.live[g] && m.pins[g]) {
-				blkback_pgnt_put(&pool, m.slot[g], now);
+				blkback_pgrant_put(&pool, m.slot[g], now);
 				if (!--m.pins[g])
 					m.used[g] = now;
 			}
@@ -495,16 +502,16 @@ static void fuzz_pool(struct fuzz_in *in)
 		}
 		FUZZ_ASSERT(pool.nr_live == m.nr_live);
 		FUZZ_ASSERT(pool.nr_live + pool.nr_reclaim <= m.cap);
-		FUZZ_ASSERT(blkback_pgnt_nr_free(&pool) == m.cap - m.nr_live);
+		FUZZ_ASSERT(blkback_pgrant_nr_free(&pool) == m.cap - m.nr_live);
 	}
 	for (g = 0; g < FZ_GREFS; g++) {
 		for (; m.live[g] && m.pins[g]; m.pins[g]--)
-			blkback_pgnt_put(&pool, m.slot[g], now);
+			blkback_pgrant_put(&pool, m.slot[g], now);
 		m.used[g] = now;
 	}
 	while (m.nr_live)
 		fuzz_pool_reclaim(&pool, &m, 8, now, 0);
-	blkback_pgnt_destroy(&pool);
+	blkback_pgrant_destroy(&pool);
 	FUZZ_ASSERT(shim_warnings == warns);
 }
 
@@ -548,25 +555,25 @@ static const char *fuzz_tok(struct fuzz_tokens *t)
 static void fuzz_queue(struct fuzz_tokens *t, const struct blkback_conn *c,
 		       unsigned int qi)
 {
-	struct blkback_queue_xs xs;
-	struct blkback_queue_cfg q;
-	struct blkback_qbad bad;
+	struct blkback_ring_xs xs;
+	struct blkback_ring_cfg q;
+	struct blkback_rbad bad;
 	char path[32];
 	unsigned int i;
 	int ret, n;
 
 	memset(&xs, 0, sizeof(xs));
-	n = blkback_xs_qkey(c, qi, BLKBACK_QK_RING_REFN, 15, path,
+	n = blkback_xs_rkey(c, qi, BLKBACK_RK_RING_REFN, 15, path,
 			    sizeof(path));
 	FUZZ_ASSERT(n > 0 && (size_t)n < sizeof(path));
-	FUZZ_ASSERT(!strncmp(path, "queue-", 6) == (c->nr_queues > 1));
+	FUZZ_ASSERT(!strncmp(path, "queue-", 6) == (c->nr_rings > 1));
 	xs.evtchn = fuzz_tok(t);
 	xs.ring_ref = fuzz_tok(t);
 	for (i = 0; i < c->nr_ring_pages; i++)
 		xs.ring_refn[i] = fuzz_tok(t);
-	ret = blkback_parse_queue(c, &xs, &q, &bad);
-	fuzz_check_parse_u64(blkback_parse_u64, xs.evtchn);
-	fuzz_check_parse_u64(blkback_parse_u64, xs.ring_ref);
+	ret = blkback_parse_ring(c, &xs, &q, &bad);
+	fuzz_check_parse_u64(xenpv_parse_u64, xs.evtchn);
+	fuzz_check_parse_u64(xenpv_parse_u64, xs.ring_ref);
 	if (ret) {
 		FUZZ_ASSERT(ret == -ENOENT || ret == -EINVAL || ret == -ERANGE);
 		FUZZ_ASSERT(!q.nr_ring_refs && !q.evtchn);
@@ -585,42 +592,126 @@ static void fuzz_queue(struct fuzz_tokens *t, const struct blkback_conn *c,
 static void fuzz_xs(struct fuzz_in *in)
 {
 	static struct fuzz_tokens t;
-	struct blkback_limits lim;
-	struct blkback_fe_xs xs;
+	struct blkback_offers lim;
+	struct xenpv_xs_vals xs;
 	enum blkback_xs_key bad;
 	struct blkback_conn c;
 	unsigned int k, qi;
 	u8 l = rd8(in);
 	int ret;
 
-	lim.max_queues = 1 + l % 16;
+	lim.max_rings = 1 + l % 16;
 	lim.max_ring_order = l / 16 % 6;
 	lim.persistent = l & 0x80;
 	fuzz_tokenize(in, &t);
 	for (k = 0; k < BLKBACK_XS_NR; k++) {
 		xs.val[k] = fuzz_tok(&t);
 		if (k != BLKBACK_XS_PROTOCOL)
-			fuzz_check_parse_u64(blkback_parse_u64, xs.val[k]);
+			fuzz_check_parse_u64(xenpv_parse_u64, xs.val[k]);
 	}
 	ret = blkback_parse_connect(&xs, &lim, &c, &bad);
 	if (ret) {
 		FUZZ_ASSERT(ret == -EINVAL || ret == -ERANGE);
 		FUZZ_ASSERT(bad < BLKBACK_XS_NR && xs.val[bad]);
-		FUZZ_ASSERT(!c.nr_queues && !c.ring_size);
+		FUZZ_ASSERT(!c.nr_rings && !c.ring_size);
 		return;
 	}
-	FUZZ_ASSERT(c.nr_queues >= 1 && c.nr_queues <= lim.max_queues);
+	FUZZ_ASSERT(c.nr_rings >= 1 && c.nr_rings <= lim.max_rings);
 	FUZZ_ASSERT(c.ring_order <= min(lim.max_ring_order, 4U));
 	FUZZ_ASSERT(c.nr_ring_pages == 1U << c.ring_order);
 	FUZZ_ASSERT(c.ring_size == blkback_ring_size(c.abi, c.ring_order));
 	FUZZ_ASSERT(c.ring_size >= 32);
 	FUZZ_ASSERT(!c.persistent || lim.persistent);
-	for (qi = 0; qi < c.nr_queues; qi++)
+	for (qi = 0; qi < c.nr_rings; qi++)
 		fuzz_queue(&t, &c, qi);
 }
 
+/* ---- Mode 4: the ring rewritten under the parser -------------------------- */
+
+/* A one-page ring and 8 indirect frames after it, as a frontend shares them. */
+#define FZ_FRAME(f)	(fz_mem + (1 + (f)) * XENPV_BLK_GRANT_SIZE)
+#define FZ_SHARED	((1 + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) * \
+			 XENPV_BLK_GRANT_SIZE)
+
+static u8 fz_mem[FZ_SHARED] __aligned(4096);
+static u8 fz_fetches[FZ_SHARED], fz_seen[FZ_SHARED];
+
+/* An indirect request's frames: copied once, used as copied. */
+static enum blkback_verdict fuzz_shared_frames(struct blkback_vbd *v,
+					       struct blkback_req *r,
+					       struct blkback_bad *b)
+{
+	static struct blkif_request_segment isegs[XENPV_BLK_MAX_INDIRECT_SEGS];
+	void *frames[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	size_t len = r->nr_segs * sizeof(*isegs);
+	unsigned int f;
+
+	for (f = 0; f < BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST; f++)
+		frames[f] = FZ_FRAME(f);
+	blkback_get_indirect_segs(isegs, frames, r->nr_segs);
+	FUZZ_ASSERT(shim_shared_fetched(FZ_FRAME(0) - fz_mem, len) == len);
+	FUZZ_ASSERT(!memcmp(isegs, fz_seen + (FZ_FRAME(0) - fz_mem), len));
+	return blkback_check_indirect_segs(v, r, isegs, b);
+}
+
+/* One request off the shared ring, as blkback_consume_batch() takes it. */
+static void fuzz_shared_req(struct blkback_vbd *v, struct blkif_back_ring *back,
+			    enum blkback_abi abi, unsigned int size)
+{
+	u8 *slot = blkback_ring_slot(fz_mem, abi, size, back->req_cons);
+	struct blkback_req r, copy;
+	struct blkback_bad b;
+	enum blkback_verdict got;
+
+	blkback_get_req(&r, slot, abi);
+	FUZZ_ASSERT(shim_shared_fetched(slot - fz_mem, blkback_slot_size(abi)) ==
+		    blkback_slot_size(abi));
+	/* Decoding the bytes as fetched (private memory) gives the same. */
+	blkback_get_req(&copy, fz_seen + (slot - fz_mem), abi);
+	FUZZ_ASSERT(!memcmp(&r, &copy, sizeof(r)));
+	got = blkback_check_req(v, &r, &b);
+	if (got == BLKBACK_REQ_OK && r.indirect)
+		got = fuzz_shared_frames(v, &r, &b);
+	FUZZ_ASSERT(blkback_verdict_str(got)[0]);
+	back->req_cons++;
+}
+
+static void fuzz_shared(struct fuzz_in *in)
+{
+	u8 flags = rd8(in);
+	enum blkback_abi abi = flags & 1 ? BLKBACK_ABI_X86_64 :
+					   BLKBACK_ABI_X86_32;
+	struct blkback_vbd v = fuzz_vbd(in, flags);
+	unsigned int size = blkback_ring_size(abi, 0), avail, f;
+	struct blkif_sring *sring = (struct blkif_sring *)fz_mem;
+	struct blkif_back_ring back = { .sring = sring, .nr_ents = size };
+	enum xenpv_prod_verdict pv;
+	RING_IDX prod;
+
+	back.req_cons = rd32(in);
+	back.rsp_prod_pvt = back.req_cons - rd8(in) % (size + 1);
+	prod = back.req_cons + rd8(in) % (size + 2);
+	fuzz_take(in, fz_mem + XENPV_BLK_SRING_HEADER,
+		  XENPV_BLK_GRANT_SIZE - XENPV_BLK_SRING_HEADER);
+	for (f = 0; f < BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST; f++)
+		fuzz_take(in, FZ_FRAME(f), XENPV_BLK_GRANT_SIZE);
+	sring->req_prod = prod;
+	fuzz_flip_in = in;
+	shim_shared_begin(fz_mem, FZ_SHARED, fz_fetches, fz_seen, fuzz_flip);
+	pv = blkback_req_avail(&back, &avail);
+	FUZZ_ASSERT(shim_shared_fetched(offsetof(struct blkif_sring, req_prod),
+					sizeof(RING_IDX)) == sizeof(RING_IDX));
+	FUZZ_ASSERT(pv == blkback_check_req_prod(prod, back.req_cons,
+						 back.rsp_prod_pvt, size,
+						 &f) && avail == f);
+	while (avail--)
+		fuzz_shared_req(&v, &back, abi, size);
+	blkback_reqs_more(&back);
+	shim_shared_end();
+}
+
 static const fuzz_mode_fn fuzz_modes[] = {
-	fuzz_request, fuzz_ring, fuzz_pool, fuzz_xs,
+	fuzz_request, fuzz_ring, fuzz_pool, fuzz_xs, fuzz_shared,
 };
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)

@@ -6,15 +6,15 @@
 #include "../../../drivers/block/xen-blkback/blkback-proto.c"
 #include "../common/test.h"
 
-static const struct blkback_limits lim = {
-	.max_queues = 4, .max_ring_order = 4, .persistent = true,
+static const struct blkback_offers lim = {
+	.max_rings = 4, .max_ring_order = 4, .persistent = true,
 };
 
 static struct blkback_conn c;
 static enum blkback_xs_key bad;
 
-static int conn(const struct blkback_fe_xs *xs,
-		const struct blkback_limits *l)
+static int conn(const struct xenpv_xs_vals *xs,
+		const struct blkback_offers *l)
 {
 	bad = 77;
 	return blkback_parse_connect(xs, l, &c, &bad);
@@ -28,7 +28,7 @@ static int conn(const struct blkback_fe_xs *xs,
 #define CHECK_CONN(...) do {						\
 	const struct blkback_conn __w = { __VA_ARGS__ };		\
 	CHECK_EQ(c.abi, __w.abi);					\
-	CHECK_EQ(c.nr_queues, __w.nr_queues);				\
+	CHECK_EQ(c.nr_rings, __w.nr_rings);				\
 	CHECK_EQ(c.ring_order, __w.ring_order);				\
 	CHECK_EQ(c.nr_ring_pages, __w.nr_ring_pages);			\
 	CHECK_EQ(c.ring_size, __w.ring_size);				\
@@ -48,7 +48,7 @@ struct key_case {
 static void check_key(enum blkback_xs_key key, const struct key_case *kc,
 		      unsigned int n)
 {
-	struct blkback_fe_xs xs = { { NULL } };
+	struct xenpv_xs_vals xs = { { NULL } };
 	unsigned int i;
 
 	for (i = 0; i < n; i++, kc++) {
@@ -58,7 +58,7 @@ static void check_key(enum blkback_xs_key key, const struct key_case *kc,
 		if (!kc->err)
 			continue;
 		CHECK_EQ(bad, key);
-		CHECK_EQ(c.nr_queues, 0);
+		CHECK_EQ(c.nr_rings, 0);
 	}
 	T_CASE_END();
 }
@@ -68,52 +68,52 @@ static void numbers(void)
 	u64 v = 5;
 	u32 w = 5;
 
-	CHECK_EQ(blkback_parse_u64("0", &v), 0);
+	CHECK_EQ(xenpv_parse_u64("0", &v), 0);
 	CHECK_EQ(v, 0);
-	CHECK_EQ(blkback_parse_u64("007", &v), 0);
+	CHECK_EQ(xenpv_parse_u64("007", &v), 0);
 	CHECK_EQ(v, 7);
-	CHECK_EQ(blkback_parse_u64("18446744073709551615", &v), 0);
+	CHECK_EQ(xenpv_parse_u64("18446744073709551615", &v), 0);
 	CHECK(v == U64_MAX);
-	CHECK_EQ(blkback_parse_u64("18446744073709551616", &v), -ERANGE);
-	CHECK_EQ(blkback_parse_u64("99999999999999999999", &v), -ERANGE);
+	CHECK_EQ(xenpv_parse_u64("18446744073709551616", &v), -ERANGE);
+	CHECK_EQ(xenpv_parse_u64("99999999999999999999", &v), -ERANGE);
 	CHECK(v == U64_MAX);
-	CHECK_EQ(blkback_parse_u64(NULL, &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64("", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64("-1", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64("+1", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64(" 1", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64("1 ", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64("1\n", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64("0x10", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u64("12abc", &v), -EINVAL);
-	CHECK_EQ(blkback_parse_u32("4294967295", &w), 0);
+	CHECK_EQ(xenpv_parse_u64(NULL, &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64("", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64("-1", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64("+1", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64(" 1", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64("1 ", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64("1\n", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64("0x10", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64("12abc", &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u32("4294967295", &w), 0);
 	CHECK_EQ(w, U32_MAX);
-	CHECK_EQ(blkback_parse_u32("4294967296", &w), -ERANGE);
-	CHECK_EQ(blkback_parse_u32("1.5", &w), -EINVAL);
+	CHECK_EQ(xenpv_parse_u32("4294967296", &w), -ERANGE);
+	CHECK_EQ(xenpv_parse_u32("1.5", &w), -EINVAL);
 	CHECK_EQ(w, U32_MAX);
 }
 
 static void defaults(void)
 {
-	struct blkback_fe_xs xs = { { NULL } };
+	struct xenpv_xs_vals xs = { { NULL } };
 
 	CHECK_EQ(conn(&xs, &lim), 0);
-	CHECK_CONN(.abi = BLKBACK_ABI_NATIVE, .nr_queues = 1, .ring_order = 0,
+	CHECK_CONN(.abi = BLKBACK_ABI_NATIVE, .nr_rings = 1, .ring_order = 0,
 		   .nr_ring_pages = 1, .ring_size = 32, .persistent = false);
 }
 
 /* What Linux's blkfront writes with 4 queues and 4-page rings. */
 static void typical_frontend(void)
 {
-	struct blkback_fe_xs xs = { { NULL } };
-	struct blkback_limits no_pers = lim;
+	struct xenpv_xs_vals xs = { { NULL } };
+	struct blkback_offers no_pers = lim;
 
 	xs.val[BLKBACK_XS_PROTOCOL] = "x86_64-abi";
 	xs.val[BLKBACK_XS_NUM_QUEUES] = "4";
 	xs.val[BLKBACK_XS_RING_ORDER] = "2";
 	xs.val[BLKBACK_XS_PERSISTENT] = "1";
 	CHECK_EQ(conn(&xs, &lim), 0);
-	CHECK_CONN(.abi = BLKBACK_ABI_X86_64, .nr_queues = 4, .ring_order = 2,
+	CHECK_CONN(.abi = BLKBACK_ABI_X86_64, .nr_rings = 4, .ring_order = 2,
 		   .nr_ring_pages = 4, .ring_size = 128, .persistent = true);
 	no_pers.persistent = false;
 	CHECK_EQ(conn(&xs, &no_pers), 0);
@@ -121,7 +121,7 @@ static void typical_frontend(void)
 	xs.val[BLKBACK_XS_PROTOCOL] = "x86_32-abi";
 	xs.val[BLKBACK_XS_RING_ORDER] = "4";
 	CHECK_EQ(conn(&xs, &lim), 0);
-	CHECK_CONN(.abi = BLKBACK_ABI_X86_32, .nr_queues = 4, .ring_order = 4,
+	CHECK_CONN(.abi = BLKBACK_ABI_X86_32, .nr_rings = 4, .ring_order = 4,
 		   .nr_ring_pages = 16, .ring_size = 512, .persistent = true);
 }
 
@@ -138,8 +138,8 @@ static void queues(void)
 
 static void ring_orders(void)
 {
-	struct blkback_fe_xs xs = { { NULL } };
-	struct blkback_limits small = lim, big = lim;
+	struct xenpv_xs_vals xs = { { NULL } };
+	struct blkback_offers small = lim, big = lim;
 	static const struct key_case cases[] = {
 		{ "0", 0 }, { "4", 0 }, { "5", -ERANGE }, { "1x", -EINVAL },
 		{ "18446744073709551616", -ERANGE },
@@ -161,7 +161,7 @@ static void ring_orders(void)
 
 static void ring_pages(void)
 {
-	struct blkback_fe_xs xs = { { NULL } };
+	struct xenpv_xs_vals xs = { { NULL } };
 	static const struct key_case cases[] = {
 		{ "16", 0 }, { "1", 0 }, { "3", -EINVAL }, { "0", -ERANGE },
 		{ "32", -ERANGE },
@@ -200,10 +200,10 @@ static void protocol_and_persistent(void)
 
 static void bad_limits_warn(void)
 {
-	struct blkback_fe_xs xs = { { NULL } };
-	struct blkback_limits none = lim;
+	struct xenpv_xs_vals xs = { { NULL } };
+	struct blkback_offers none = lim;
 
-	none.max_queues = 0;
+	none.max_rings = 0;
 	CHECK_WARNS(1, CHECK_EQ(conn(&xs, &none), -EINVAL));
 	CHECK_EQ(bad, BLKBACK_XS_NR);
 }
@@ -211,119 +211,138 @@ static void bad_limits_warn(void)
 static char path[64];
 
 static int qkey(const struct blkback_conn *cc, unsigned int q,
-		enum blkback_qkey k, unsigned int idx)
+		enum blkback_rkey k, unsigned int idx)
 {
 	memset(path, 0, sizeof(path));
-	return blkback_xs_qkey(cc, q, k, idx, path, sizeof(path));
+	return blkback_xs_rkey(cc, q, k, idx, path, sizeof(path));
+}
+
+/* The top-level names are listed by position: each at its key. */
+static void top_key_names(void)
+{
+	static const char *const want[BLKBACK_XS_NR] = {
+		[BLKBACK_XS_PROTOCOL]		= "protocol",
+		[BLKBACK_XS_NUM_QUEUES]		= "multi-queue-num-queues",
+		[BLKBACK_XS_RING_ORDER]		= "ring-page-order",
+		[BLKBACK_XS_NUM_RING_PAGES]	= "num-ring-pages",
+		[BLKBACK_XS_PERSISTENT]		= "feature-persistent",
+	};
+	unsigned int k;
+
+	for (k = 0; k < BLKBACK_XS_NR; k++) {
+		T_CASE("key %u", k);
+		CHECK(want[k] && !strcmp(blkback_xs_names[k], want[k]));
+	}
+	T_CASE_END();
 }
 
 static void key_names(void)
 {
-	struct blkback_conn one = { .nr_queues = 1, .nr_ring_pages = 1 };
-	struct blkback_conn many = { .nr_queues = UINT_MAX };
+	struct blkback_conn one = { .nr_rings = 1, .nr_ring_pages = 1 };
+	struct blkback_conn many = { .nr_rings = UINT_MAX };
 	char small[8];
 
-	CHECK_EQ(qkey(&one, 0, BLKBACK_QK_EVTCHN, 0), 13);
+	CHECK_EQ(qkey(&one, 0, BLKBACK_RK_EVTCHN, 0), 13);
 	CHECK(!strcmp(path, "event-channel"));
-	CHECK_EQ(qkey(&one, 0, BLKBACK_QK_RING_REF, 7), 8);
+	CHECK_EQ(qkey(&one, 0, BLKBACK_RK_RING_REF, 7), 8);
 	CHECK(!strcmp(path, "ring-ref"));
-	CHECK_EQ(qkey(&one, 0, BLKBACK_QK_RING_REFN, 0), 9);
+	CHECK_EQ(qkey(&one, 0, BLKBACK_RK_RING_REFN, 0), 9);
 	CHECK(!strcmp(path, "ring-ref0"));
-	CHECK_EQ(qkey(&one, 0, BLKBACK_QK_RING_REFN, 15), 10);
+	CHECK_EQ(qkey(&one, 0, BLKBACK_RK_RING_REFN, 15), 10);
 	CHECK(!strcmp(path, "ring-ref15"));
-	CHECK_EQ(qkey(&one, 0, BLKBACK_QK_RING_REFN, 16), -EINVAL);
-	CHECK_EQ(qkey(&one, 1, BLKBACK_QK_EVTCHN, 0), -EINVAL);
+	CHECK_EQ(qkey(&one, 0, BLKBACK_RK_RING_REFN, 16), -EINVAL);
+	CHECK_EQ(qkey(&one, 1, BLKBACK_RK_EVTCHN, 0), -EINVAL);
 	CHECK_EQ(qkey(&one, 0, 9, 0), -EINVAL);
 
-	CHECK(qkey(&many, 0, BLKBACK_QK_EVTCHN, 0) > 0);
+	CHECK(qkey(&many, 0, BLKBACK_RK_EVTCHN, 0) > 0);
 	CHECK(!strcmp(path, "queue-0/event-channel"));
-	CHECK(qkey(&many, UINT_MAX - 1, BLKBACK_QK_RING_REFN, 15) < 32);
+	CHECK(qkey(&many, UINT_MAX - 1, BLKBACK_RK_RING_REFN, 15) < 32);
 	CHECK(!strcmp(path, "queue-4294967294/ring-ref15"));
-	CHECK_EQ(blkback_xs_qkey(&many, 3, BLKBACK_QK_RING_REF, 0, small,
+	CHECK_EQ(blkback_xs_rkey(&many, 3, BLKBACK_RK_RING_REF, 0, small,
 				 sizeof(small)), -ENAMETOOLONG);
-	CHECK_EQ(blkback_xs_qkey(&one, 0, BLKBACK_QK_RING_REF, 0, small,
+	CHECK_EQ(blkback_xs_rkey(&one, 0, BLKBACK_RK_RING_REF, 0, small,
 				 sizeof(small)), -ENAMETOOLONG);
 	/* "ring-ref1" and its NUL fit 10 bytes exactly. */
-	CHECK_EQ(blkback_xs_qkey(&one, 0, BLKBACK_QK_RING_REFN, 1, path, 10),
+	CHECK_EQ(blkback_xs_rkey(&one, 0, BLKBACK_RK_RING_REFN, 1, path, 10),
 		 9);
-	CHECK_EQ(blkback_xs_qkey(&one, 0, BLKBACK_QK_RING_REFN, 1, path, 9),
+	CHECK_EQ(blkback_xs_rkey(&one, 0, BLKBACK_RK_RING_REFN, 1, path, 9),
 		 -ENAMETOOLONG);
 }
 
-static struct blkback_queue_cfg q;
-static struct blkback_qbad qbad;
+static struct blkback_ring_cfg q;
+static struct blkback_rbad qbad;
 
 static void one_frame_queue(void)
 {
-	struct blkback_conn one = { .nr_queues = 1, .nr_ring_pages = 1 };
-	struct blkback_queue_xs xs = { .evtchn = "15", .ring_ref = "8" };
+	struct blkback_conn one = { .nr_rings = 1, .nr_ring_pages = 1 };
+	struct blkback_ring_xs xs = { .evtchn = "15", .ring_ref = "8" };
 
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), 0);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), 0);
 	CHECK_EQ(q.evtchn, 15);
 	CHECK_EQ(q.nr_ring_refs, 1);
 	CHECK_EQ(q.ring_refs[0], 8);
 	/* ring-ref wins over ring-ref0; ring-ref0 alone is taken too. */
 	xs.ring_refn[0] = "9";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), 0);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), 0);
 	CHECK_EQ(q.ring_refs[0], 8);
 	xs.ring_ref = NULL;
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), 0);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), 0);
 	CHECK_EQ(q.ring_refs[0], 9);
 	xs.ring_refn[0] = NULL;
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), -ENOENT);
-	CHECK_EQ(qbad.key, BLKBACK_QK_RING_REF);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), -ENOENT);
+	CHECK_EQ(qbad.key, BLKBACK_RK_RING_REF);
 	CHECK_EQ(q.evtchn, 0);
 
 	xs.ring_ref = "4294967295";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), 0);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), 0);
 	CHECK_EQ(q.ring_refs[0], U32_MAX);
 	xs.ring_ref = "4294967296";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), -ERANGE);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), -ERANGE);
 	xs.ring_ref = "x";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), -EINVAL);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), -EINVAL);
 	xs.ring_ref = "8";
 
 	xs.evtchn = NULL;
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), -ENOENT);
-	CHECK_EQ(qbad.key, BLKBACK_QK_EVTCHN);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), -ENOENT);
+	CHECK_EQ(qbad.key, BLKBACK_RK_EVTCHN);
 	xs.evtchn = "0";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), -ERANGE);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), -ERANGE);
 	xs.evtchn = "1";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), 0);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), 0);
 	xs.evtchn = "4294967296";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), -ERANGE);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), -ERANGE);
 	xs.evtchn = "15 ";
-	CHECK_EQ(blkback_parse_queue(&one, &xs, &q, &qbad), -EINVAL);
-	CHECK_EQ(qbad.key, BLKBACK_QK_EVTCHN);
+	CHECK_EQ(blkback_parse_ring(&one, &xs, &q, &qbad), -EINVAL);
+	CHECK_EQ(qbad.key, BLKBACK_RK_EVTCHN);
 }
 
 static void multi_frame_queue(void)
 {
-	struct blkback_conn four = { .nr_queues = 2, .nr_ring_pages = 4 };
-	struct blkback_queue_xs xs = {
+	struct blkback_conn four = { .nr_rings = 2, .nr_ring_pages = 4 };
+	struct blkback_ring_xs xs = {
 		.evtchn = "20", .ring_ref = "1",
 		.ring_refn = { "100", "101", "102", "103" },
 	};
 	struct blkback_conn broken = four;
 
-	CHECK_EQ(blkback_parse_queue(&four, &xs, &q, &qbad), 0);
+	CHECK_EQ(blkback_parse_ring(&four, &xs, &q, &qbad), 0);
 	CHECK_EQ(q.nr_ring_refs, 4);
 	CHECK_EQ(q.ring_refs[0], 100);
 	CHECK_EQ(q.ring_refs[3], 103);
 	xs.ring_refn[2] = NULL;
-	CHECK_EQ(blkback_parse_queue(&four, &xs, &q, &qbad), -ENOENT);
-	CHECK_EQ(qbad.key, BLKBACK_QK_RING_REFN);
+	CHECK_EQ(blkback_parse_ring(&four, &xs, &q, &qbad), -ENOENT);
+	CHECK_EQ(qbad.key, BLKBACK_RK_RING_REFN);
 	CHECK_EQ(qbad.idx, 2);
 	CHECK_EQ(q.nr_ring_refs, 0);
 	xs.ring_refn[2] = "102";
 	xs.ring_refn[1] = "1e3";
-	CHECK_EQ(blkback_parse_queue(&four, &xs, &q, &qbad), -EINVAL);
+	CHECK_EQ(blkback_parse_ring(&four, &xs, &q, &qbad), -EINVAL);
 	CHECK_EQ(qbad.idx, 1);
 	broken.nr_ring_pages = 0;
-	CHECK_WARNS(1, CHECK_EQ(blkback_parse_queue(&broken, &xs, &q, &qbad),
+	CHECK_WARNS(1, CHECK_EQ(blkback_parse_ring(&broken, &xs, &q, &qbad),
 				-EINVAL));
 	broken.nr_ring_pages = 17;
-	CHECK_WARNS(1, CHECK_EQ(blkback_parse_queue(&broken, &xs, &q, &qbad),
+	CHECK_WARNS(1, CHECK_EQ(blkback_parse_ring(&broken, &xs, &q, &qbad),
 				-EINVAL));
 }
 
@@ -349,30 +368,30 @@ static const char *xs_read(const char *key)
 
 static void whole_connection(void)
 {
-	struct blkback_fe_xs fe = { { NULL } };
-	struct blkback_queue_xs qxs;
-	char names[BLKBACK_MAX_RING_PAGES + 2][32];
+	struct xenpv_xs_vals fe = { { NULL } };
+	struct blkback_ring_xs qxs;
+	char names[XENPV_BLK_MAX_RING_PAGES + 2][32];
 	unsigned int k, qi, i;
 
 	for (k = 0; k < BLKBACK_XS_NR; k++)
 		fe.val[k] = xs_read(blkback_xs_names[k]);
 	CHECK_EQ(conn(&fe, &lim), 0);
-	CHECK_EQ(c.nr_queues, 2);
+	CHECK_EQ(c.nr_rings, 2);
 	CHECK_EQ(c.nr_ring_pages, 2);
-	for (qi = 0; qi < c.nr_queues; qi++) {
+	for (qi = 0; qi < c.nr_rings; qi++) {
 		memset(&qxs, 0, sizeof(qxs));
-		CHECK(blkback_xs_qkey(&c, qi, BLKBACK_QK_EVTCHN, 0, names[0],
+		CHECK(blkback_xs_rkey(&c, qi, BLKBACK_RK_EVTCHN, 0, names[0],
 				      32) > 0);
 		qxs.evtchn = xs_read(names[0]);
-		CHECK(blkback_xs_qkey(&c, qi, BLKBACK_QK_RING_REF, 0, names[1],
+		CHECK(blkback_xs_rkey(&c, qi, BLKBACK_RK_RING_REF, 0, names[1],
 				      32) > 0);
 		qxs.ring_ref = xs_read(names[1]);
 		for (i = 0; i < c.nr_ring_pages; i++) {
-			CHECK(blkback_xs_qkey(&c, qi, BLKBACK_QK_RING_REFN, i,
+			CHECK(blkback_xs_rkey(&c, qi, BLKBACK_RK_RING_REFN, i,
 					      names[i + 2], 32) > 0);
 			qxs.ring_refn[i] = xs_read(names[i + 2]);
 		}
-		CHECK_EQ(blkback_parse_queue(&c, &qxs, &q, &qbad), 0);
+		CHECK_EQ(blkback_parse_ring(&c, &qxs, &q, &qbad), 0);
 		CHECK_EQ(q.evtchn, 40 + qi);
 		CHECK_EQ(q.ring_refs[0], 300 + 10 * qi);
 		CHECK_EQ(q.ring_refs[1], 301 + 10 * qi);
@@ -389,6 +408,7 @@ int main(void)
 	RUN(ring_pages);
 	RUN(protocol_and_persistent);
 	RUN(bad_limits_warn);
+	RUN(top_key_names);
 	RUN(key_names);
 	RUN(one_frame_queue);
 	RUN(multi_frame_queue);

@@ -7,7 +7,7 @@
 #include "fuzz_response.c"
 
 #define REPLAY_INPUTS	300000
-#define REPLAY_ROOM	1200
+#define REPLAY_ROOM	5000
 
 #include "../common/replay.h"
 
@@ -38,9 +38,45 @@ static size_t semi_valid_nego(u8 *buf, size_t room)
 	return len;
 }
 
+/*
+ * Requests in flight, then responses that mostly name them: slot i of the
+ * ring answers the i-th request, with the right or a wrong operation.
+ */
+static size_t semi_valid_shared(u8 *buf, size_t room)
+{
+	unsigned int nreq = 1 + t_rng() % 32, i;
+	struct blkif_response rsp;
+	size_t len = 0;
+
+	if (room < 8 + nreq + 4096)
+		return random_input(buf, room);
+	buf[len++] = 3;
+	buf[len++] = nreq;
+	for (i = 0; i < 4; i++)
+		buf[len++] = t_rng();
+	for (i = 0; i < nreq; i++)
+		buf[len++] = t_rng() % 3;	/* the op of id i */
+	buf[len++] = t_rng() % 40;		/* rsp_prod - rsp_cons */
+	memset(buf + len, 0, 4096 - 64);
+	for (i = 0; i < 32; i++) {
+		memset(&rsp, 0, sizeof(rsp));
+		rsp.id = t_rng() % 8 ? (i + 3 * i / 4) % nreq : t_rng();
+		rsp.operation = t_rng() % 8 ? buf[6 + rsp.id % nreq] : t_rng();
+		rsp.status = t_rng() % 8 ? 0 : -(int)(t_rng() % 4);
+		memcpy(buf + len + i * sizeof(union blkif_sring_entry), &rsp,
+		       sizeof(rsp));
+	}
+	len += 4096 - 64;
+	for (; len < room && t_rng() % 64; len++)
+		buf[len] = t_rng();	/* the flips */
+	return len;
+}
+
 static size_t replay_input(u8 *buf, size_t room, unsigned int i)
 {
 	if (i % 3 == 1)
 		return semi_valid_nego(buf, room);
+	if (i % 3 == 2 && i % 2)
+		return semi_valid_shared(buf, room);
 	return random_input(buf, room);
 }

@@ -10,6 +10,11 @@
  *     for an absent key) and frontend limits; results checked for the
  *     promised invariants, the number parser against strtoull().
  *  2: segment mapping, encoding and splitting of arbitrary chunk lists.
+ *  3: single fetch: the ring page is shared, the backend rewrites every
+ *     byte right after the parser fetched it, and any read that does not
+ *     go through the one-fetch accessors trips ASan; the producer and
+ *     each response must be fetched once, and every verdict must be the
+ *     model's for the values fetched.
  *
  * Any broken invariant abort()s.  Built with clang -fsanitize=fuzzer by
  * "make fuzz"; fuzz_replay.c drives the same code without libFuzzer.
@@ -19,6 +24,7 @@
 
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
 #include "../common/fuzz.h"
+#include "../common/shared.h"
 
 /* ---- Mode 0: ids and responses ------------------------------------------ */
 
@@ -46,7 +52,7 @@ static enum blkfront_verdict fuzz_expect(const struct fuzz_model *m,
 	return BLKFRONT_RSP_OK;
 }
 
-static void fuzz_get(struct blkfront_ids *ids, struct fuzz_model *m,
+static void fuzz_get(struct xenpv_ids *ids, struct fuzz_model *m,
 		     struct fuzz_in *in)
 {
 	u8 op = rd8(in);
@@ -54,7 +60,8 @@ static void fuzz_get(struct blkfront_ids *ids, struct fuzz_model *m,
 	int id;
 
 	op &= 7;
-	id = blkfront_id_get(ids, op, ind, &m->busy[0]);
+	id = xenpv_id_get(ids, op, ind ? BLKFRONT_ID_INDIRECT : 0,
+			  &m->busy[0]);
 	if (m->nr_busy == m->size) {
 		FUZZ_ASSERT(id == -ENOSPC);
 		return;
@@ -67,7 +74,7 @@ static void fuzz_get(struct blkfront_ids *ids, struct fuzz_model *m,
 }
 
 /* A response: to an id in flight (maybe with a wrong op), or any id. */
-static void fuzz_rsp(struct blkfront_ids *ids, struct fuzz_model *m,
+static void fuzz_rsp(struct xenpv_ids *ids, struct fuzz_model *m,
 		     struct fuzz_in *in, bool aimed)
 {
 	enum blkfront_verdict want, got;
@@ -112,7 +119,9 @@ static void fuzz_prod(struct fuzz_model *m, struct fuzz_in *in)
 		prod = cons + (prod >> 1) % (2 * m->size + 2);
 	avail = prod - cons;
 	v = blkfront_check_rsp_prod(prod, cons, m->size, m->nr_busy);
-	if (avail > m->size)
+	if (avail >= 0x80000000u)
+		FUZZ_ASSERT(v == BLKFRONT_RSP_PROD_BACKWARDS);
+	else if (avail > m->size)
 		FUZZ_ASSERT(v == BLKFRONT_RSP_PROD_OVERRUN);
 	else if (avail > m->nr_busy)
 		FUZZ_ASSERT(v == BLKFRONT_RSP_PROD_UNASKED);
@@ -123,13 +132,13 @@ static void fuzz_prod(struct fuzz_model *m, struct fuzz_in *in)
 static void fuzz_ring(struct fuzz_in *in)
 {
 	struct fuzz_model m = { 0 };
-	struct blkfront_ids ids;
+	struct xenpv_ids ids;
 	unsigned int steps = 0;
 	int id;
 
-	m.size = blkfront_ring_size(rd8(in) % (BLKFRONT_MAX_RING_ORDER + 1));
+	m.size = blkfront_ring_size(rd8(in) % (XENPV_BLK_MAX_RING_ORDER + 1));
 	FUZZ_ASSERT(m.size >= 32 && m.size <= 512);
-	if (blkfront_ids_init(&ids, m.size, GFP_KERNEL))
+	if (xenpv_ids_init(&ids, m.size, GFP_KERNEL))
 		abort();
 	while (in->n && steps++ < 4096) {
 		switch (rd8(in) % 4) {
@@ -146,32 +155,32 @@ static void fuzz_ring(struct fuzz_in *in)
 			fuzz_prod(&m, in);
 			break;
 		}
-		FUZZ_ASSERT(blkfront_ids_in_flight(&ids) == m.nr_busy);
+		FUZZ_ASSERT(xenpv_ids_in_flight(&ids) == m.nr_busy);
 	}
 	/* Walking the ids in flight finds exactly the model's. */
-	for (id = blkfront_ids_next_in_flight(&ids, 0); id >= 0;
-	     id = blkfront_ids_next_in_flight(&ids, id + 1)) {
+	for (id = xenpv_ids_next_in_flight(&ids, 0); id >= 0;
+	     id = xenpv_ids_next_in_flight(&ids, id + 1)) {
 		FUZZ_ASSERT(m.busy[id] && m.nr_busy);
 		m.nr_busy--;
 	}
 	FUZZ_ASSERT(m.nr_busy == 0);
-	blkfront_ids_destroy(&ids);
+	xenpv_ids_destroy(&ids);
 }
 
 /* ---- Mode 1: negotiation -------------------------------------------------- */
 
 static void fuzz_check_params(const struct blkfront_params *p,
-			      const struct blkfront_limits *fe)
+			      const struct blkfront_wants *fe)
 {
-	unsigned int lbs_sectors = p->sector_size >> BLKFRONT_SECTOR_SHIFT;
+	unsigned int lbs_sectors = p->sector_size >> XENPV_BLK_SECTOR_SHIFT;
 
-	FUZZ_ASSERT(p->nr_queues >= 1 && p->nr_queues <= fe->nr_cpus);
-	FUZZ_ASSERT(!fe->max_queues || p->nr_queues <= fe->max_queues);
-	FUZZ_ASSERT(p->ring_order <= BLKFRONT_MAX_RING_ORDER &&
+	FUZZ_ASSERT(p->nr_rings >= 1 && p->nr_rings <= fe->nr_cpus);
+	FUZZ_ASSERT(!fe->max_rings || p->nr_rings <= fe->max_rings);
+	FUZZ_ASSERT(p->ring_order <= XENPV_BLK_MAX_RING_ORDER &&
 		    p->ring_order <= fe->max_ring_order);
 	FUZZ_ASSERT(p->ring_size == blkfront_ring_size(p->ring_order));
 	FUZZ_ASSERT(p->max_indirect_segs <= fe->max_indirect_segs &&
-		    p->max_indirect_segs <= BLKFRONT_MAX_INDIRECT_SEGS);
+		    p->max_indirect_segs <= XENPV_BLK_MAX_INDIRECT_SEGS);
 	FUZZ_ASSERT(!p->max_indirect_segs ||
 		    p->max_indirect_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST);
 	FUZZ_ASSERT(p->max_segs == blkfront_max_segs(p->max_indirect_segs));
@@ -201,9 +210,9 @@ static void fuzz_check_params(const struct blkfront_params *p,
 static void fuzz_negotiate(struct fuzz_in *in)
 {
 	static char buf[1024];
-	struct blkfront_backend be = { { NULL } };
+	struct xenpv_xs_vals be = { { NULL } };
 	enum blkfront_xs_key bad = BLKFRONT_XS_NR;
-	struct blkfront_limits fe;
+	struct blkfront_wants fe;
 	struct blkfront_params p;
 	unsigned int k = 0;
 	char *s = buf, *nl;
@@ -211,7 +220,7 @@ static void fuzz_negotiate(struct fuzz_in *in)
 	int ret;
 
 	fe.nr_cpus = 1 + rd8(in) % 64;
-	fe.max_queues = rd8(in) % 70;
+	fe.max_rings = rd8(in) % 70;
 	fe.max_ring_order = rd8(in) % 8;
 	fe.max_indirect_segs = rd16(in);
 	fe.max_sector_size = 512U << (rd8(in) % 5);
@@ -225,7 +234,7 @@ static void fuzz_negotiate(struct fuzz_in *in)
 			*nl = '\0';
 		be.val[k++] = *s == '~' ? NULL : s;
 		if (*s != '~')
-			fuzz_check_parse_u64(blkfront_parse_u64, s);
+			fuzz_check_parse_u64(xenpv_parse_u64, s);
 		s = nl ? nl + 1 : NULL;
 	}
 	ret = blkfront_negotiate(&be, &fe, &p, &bad);
@@ -243,9 +252,9 @@ static void fuzz_negotiate(struct fuzz_in *in)
 /* ---- Mode 2: mapping, encoding, splitting --------------------------------- */
 
 static struct blkfront_chunk fz_chunks[256];
-static struct blkfront_seg fz_segs[BLKFRONT_MAX_INDIRECT_SEGS];
-static grant_ref_t fz_grefs[BLKFRONT_MAX_INDIRECT_SEGS + 8];
-static struct blkfront_part fz_parts[BLKFRONT_MAX_INDIRECT_SEGS];
+static struct blkfront_seg fz_segs[XENPV_BLK_MAX_INDIRECT_SEGS];
+static grant_ref_t fz_grefs[XENPV_BLK_MAX_INDIRECT_SEGS + 8];
+static struct blkfront_part fz_parts[XENPV_BLK_MAX_INDIRECT_SEGS];
 
 /* The segments cover each chunk exactly, in order, frame by frame. */
 static void fuzz_check_segs(unsigned int nr_chunks, unsigned int nr_segs)
@@ -274,14 +283,14 @@ static void fuzz_encode(const struct blkfront_layout *lay, u8 op)
 	struct blkfront_io io = { .op = op, .id = 3, .lay = *lay,
 				  .segs = fz_segs, .grefs = fz_grefs };
 	struct blkif_request req;
-	unsigned int i, per = BLKFRONT_SEGS_PER_INDIRECT_FRAME;
+	unsigned int i, per = XENPV_BLK_SEGS_PER_FRAME;
 	bool rw, flush;
 	int ret;
 
 	for (i = 0; i < lay->nr_grants; i++)
 		fz_grefs[i] = i * 7 + 1;
 	for (i = 0; i < lay->nr_indirect; i++) {
-		frames[i] = kmalloc(BLKFRONT_GRANT_SIZE, GFP_KERNEL);
+		frames[i] = kmalloc(XENPV_BLK_GRANT_SIZE, GFP_KERNEL);
 		FUZZ_ASSERT(frames[i]);
 	}
 	ret = blkfront_encode_rw(&req, &io, frames);
@@ -368,8 +377,79 @@ static void fuzz_map(struct fuzz_in *in)
 	fuzz_check_split(lay.nr_segs, lay.nr_sectors, max, align);
 }
 
+/* ---- Mode 3: responses rewritten under the parser ------------------------ */
+
+static u8 fz_ring[XENPV_BLK_GRANT_SIZE] __aligned(4096);
+static u8 fz_fetches[sizeof(fz_ring)], fz_seen[sizeof(fz_ring)];
+
+/* One response taken: the verdict the model gives for what was fetched. */
+static bool fuzz_shared_take(struct blkif_front_ring *front,
+			     struct xenpv_ids *ids, struct fuzz_model *m)
+{
+	const void *slot = RING_GET_RESPONSE(front, front->rsp_cons);
+	enum blkfront_verdict got, want;
+	struct blkfront_done done;
+	struct blkif_response rsp;
+	int error = 0;
+
+	got = blkfront_rsp_take(front, ids, &done);
+	FUZZ_ASSERT(shim_shared_fetched((const u8 *)slot - fz_ring,
+					sizeof(rsp)) == sizeof(rsp));
+	memcpy(&rsp, fz_seen + ((const u8 *)slot - fz_ring), sizeof(rsp));
+	want = fuzz_expect(m, &rsp, &error);
+	FUZZ_ASSERT(got == want);
+	if (got != BLKFRONT_RSP_OK)
+		return false;
+	FUZZ_ASSERT(done.id == rsp.id && done.error == error);
+	m->busy[rsp.id] = false;
+	m->nr_busy--;
+	return true;
+}
+
+static void fuzz_shared(struct fuzz_in *in)
+{
+	struct blkif_sring *sring = (struct blkif_sring *)fz_ring;
+	unsigned int i, nreq = rd8(in) % 33;
+	RING_IDX start = rd32(in), rp, prod;
+	struct blkif_front_ring front;
+	struct fuzz_model m = { 0 };
+	enum blkfront_verdict v;
+	struct xenpv_ids ids;
+
+	SHARED_RING_INIT(sring);
+	FRONT_RING_INIT(&front, sring, sizeof(fz_ring));
+	m.size = RING_SIZE(&front);
+	if (xenpv_ids_init(&ids, m.size, GFP_KERNEL))
+		abort();
+	for (i = 0; i < nreq; i++)
+		fuzz_get(&ids, &m, in);
+	front.rsp_cons = start;
+	front.req_prod_pvt = start + m.nr_busy;
+	prod = start + rd8(in) % 40;
+	fuzz_take(in, fz_ring + XENPV_BLK_SRING_HEADER,
+		  sizeof(fz_ring) - XENPV_BLK_SRING_HEADER);
+	sring->rsp_prod = prod;
+	fuzz_flip_in = in;
+	shim_shared_begin(fz_ring, sizeof(fz_ring), fz_fetches, fz_seen,
+			  fuzz_flip);
+	v = blkfront_rsp_avail(&front, &ids, &rp);
+	FUZZ_ASSERT(shim_shared_fetched(offsetof(struct blkif_sring, rsp_prod),
+					sizeof(RING_IDX)) == sizeof(RING_IDX));
+	FUZZ_ASSERT(rp == prod);
+	FUZZ_ASSERT(v == blkfront_check_rsp_prod(prod, start, m.size,
+						 m.nr_busy + 0));
+	while (v == BLKFRONT_RSP_OK && front.rsp_cons != rp)
+		if (!fuzz_shared_take(&front, &ids, &m))
+			break;
+	if (v == BLKFRONT_RSP_OK)
+		blkfront_rsp_more(&front);
+	shim_shared_end();
+	FUZZ_ASSERT(xenpv_ids_in_flight(&ids) == m.nr_busy);
+	xenpv_ids_destroy(&ids);
+}
+
 static const fuzz_mode_fn fuzz_modes[] = {
-	fuzz_ring, fuzz_negotiate, fuzz_map,
+	fuzz_ring, fuzz_negotiate, fuzz_map, fuzz_shared,
 };
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)

@@ -5,7 +5,7 @@
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
 #include "../common/test.h"
 
-#define MAXSEG	BLKFRONT_MAX_INDIRECT_SEGS
+#define MAXSEG	XENPV_BLK_MAX_INDIRECT_SEGS
 
 static struct blkfront_seg segs[MAXSEG + 16];
 static struct blkfront_chunk chunks[MAXSEG + 16];
@@ -300,7 +300,7 @@ static void encode_indirect(void)
 	for (i = 0; i < io.lay.nr_grants; i++)
 		grefs[i] = 1000 + i;
 	for (i = 0; i < 2; i++)
-		frames[i] = kmalloc(BLKFRONT_GRANT_SIZE, GFP_KERNEL);
+		frames[i] = kmalloc(XENPV_BLK_GRANT_SIZE, GFP_KERNEL);
 	memset(&req, 0, sizeof(req));
 	CHECK_EQ(blkfront_encode_rw(&req, &io, frames), 0);
 	CHECK_EQ(req.operation, BLKIF_OP_INDIRECT);

@@ -6,9 +6,9 @@
 #include "../common/test.h"
 
 /* What Linux's blkback writes for a 1 GiB disk on a 4-queue backend. */
-static struct blkfront_backend typical(void)
+static struct xenpv_xs_vals typical(void)
 {
-	struct blkfront_backend be = { { NULL } };
+	struct xenpv_xs_vals be = { { NULL } };
 
 	be.val[BLKFRONT_XS_MAX_QUEUES] = "4";
 	be.val[BLKFRONT_XS_MAX_RING_ORDER] = "4";
@@ -26,9 +26,9 @@ static struct blkfront_backend typical(void)
 	return be;
 }
 
-static struct blkfront_backend minimal(void)
+static struct xenpv_xs_vals minimal(void)
 {
-	struct blkfront_backend be = { { NULL } };
+	struct xenpv_xs_vals be = { { NULL } };
 
 	be.val[BLKFRONT_XS_SECTOR_SIZE] = "512";
 	be.val[BLKFRONT_XS_SECTORS] = "8";
@@ -36,16 +36,16 @@ static struct blkfront_backend minimal(void)
 	return be;
 }
 
-static const struct blkfront_limits fe_default = {
-	.nr_cpus = 8, .max_queues = 0, .max_ring_order = 4,
+static const struct blkfront_wants fe_default = {
+	.nr_cpus = 8, .max_rings = 0, .max_ring_order = 4,
 	.max_indirect_segs = 32, .max_sector_size = 4096, .persistent = true,
 };
 
 static struct blkfront_params p;
 static enum blkfront_xs_key bad;
 
-static int nego(const struct blkfront_backend *be,
-		const struct blkfront_limits *fe)
+static int nego(const struct xenpv_xs_vals *be,
+		const struct blkfront_wants *fe)
 {
 	bad = BLKFRONT_XS_NR;
 	return blkfront_negotiate(be, fe, &p, &bad);
@@ -54,7 +54,7 @@ static int nego(const struct blkfront_backend *be,
 /* Negotiation with @key set to @str must fail with @err, blaming @key. */
 #define CHECK_REJECT(key, str, err) do {				\
 	enum blkfront_xs_key __k = (key);				\
-	struct blkfront_backend __be = typical();			\
+	struct xenpv_xs_vals __be = typical();			\
 	__be.val[__k] = (str);						\
 	CHECK_EQ(nego(&__be, &fe_default), (err));			\
 	CHECK_EQ(bad, __k);						\
@@ -63,10 +63,10 @@ static int nego(const struct blkfront_backend *be,
 
 static void typical_backend(void)
 {
-	struct blkfront_backend be = typical();
+	struct xenpv_xs_vals be = typical();
 
 	CHECK_EQ(nego(&be, &fe_default), 0);
-	CHECK_EQ(p.nr_queues, 4);
+	CHECK_EQ(p.nr_rings, 4);
 	CHECK_EQ(p.ring_order, 4);
 	CHECK_EQ(p.ring_size, 512);
 	CHECK(!p.legacy_ring_pages);
@@ -89,10 +89,10 @@ static void typical_backend(void)
 
 static void minimal_backend(void)
 {
-	struct blkfront_backend be = minimal();
+	struct xenpv_xs_vals be = minimal();
 
 	CHECK_EQ(nego(&be, &fe_default), 0);
-	CHECK_EQ(p.nr_queues, 1);
+	CHECK_EQ(p.nr_rings, 1);
 	CHECK_EQ(p.ring_order, 0);
 	CHECK_EQ(p.ring_size, 32);
 	CHECK_EQ(p.max_indirect_segs, 0);
@@ -120,22 +120,22 @@ static void queues_clamped(void)
 {
 	/* The backend offers 64 queues; the fewest of the three limits wins. */
 	static const struct {
-		unsigned int nr_cpus, max_queues, nr_queues;
+		unsigned int nr_cpus, max_rings, nr_rings;
 	} cases[] = {
 		{ 2, 0, 2 }, { 16, 3, 3 }, { 16, 100, 16 },
 	};
-	struct blkfront_backend be = typical();
-	struct blkfront_limits fe = fe_default;
+	struct xenpv_xs_vals be = typical();
+	struct blkfront_wants fe = fe_default;
 	unsigned int i;
 
 	be.val[BLKFRONT_XS_MAX_QUEUES] = "64";
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		T_CASE("%u cpus, max_queues %u", cases[i].nr_cpus,
-		       cases[i].max_queues);
+		T_CASE("%u cpus, max_rings %u", cases[i].nr_cpus,
+		       cases[i].max_rings);
 		fe.nr_cpus = cases[i].nr_cpus;
-		fe.max_queues = cases[i].max_queues;
+		fe.max_rings = cases[i].max_rings;
 		CHECK_EQ(nego(&be, &fe), 0);
-		CHECK_EQ(p.nr_queues, cases[i].nr_queues);
+		CHECK_EQ(p.nr_rings, cases[i].nr_rings);
 	}
 	T_CASE_END();
 	CHECK_REJECT(BLKFRONT_XS_MAX_QUEUES, "0", -EINVAL);
@@ -149,7 +149,7 @@ static void queues_clamped(void)
  */
 static void rings_before_geometry(void)
 {
-	struct blkfront_backend be = { { NULL } }, full = typical();
+	struct xenpv_xs_vals be = { { NULL } }, full = typical();
 	struct blkfront_params rings;
 
 	be.val[BLKFRONT_XS_MAX_QUEUES] = "4";
@@ -158,7 +158,7 @@ static void rings_before_geometry(void)
 	CHECK_EQ(nego(&be, &fe_default), -ENOENT);
 	CHECK_EQ(blkfront_negotiate_rings(&be, &fe_default, &rings, &bad), 0);
 	CHECK_EQ(nego(&full, &fe_default), 0);
-	CHECK_EQ(rings.nr_queues, p.nr_queues);
+	CHECK_EQ(rings.nr_rings, p.nr_rings);
 	CHECK_EQ(rings.ring_order, p.ring_order);
 	CHECK_EQ(rings.ring_size, 128);
 	CHECK_EQ(rings.sectors, 0);
@@ -166,7 +166,7 @@ static void rings_before_geometry(void)
 	bad = BLKFRONT_XS_NR;
 	CHECK_EQ(blkfront_negotiate_rings(&be, &fe_default, &rings, &bad), -EINVAL);
 	CHECK_EQ(bad, BLKFRONT_XS_MAX_RING_ORDER);
-	CHECK_EQ(rings.nr_queues, 0);
+	CHECK_EQ(rings.nr_rings, 0);
 }
 
 static void ring_order_clamped(void)
@@ -177,8 +177,8 @@ static void ring_order_clamped(void)
 	} cases[] = {
 		{ 4, 4, 512 }, { 2, 2, 128 }, { 0, 0, 32 },
 	};
-	struct blkfront_backend be = typical();
-	struct blkfront_limits fe = fe_default;
+	struct xenpv_xs_vals be = typical();
+	struct blkfront_wants fe = fe_default;
 	unsigned int i;
 
 	be.val[BLKFRONT_XS_MAX_RING_ORDER] = "10";
@@ -195,7 +195,7 @@ static void ring_order_clamped(void)
 
 static void legacy_ring_pages(void)
 {
-	struct blkfront_backend be = typical();
+	struct xenpv_xs_vals be = typical();
 
 	be.val[BLKFRONT_XS_MAX_RING_ORDER] = NULL;
 	be.val[BLKFRONT_XS_MAX_RING_PAGES] = "8";
@@ -229,8 +229,8 @@ static void indirect_clamped(void)
 		{ "100000", 8192, 4096, 4096 }, { "11", 8192, 0, 11 },
 		{ "12", 8192, 12, 12 }, { "12", 0, 0, 11 },
 	};
-	struct blkfront_backend be = typical();
-	struct blkfront_limits fe = fe_default;
+	struct xenpv_xs_vals be = typical();
+	struct blkfront_wants fe = fe_default;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -247,7 +247,7 @@ static void indirect_clamped(void)
 
 static void sector_sizes(void)
 {
-	struct blkfront_backend be = typical();
+	struct xenpv_xs_vals be = typical();
 
 	be.val[BLKFRONT_XS_SECTOR_SIZE] = "4096";
 	be.val[BLKFRONT_XS_PHYS_SECTOR_SIZE] = NULL;
@@ -271,7 +271,7 @@ static void sector_sizes(void)
 
 static void capacity(void)
 {
-	struct blkfront_backend be = typical();
+	struct xenpv_xs_vals be = typical();
 
 	be.val[BLKFRONT_XS_SECTORS] = "0";
 	CHECK_EQ(nego(&be, &fe_default), 0);
@@ -288,7 +288,7 @@ static void capacity(void)
 
 static void info_flags(void)
 {
-	struct blkfront_backend be = typical();
+	struct xenpv_xs_vals be = typical();
 
 	be.val[BLKFRONT_XS_INFO] = "4294967295";
 	CHECK_EQ(nego(&be, &fe_default), 0);
@@ -301,7 +301,7 @@ static void info_flags(void)
 
 static void discard_params(void)
 {
-	struct blkfront_backend be = typical();
+	struct xenpv_xs_vals be = typical();
 
 	be.val[BLKFRONT_XS_DISCARD_GRAN] = NULL;
 	be.val[BLKFRONT_XS_DISCARD_ALIGN] = NULL;
@@ -344,7 +344,7 @@ static void discard_params(void)
 
 static void flush_and_barrier(void)
 {
-	struct blkfront_backend be = minimal();
+	struct xenpv_xs_vals be = minimal();
 
 	be.val[BLKFRONT_XS_BARRIER] = "1";
 	CHECK_EQ(nego(&be, &fe_default), 0);
@@ -371,8 +371,8 @@ static void flush_and_barrier(void)
 
 static void persistent(void)
 {
-	struct blkfront_backend be = typical();
-	struct blkfront_limits fe = fe_default;
+	struct xenpv_xs_vals be = typical();
+	struct blkfront_wants fe = fe_default;
 
 	fe.persistent = false;
 	CHECK_EQ(nego(&be, &fe), 0);
@@ -385,8 +385,8 @@ static void persistent(void)
 
 static void bad_frontend_limits(void)
 {
-	struct blkfront_backend be = typical();
-	struct blkfront_limits fe = fe_default;
+	struct xenpv_xs_vals be = typical();
+	struct blkfront_wants fe = fe_default;
 
 	fe.nr_cpus = 0;
 	CHECK_WARNS(1, CHECK_EQ(nego(&be, &fe), -EINVAL));
@@ -468,12 +468,12 @@ static void parse_numbers(void)
 		if (!cases[i].ret)
 			want = cases[i].val;
 		v = 0xdeadbeef;
-		CHECK_EQ(blkfront_parse_u64(cases[i].s, &v), cases[i].ret);
+		CHECK_EQ(xenpv_parse_u64(cases[i].s, &v), cases[i].ret);
 		CHECK(v == want);
 		if (v != want)
 			printf("#   case \"%s\"\n", cases[i].s);
 	}
-	CHECK_EQ(blkfront_parse_u64(NULL, &v), -EINVAL);
+	CHECK_EQ(xenpv_parse_u64(NULL, &v), -EINVAL);
 }
 
 static void parse_u32_and_sectors(void)
@@ -481,11 +481,11 @@ static void parse_u32_and_sectors(void)
 	u32 v32 = 1;
 	u64 v;
 
-	CHECK_EQ(blkfront_parse_u32("4294967295", &v32), 0);
+	CHECK_EQ(xenpv_parse_u32("4294967295", &v32), 0);
 	CHECK_EQ(v32, U32_MAX);
-	CHECK_EQ(blkfront_parse_u32("4294967296", &v32), -ERANGE);
+	CHECK_EQ(xenpv_parse_u32("4294967296", &v32), -ERANGE);
 	CHECK_EQ(v32, U32_MAX);
-	CHECK_EQ(blkfront_parse_u32("abc", &v32), -EINVAL);
+	CHECK_EQ(xenpv_parse_u32("abc", &v32), -EINVAL);
 
 	CHECK_EQ(blkfront_parse_sectors("15", 4096, &v), 0);
 	CHECK_EQ(v, 8);

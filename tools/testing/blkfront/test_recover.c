@@ -26,7 +26,7 @@ static void make_segs(void)
 static struct blkfront_params conn(void)
 {
 	return (struct blkfront_params){
-		.nr_queues = 2, .ring_order = 0, .ring_size = 32,
+		.nr_rings = 2, .ring_order = 0, .ring_size = 32,
 		.max_indirect_segs = 0, .max_segs = 11,
 		.sector_size = 512, .physical_sector_size = 512,
 	};
@@ -38,10 +38,10 @@ static const struct blkfront_seg *sectors_of(void)
 }
 
 static struct blkfront_inflight rw(enum blkfront_req_kind kind,
-				   unsigned int nr_segs, unsigned int queue)
+				   unsigned int nr_segs, unsigned int ring)
 {
 	return (struct blkfront_inflight){ .kind = kind, .nr_segs = nr_segs,
-					   .segs = pages, .queue = queue };
+					   .segs = pages, .ring = ring };
 }
 
 static void all_fit(void)
@@ -61,7 +61,7 @@ static void all_fit(void)
 		CHECK_EQ(st[i].nr_parts, 1);
 		CHECK_EQ(st[i].error, 0);
 		CHECK_EQ(st[i].round, 0);
-		CHECK_EQ(st[i].queue, in[i].queue);
+		CHECK_EQ(st[i].ring, in[i].ring);
 	}
 	CHECK_EQ(st[0].op, BLKIF_OP_READ);
 	CHECK_EQ(st[1].op, BLKIF_OP_WRITE);
@@ -254,14 +254,14 @@ static void queues_and_rounds(void)
 	unsigned int i;
 
 	for (i = 0; i < 40; i++)
-		in[i] = rw(BLKFRONT_REQ_READ, 1, 4);	/* old queue 4 */
+		in[i] = rw(BLKFRONT_REQ_READ, 1, 4);	/* old ring 4 */
 	in[40] = rw(BLKFRONT_REQ_READ, 64, 5);
 	CHECK_EQ(blkfront_plan_recovery(&p, in, 41, st, &sum), 0);
 	for (i = 0; i < 40; i++) {
-		CHECK_EQ(st[i].queue, 0);
+		CHECK_EQ(st[i].ring, 0);
 		CHECK_EQ(st[i].round, i < 32 ? 0 : 1);
 	}
-	CHECK_EQ(st[40].queue, 1);
+	CHECK_EQ(st[40].ring, 1);
 	CHECK_EQ(st[40].round, 0);
 	CHECK_EQ(st[40].nr_parts, 6);
 	CHECK_EQ(sum.nr_slots, 46);
@@ -291,10 +291,10 @@ static void bad_input(void)
 	}
 	CHECK_EQ(sum.nr_fail, 4);
 
-	p.nr_queues = 0;
+	p.nr_rings = 0;
 	CHECK_WARNS(1, CHECK_EQ(blkfront_plan_recovery(&p, in, 4, st, &sum),
 				-EINVAL));
-	p.nr_queues = 1;
+	p.nr_rings = 1;
 	p.ring_size = 0;
 	CHECK_WARNS(1, CHECK_EQ(blkfront_plan_recovery(&p, in, 0, st, &sum),
 				-EINVAL));
@@ -357,7 +357,7 @@ static void end_to_end(void)
 	struct blkfront_layout lay;
 	struct blkfront_params p = conn();
 	struct blkfront_inflight in = { .kind = BLKFRONT_REQ_WRITE,
-					.segs = segs, .queue = 0 };
+					.segs = segs, .ring = 0 };
 	struct blkfront_recover_step st;
 	struct blkfront_recover_sum sum;
 	unsigned int i, next = 0, total = 0;

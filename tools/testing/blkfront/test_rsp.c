@@ -5,11 +5,11 @@
 #include "../../../drivers/block/xen-blkfront/blkfront-proto.c"
 #include "../common/test.h"
 
-static struct blkfront_ids ids;
+static struct xenpv_ids ids;
 
 static void setup(unsigned int size)
 {
-	CHECK_EQ(blkfront_ids_init(&ids, size, GFP_KERNEL), 0);
+	CHECK_EQ(xenpv_ids_init(&ids, size, GFP_KERNEL), 0);
 }
 
 static struct blkif_response rsp(u64 id, u8 op, s16 status)
@@ -25,7 +25,7 @@ static void valid_response(void)
 	int cookie, id;
 
 	setup(32);
-	id = blkfront_id_get(&ids, BLKIF_OP_WRITE, false, &cookie);
+	id = xenpv_id_get(&ids, BLKIF_OP_WRITE, 0, &cookie);
 	r = rsp(id, BLKIF_OP_WRITE, BLKIF_RSP_OKAY);
 	CHECK_EQ(blkfront_complete_rsp(&ids, &r, &done), BLKFRONT_RSP_OK);
 	CHECK_EQ(done.id, id);
@@ -33,8 +33,8 @@ static void valid_response(void)
 	CHECK(!done.indirect);
 	CHECK_EQ(done.error, 0);
 	CHECK(done.priv == &cookie);
-	CHECK_EQ(blkfront_ids_in_flight(&ids), 0);
-	blkfront_ids_destroy(&ids);
+	CHECK_EQ(xenpv_ids_in_flight(&ids), 0);
+	xenpv_ids_destroy(&ids);
 }
 
 static void status_to_errno(void)
@@ -51,14 +51,14 @@ static void status_to_errno(void)
 
 	setup(4);
 	for (i = 0; i < ARRAY_SIZE(map); i++) {
-		id = blkfront_id_get(&ids, BLKIF_OP_FLUSH_DISKCACHE, false,
-				     NULL);
+		id = xenpv_id_get(&ids, BLKIF_OP_FLUSH_DISKCACHE, 0,
+				  NULL);
 		r = rsp(id, BLKIF_OP_FLUSH_DISKCACHE, map[i].status);
 		CHECK_EQ(blkfront_complete_rsp(&ids, &r, &done),
 			 BLKFRONT_RSP_OK);
 		CHECK_EQ(done.error, map[i].error);
 	}
-	blkfront_ids_destroy(&ids);
+	xenpv_ids_destroy(&ids);
 }
 
 static void unknown_status(void)
@@ -70,7 +70,7 @@ static void unknown_status(void)
 	int err = 12345, cookie, id;
 
 	setup(4);
-	id = blkfront_id_get(&ids, BLKIF_OP_READ, false, &cookie);
+	id = xenpv_id_get(&ids, BLKIF_OP_READ, 0, &cookie);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		r = rsp(id, BLKIF_OP_READ, bad[i]);
 		CHECK_EQ(blkfront_check_rsp(&ids, &r, &err),
@@ -80,10 +80,10 @@ static void unknown_status(void)
 	}
 	CHECK_EQ(err, 12345);
 	/* Nothing was completed: the id is still in flight. */
-	CHECK_EQ(blkfront_ids_in_flight(&ids), 1);
-	CHECK(blkfront_id_priv(&ids, id) == &cookie);
-	CHECK_EQ(blkfront_ids_next_in_flight(&ids, 0), id);
-	blkfront_ids_destroy(&ids);
+	CHECK_EQ(xenpv_ids_in_flight(&ids), 1);
+	CHECK(xenpv_id_priv(&ids, id) == &cookie);
+	CHECK_EQ(xenpv_ids_next_in_flight(&ids, 0), id);
+	xenpv_ids_destroy(&ids);
 }
 
 static void bad_id(void)
@@ -96,7 +96,7 @@ static void bad_id(void)
 
 	setup(32);
 	for (i = 0; i < 32; i++)
-		blkfront_id_get(&ids, BLKIF_OP_READ, false, NULL);
+		xenpv_id_get(&ids, BLKIF_OP_READ, 0, NULL);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		/* (1 << 32) + 3 must not be taken for id 3. */
 		r = rsp(bad[i], BLKIF_OP_READ, BLKIF_RSP_OKAY);
@@ -105,8 +105,8 @@ static void bad_id(void)
 		CHECK_EQ(done.id, 0);
 		CHECK(!done.priv);
 	}
-	CHECK_EQ(blkfront_ids_in_flight(&ids), 32);
-	blkfront_ids_destroy(&ids);
+	CHECK_EQ(xenpv_ids_in_flight(&ids), 32);
+	xenpv_ids_destroy(&ids);
 }
 
 static void id_not_in_flight(void)
@@ -121,13 +121,13 @@ static void id_not_in_flight(void)
 	CHECK_EQ(blkfront_complete_rsp(&ids, &r, &done),
 		 BLKFRONT_RSP_STALE_ID);
 	/* Answered twice: the second answer is refused. */
-	id = blkfront_id_get(&ids, BLKIF_OP_READ, false, NULL);
+	id = xenpv_id_get(&ids, BLKIF_OP_READ, 0, NULL);
 	r = rsp(id, BLKIF_OP_READ, BLKIF_RSP_OKAY);
 	CHECK_EQ(blkfront_complete_rsp(&ids, &r, &done), BLKFRONT_RSP_OK);
 	CHECK_EQ(blkfront_complete_rsp(&ids, &r, &done),
 		 BLKFRONT_RSP_STALE_ID);
 	CHECK_EQ(ids.nr_free, 8);
-	blkfront_ids_destroy(&ids);
+	xenpv_ids_destroy(&ids);
 }
 
 static void wrong_op(void)
@@ -137,14 +137,14 @@ static void wrong_op(void)
 	int err, id, ind;
 
 	setup(8);
-	id = blkfront_id_get(&ids, BLKIF_OP_READ, false, NULL);
+	id = xenpv_id_get(&ids, BLKIF_OP_READ, 0, NULL);
 	r = rsp(id, BLKIF_OP_WRITE, BLKIF_RSP_OKAY);
 	CHECK_EQ(blkfront_check_rsp(&ids, &r, &err), BLKFRONT_RSP_BAD_OP);
 	r = rsp(id, BLKIF_OP_INDIRECT, BLKIF_RSP_OKAY);
 	CHECK_EQ(blkfront_check_rsp(&ids, &r, &err), BLKFRONT_RSP_BAD_OP);
 
 	/* An indirect write is answered with its indirect op, WRITE. */
-	ind = blkfront_id_get(&ids, BLKIF_OP_WRITE, true, NULL);
+	ind = xenpv_id_get(&ids, BLKIF_OP_WRITE, BLKFRONT_ID_INDIRECT, NULL);
 	r = rsp(ind, BLKIF_OP_INDIRECT, BLKIF_RSP_OKAY);
 	CHECK_EQ(blkfront_complete_rsp(&ids, &r, &done), BLKFRONT_RSP_BAD_OP);
 	r = rsp(ind, BLKIF_OP_READ, BLKIF_RSP_OKAY);
@@ -157,8 +157,8 @@ static void wrong_op(void)
 
 	r = rsp(id, BLKIF_OP_READ, BLKIF_RSP_OKAY);
 	CHECK_EQ(blkfront_complete_rsp(&ids, &r, &done), BLKFRONT_RSP_OK);
-	CHECK_EQ(blkfront_ids_in_flight(&ids), 0);
-	blkfront_ids_destroy(&ids);
+	CHECK_EQ(xenpv_ids_in_flight(&ids), 0);
+	xenpv_ids_destroy(&ids);
 }
 
 static void producer_jumps(void)
@@ -170,15 +170,17 @@ static void producer_jumps(void)
 	CHECK_EQ(blkfront_check_rsp_prod(132, 100, 32, 32), BLKFRONT_RSP_OK);
 	CHECK_EQ(blkfront_check_rsp_prod(133, 100, 32, 32),
 		 BLKFRONT_RSP_PROD_OVERRUN);
-	/* A producer behind the consumer is a jump of almost 2^32. */
+	/* A producer behind the consumer moved backwards. */
 	CHECK_EQ(blkfront_check_rsp_prod(99, 100, 32, 32),
-		 BLKFRONT_RSP_PROD_OVERRUN);
+		 BLKFRONT_RSP_PROD_BACKWARDS);
 	/* Indexes wrap around 2^32 as a matter of course. */
 	CHECK_EQ(blkfront_check_rsp_prod(0x00000002u, 0xfffffff0u, 32, 20),
 		 BLKFRONT_RSP_OK);
 	CHECK_EQ(blkfront_check_rsp_prod(0x00000002u, 0xfffffff0u, 32, 17),
 		 BLKFRONT_RSP_PROD_UNASKED);
 	CHECK_EQ(blkfront_check_rsp_prod(0x80000000u, 0, 512, 512),
+		 BLKFRONT_RSP_PROD_BACKWARDS);
+	CHECK_EQ(blkfront_check_rsp_prod(0x7fffffffu, 0, 512, 512),
 		 BLKFRONT_RSP_PROD_OVERRUN);
 }
 
@@ -195,8 +197,8 @@ static void verdict_strings(void)
 	}
 	CHECK(!strcmp(blkfront_verdict_str(BLKFRONT_RSP_OK), "ok"));
 	CHECK(!strcmp(blkfront_verdict_str(BLKFRONT_RSP_BAD_STATUS + 1),
-		      "unknown verdict"));
-	CHECK(!strcmp(blkfront_verdict_str(-1), "unknown verdict"));
+		      "unknown"));
+	CHECK(!strcmp(blkfront_verdict_str(-1), "unknown"));
 }
 
 /* A whole ring's worth of traffic with a backend that answers in reverse. */
@@ -208,8 +210,9 @@ static void full_ring_out_of_order(void)
 
 	setup(32);
 	for (i = 0; i < 32; i++)
-		id[i] = blkfront_id_get(&ids, i & 1 ? BLKIF_OP_WRITE :
-					BLKIF_OP_READ, i & 2, &id[i]);
+		id[i] = xenpv_id_get(&ids, i & 1 ? BLKIF_OP_WRITE :
+				     BLKIF_OP_READ,
+				     i & 2 ? BLKFRONT_ID_INDIRECT : 0, &id[i]);
 	for (i = 31; i >= 0; i--) {
 		r = rsp(id[i], i & 1 ? BLKIF_OP_WRITE : BLKIF_OP_READ, 0);
 		if (blkfront_complete_rsp(&ids, &r, &done) != BLKFRONT_RSP_OK ||
@@ -217,8 +220,8 @@ static void full_ring_out_of_order(void)
 			fails++;
 	}
 	CHECK_EQ(fails, 0);
-	CHECK_EQ(blkfront_ids_in_flight(&ids), 0);
-	blkfront_ids_destroy(&ids);
+	CHECK_EQ(xenpv_ids_in_flight(&ids), 0);
+	xenpv_ids_destroy(&ids);
 }
 
 int main(void)

@@ -95,6 +95,22 @@ static inline void fuzz_check_parse_u64(int (*parse)(const char *s, u64 *val),
 	FUZZ_ASSERT(!ret && v == want);
 }
 
+/*
+ * A hostile peer for the single-fetch modes (../shared.h): after each
+ * fetch, every byte just fetched changes (xor with the next input byte,
+ * made odd), so a second fetch of it would see another value.
+ */
+static struct fuzz_in *fuzz_flip_in;
+
+static inline void fuzz_flip(const u8 *src, size_t n)
+{
+	u8 *p = (u8 *)src;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] ^= rd8(fuzz_flip_in) | 1;
+}
+
 typedef void (*fuzz_mode_fn)(struct fuzz_in *in);
 
 /*

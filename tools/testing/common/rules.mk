@@ -27,9 +27,11 @@
 
 COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 REPO := $(abspath $(COMMON_DIR)/../../..)
-PROTO := $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
-	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h \
-	 $(REPO)/include/xenpv/xs-parse.h
+PROTO := $(if $(DRIVER),$(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
+	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h) \
+	 $(wildcard $(REPO)/include/xenpv/*.h) $(REPO)/include/xenpv/core.c
+# The xenpv core, linked into every program as into every module.
+CORE := $(REPO)/include/xenpv/core.c
 
 KSRC_CANDIDATES := $(REPO)/build/kernel/src \
 	$(sort $(wildcard /usr/src/linux-headers-*-common))
@@ -38,11 +40,13 @@ KSRC ?= $(firstword $(foreach d,$(KSRC_CANDIDATES),\
 
 KINC := kinc
 SHIM := $(wildcard shim/linux/*.h) $(wildcard $(COMMON_DIR)/shim/linux/*.h) \
-	$(COMMON_DIR)/shim/linux.c $(wildcard $(COMMON_DIR)/*.h)
+	$(COMMON_DIR)/shim/linux.c $(wildcard $(COMMON_DIR)/*.h) \
+	$(wildcard $(COMMON_DIR)/shim/asm/*.h)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 BASE_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	       -Wall -Wextra -Werror $(addprefix -I,$(wildcard shim)) \
-	       -I$(COMMON_DIR)/shim -I$(KINC) -I$(REPO)/include
+	       -I$(COMMON_DIR)/shim -I$(KINC) -I$(REPO)/include \
+	       -DXENPV_TEST_SHARED
 CC := gcc
 CFLAGS := $(BASE_CFLAGS) $(SAN)
 CLANG ?= clang
@@ -64,13 +68,13 @@ $(KINC)/.ksrc: FORCE
 		sh $(COMMON_DIR)/mkinc.sh "$(KSRC)" $(KINC)
 
 $(TESTS): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
-	$(CC) $(CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c
+	$(CC) $(CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c $(CORE)
 
 fuzz_replay: $(FUZZER).c
 
 $(FUZZER): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
 	@command -v $(CLANG) >/dev/null || apt-get install -y clang
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c $(CORE)
 
 fuzz: $(FUZZER)
 	@mkdir -p fuzz-corpus

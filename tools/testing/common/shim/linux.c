@@ -9,6 +9,26 @@
 
 #include <linux/bug.h>
 #include <linux/slab.h>
+#include <xenpv/core.h>
+
+#include "../shared.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SHIM_ASAN 1
+#endif
+#elif defined(__SANITIZE_ADDRESS__)
+#define SHIM_ASAN 1
+#endif
+#ifdef SHIM_ASAN
+#include <sanitizer/asan_interface.h>
+#define SHIM_POISON(p, n)	__asan_poison_memory_region((p), (n))
+#define SHIM_UNPOISON(p, n)	__asan_unpoison_memory_region((p), (n))
+#endif
+#ifndef SHIM_POISON
+#define SHIM_POISON(p, n)	((void)(p), (void)(n))
+#define SHIM_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
 
 long shim_allocs_live;
 unsigned long shim_allocs_total;
@@ -74,4 +94,105 @@ void kfree(const void *p)
 		return;
 	shim_allocs_live--;
 	free((void *)p);
+}
+
+/* ---- Shared memory (../shared.h) ------------------------------------------ */
+
+struct shim_shared shim_shared;
+
+void shim_shared_begin(void *base, size_t len, u8 *fetches, u8 *seen,
+		       void (*after_fetch)(const u8 *src, size_t n))
+{
+	shim_shared = (struct shim_shared) {
+		.base = base, .len = len, .fetches = fetches, .seen = seen,
+		.after_fetch = after_fetch,
+	};
+	memset(fetches, 0, len);
+	SHIM_POISON(base, len);
+}
+
+void shim_shared_end(void)
+{
+	if (shim_shared.base)
+		SHIM_UNPOISON(shim_shared.base, shim_shared.len);
+	memset(&shim_shared, 0, sizeof(shim_shared));
+}
+
+/*
+ * The fetches since the last call: how many bytes of [off, off + len)
+ * were fetched exactly once (the others, and any byte fetched outside,
+ * make the count differ from @len); the counters are cleared.
+ */
+size_t shim_shared_fetched(size_t off, size_t len)
+{
+	size_t i, once = 0, outside = 0;
+
+	for (i = 0; i < shim_shared.len; i++) {
+		if (i >= off && i < off + len)
+			once += shim_shared.fetches[i] == 1;
+		else
+			outside += shim_shared.fetches[i];
+	}
+	memset(shim_shared.fetches, 0, shim_shared.len);
+	return outside ? 0 : once;
+}
+
+static bool shim_in_shared(const void *p, size_t n)
+{
+	const u8 *b = shim_shared.base;
+
+	return b && (const u8 *)p >= b && (const u8 *)p + n <= b + shim_shared.len;
+}
+
+/* A fetch of [src, src + n): counted, recorded, then the hook. */
+static void shim_fetch(void *dst, const void *src, size_t n)
+{
+	size_t off = (const u8 *)src - shim_shared.base, i;
+
+	SHIM_UNPOISON(shim_shared.base, shim_shared.len);
+	memcpy(dst, src, n);
+	for (i = 0; i < n; i++) {
+		if (shim_shared.fetches[off + i] < 255)
+			shim_shared.fetches[off + i]++;
+		shim_shared.seen[off + i] = ((const u8 *)src)[i];
+	}
+	if (shim_shared.after_fetch)
+		shim_shared.after_fetch(src, n);
+	SHIM_POISON(shim_shared.base, shim_shared.len);
+}
+
+static void shim_store(void *dst, const void *src, size_t n)
+{
+	SHIM_UNPOISON(shim_shared.base, shim_shared.len);
+	memcpy(dst, src, n);
+	SHIM_POISON(shim_shared.base, shim_shared.len);
+}
+
+void xenpv_copy_shared(void *dst, const void *src, size_t len)
+{
+	if (shim_in_shared(src, len))
+		shim_fetch(dst, src, len);
+	else
+		memcpy(dst, src, len);
+}
+
+RING_IDX xenpv_read_idx(const RING_IDX *idx)
+{
+	RING_IDX v;
+
+	xenpv_copy_shared(&v, idx, sizeof(v));
+	return v;
+}
+
+void xenpv_write_idx(RING_IDX *idx, RING_IDX val)
+{
+	xenpv_write_shared(idx, &val, sizeof(val));
+}
+
+void xenpv_write_shared(void *dst, const void *src, size_t len)
+{
+	if (shim_in_shared(dst, len))
+		shim_store(dst, src, len);
+	else
+		memcpy(dst, src, len);
 }

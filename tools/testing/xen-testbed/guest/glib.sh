@@ -92,10 +92,10 @@ wait_signal() {
 	wait_gone xvdz "${1:-120}" || gfail "no signal from dom0 within ${1:-120}s"
 }
 
-# front_stats DEV: our frontend's per-queue counters (debugfs), with a
+# front_stats DEV: our frontend's per-ring counters (debugfs), with a
 # header line.
 front_stats() {
-	cat "/sys/kernel/debug/xen-blkfront/$1/queues"
+	cat "/sys/kernel/debug/xen-blkfront/$1/rings"
 }
 
 # front_stat_sum DEV COLUMN: the sum of one column of front_stats.

@@ -28,8 +28,8 @@ cat /tmp/bp.rings
 guest_finish bp 240
 sum() { awk -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
 	/^#/ { next } k { s += $k } END { print s + 0 }' /tmp/bp.rings; }
-tb_msg "pool: mapped $(sum pgnt_map), full $(sum pgnt_full), reclaimed $(sum pgnt_reclaim)"
-[ "$(sum pgnt_map)" -gt 0 ] || fail "no persistent grant was mapped"
-[ "$(sum pgnt_full)" -gt 0 ] || fail "the pool of 32 never filled up"
-[ "$(sum pgnt_reclaim)" -gt 0 ] || fail "no persistent grant was reclaimed"
+tb_msg "pool: mapped $(sum pgrant_map), full $(sum pgrant_full), reclaimed $(sum pgrant_reclaim)"
+[ "$(sum pgrant_map)" -gt 0 ] || fail "no persistent grant was mapped"
+[ "$(sum pgrant_full)" -gt 0 ] || fail "the pool of 32 never filled up"
+[ "$(sum pgrant_reclaim)" -gt 0 ] || fail "no persistent grant was reclaimed"
 tb_load_backend "$back" || fail "reloading the $back backend failed"

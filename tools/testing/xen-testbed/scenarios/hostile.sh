@@ -54,8 +54,8 @@ guest_alive hh && xl destroy hh
 klog=$(since_mark)
 case "$(tb_backend)" in
 ours)
-	line=$(echo "$klog" | grep -m1 "vbd-$hdom-51712: frontend .* broke ring")
-	other=$(echo "$klog" | grep -m1 "vbd-$vdom-51712: frontend .* broke ring")
+	line=$(echo "$klog" | grep -m1 "vbd-$hdom-51712: .*frontend .* broke the protocol")
+	other=$(echo "$klog" | grep -m1 "vbd-$vdom-51712: .*frontend .* broke the protocol")
 	nbad=$(echo "$klog" | grep -c "vbd-$hdom-51712: ring [0-9]*: request ")
 	tb_msg "our backend logged $nbad bad requests of hh (ratelimited)" ;;
 *)

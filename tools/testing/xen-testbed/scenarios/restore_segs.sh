@@ -23,12 +23,12 @@ if [ "$before" != 256 ]; then
 		fail "cannot reload our backend with max_indirect_segments=$before"
 fi
 guest_create rs type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=restore_segs \
-	args="384M $bs $before $after" disk="phy:/dev/nullb1,xvda,w" fparams="$fparams"
+	args="128M $bs $before $after" disk="phy:/dev/nullb1,xvda,w" fparams="$fparams"
 domid=$(xl domid rs) || fail "no domain id for rs"
 guest_wait rs FIO-START 180
-# Save in the thick of it: a few dozen writes done, 16 in flight.
+# Save in the thick of it: two dozen requests done, 16 writes in flight.
 for ((i = 0; i < 240; i++)); do
-	[ "$(vbd_stat rs 51712 wr_req 2>/dev/null || echo 0)" -ge 32 ] && break
+	[ "$(vbd_stat rs 51712 wr_req 2>/dev/null || echo 0)" -ge 24 ] && break
 	sleep 0.25
 done
 grep -q '^@@G WRITE-DONE' "$XLOG/guest-rs.log" &&

@@ -146,28 +146,20 @@ enum hb_state {
 	HB_NR_STATES
 };
 
-static const char *const hb_state_names[HB_NR_STATES] = {
-	[HB_NEW]	= "new",
-	[HB_PUBLISHED]	= "published",
-	[HB_ATTACKING]	= "attacking",
-	[HB_CLOSING]	= "closing",
-	[HB_CLOSED]	= "closed",
-};
-
-/* hb_transitions[from] has BIT(to) set when from -> to is allowed. */
-static const u8 hb_transitions[HB_NR_STATES] = {
-	[HB_NEW]	= BIT(HB_PUBLISHED) | BIT(HB_CLOSING),
-	[HB_PUBLISHED]	= BIT(HB_ATTACKING) | BIT(HB_CLOSING),
-	[HB_ATTACKING]	= BIT(HB_CLOSING),
-	[HB_CLOSING]	= BIT(HB_CLOSED),
-	[HB_CLOSED]	= 0,
+/* Each state, and the states it may move to. */
+static const struct xenpv_state hb_state_table[HB_NR_STATES] = {
+	[HB_NEW]	= { "new", BIT(HB_PUBLISHED) | BIT(HB_CLOSING) },
+	[HB_PUBLISHED]	= { "published", BIT(HB_ATTACKING) | BIT(HB_CLOSING) },
+	[HB_ATTACKING]	= { "attacking", BIT(HB_CLOSING) },
+	[HB_CLOSING]	= { "closing", BIT(HB_CLOSED) },
+	[HB_CLOSED]	= { "closed", 0 },
 };
 
 static const struct xenpv_states hb_states = {
-	.names		= hb_state_names,
-	.allowed	= hb_transitions,
-	.peer		= "backend",
-	.debug		= true,
+	.table	= hb_state_table,
+	.nr	= HB_NR_STATES,
+	.peer	= "backend",
+	.debug	= true,
 };
 
 /**
