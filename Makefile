@@ -8,6 +8,7 @@
 #                         distribution's copies)
 #   make check            run every test; ends with "N passed, N failed"
 #   make bench            the fio benchmark on the built-in Xen testbed
+#   make fuzz             every fuzzer (FUZZ_TIME=s or FUZZ_RUNS=n each)
 #   make kernel           the testbed's Linux 6.12 with patches/ applied
 #   make help             more
 
@@ -72,13 +73,18 @@ check-static: deps
 bench: deps testbed-modules images
 	@$(PY) $(TB)/bench.py
 
-# Every libFuzzer target, each for FUZZ_TIME seconds (default 60).
+# Every libFuzzer target (each suite under tools/testing/ whose Makefile
+# names a FUZZER), each for FUZZ_TIME seconds (default 60) or, with
+# FUZZ_RUNS=N, for N executions; all run even when one finds a crash.
 FUZZ_TIME ?= 60
+FUZZ_SUITES = $(patsubst %/Makefile,%,$(shell grep -l '^FUZZER *:= *[a-z]' tools/testing/*/Makefile 2>/dev/null))
 fuzz: deps
-	@$(MAKE) --no-print-directory -C tools/testing/blkfront fuzz FUZZ_TIME=$(FUZZ_TIME)
-	@$(MAKE) --no-print-directory -C tools/testing/blkback fuzz FUZZ_TIME=$(FUZZ_TIME)
+	@rc=0; for d in $(FUZZ_SUITES); do \
+		$(MAKE) --no-print-directory -C $$d fuzz FUZZ_TIME=$(FUZZ_TIME) \
+			$(if $(FUZZ_RUNS),FUZZ_RUNS=$(FUZZ_RUNS)) || rc=1; \
+	done; exit $$rc
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Variables: KDIR=... BUILD=... BENCH_RUNTIME=s BENCH_REPEAT=n"
 	@echo "  CHECK_SCENARIOS='queues:pv,2 verify:pv' (make check on a subset)"

@@ -2,9 +2,10 @@
 /*
  * The main() of a fuzz_replay program: it runs a fuzz target without
  * libFuzzer, so "make check" exercises it with gcc's sanitizers, on a
- * fixed-seed stream of random and semi-valid inputs, then on the corpus
- * "make fuzz" saved, if there is one; or only on the files named on the
- * command line (to replay a crash).
+ * fixed-seed stream of random and semi-valid inputs, then on the inputs
+ * that once crashed it (regress/) and the corpus "make fuzz" saved, if
+ * there is one; or only on the files named on the command line (to
+ * replay a crash).
  *
  * Include it after the fuzz target's .c file, with REPLAY_INPUTS (how many
  * inputs to make) and REPLAY_ROOM (the longest) defined, and then define
@@ -76,27 +77,36 @@ static void replay_file(const char *path, bool quiet)
 		printf("# replayed %s (%zu bytes)\n", path, len);
 }
 
-/* What "make fuzz" saved, if it ran here; nothing to do otherwise. */
-static void saved_corpus(void)
+/* Every file in @dir (none if there is no @dir); how many. */
+static unsigned int replay_dir(const char *dir)
 {
-	DIR *d = opendir("fuzz-corpus");
+	DIR *d = opendir(dir);
 	char path[512];
 	struct dirent *e;
 	unsigned int n = 0;
 
-	if (!d) {
-		printf("# no fuzz-corpus/ here\n");
-		return;
-	}
+	if (!d)
+		return 0;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "fuzz-corpus/%s", e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		replay_file(path, true);
 		n++;
 	}
 	closedir(d);
-	printf("# replayed %u corpus files\n", n);
+	return n;
+}
+
+/*
+ * The inputs that once crashed the target, kept in git (regress/, where
+ * "make fuzz" writes its crash inputs), and what "make fuzz" saved, if it
+ * ran here.
+ */
+static void saved_inputs(void)
+{
+	printf("# replayed %u regression inputs\n", replay_dir("regress"));
+	printf("# replayed %u corpus files\n", replay_dir("fuzz-corpus"));
 }
 
 int main(int argc, char **argv)
@@ -108,7 +118,7 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		return 0;
 	RUN(random_inputs);
-	RUN(saved_corpus);
+	RUN(saved_inputs);
 	return t_done();
 }
 

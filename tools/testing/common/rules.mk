@@ -8,6 +8,10 @@
 #   make check              build and run the tests; last line
 #                           "N passed, N failed", non-zero exit on failure
 #   make fuzz FUZZ_TIME=60  run the libFuzzer target for that many seconds
+#   make fuzz FUZZ_RUNS=N   ... or for N executions; either way the last
+#                           line says how many ran, and an input that
+#                           crashes it is written to regress/, which
+#                           fuzz_replay replays from then on: commit it
 #   make KSRC=/path ...     take Xen's interface headers from that tree
 #                           (default: the testbed's 6.12 source if built,
 #                           else an installed linux-headers-*-common)
@@ -76,11 +80,22 @@ $(FUZZER): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
 	@command -v $(CLANG) >/dev/null || apt-get install -y clang
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c $(CORE)
 
+# libFuzzer's final stats go to fuzz-$(FUZZER).log; the summary line is
+# made from them.
 fuzz: $(FUZZER)
-	@mkdir -p fuzz-corpus
-	./$(FUZZER) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	@mkdir -p fuzz-corpus regress
+	@./$(FUZZER) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_TIME)) \
+		-print_final_stats=1 -artifact_prefix=regress/ \
 		-max_len=$(FUZZ_MAX_LEN) $(if $(filter-out 1,$(FUZZ_JOBS)),\
-		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) fuzz-corpus
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) fuzz-corpus \
+		>fuzz-$(FUZZER).log 2>&1; rc=$$?; \
+	tail -n 20 fuzz-$(FUZZER).log; \
+	awk -v t=$(FUZZER) -v rc=$$rc '/stat::number_of_executed_units/ { n = $$2 } \
+		/stat::average_exec_per_sec/ { s = $$2 } \
+		END { printf "%s: %d executions (%d/s), %s\n", t, n, s, \
+			rc ? "FAILED: crash input in regress/" : "no crash" }' \
+		fuzz-$(FUZZER).log; \
+	exit $$rc
 
 clean:
 	rm -rf $(TESTS) $(FUZZER) $(KINC) fuzz-*.log crash-* leak-* \

@@ -23,6 +23,10 @@
  * @seen: @len bytes, the value of each byte at its last fetch
  * @after_fetch: called after each fetch of [@src, @src + @n) with the
  *	whole region unpoisoned; may rewrite any of it; may be NULL
+ * @lo: offset of the first byte fetched since the counters were cleared
+ *	(@len if none)
+ * @hi: offset past the last one (0 if none): what shim_shared_fetched()
+ *	looks at and clears, not the whole region
  */
 struct shim_shared {
 	u8 *base;
@@ -30,6 +34,8 @@ struct shim_shared {
 	u8 *fetches;
 	u8 *seen;
 	void (*after_fetch)(const u8 *src, size_t n);
+	size_t lo;
+	size_t hi;
 };
 
 extern struct shim_shared shim_shared;

@@ -105,7 +105,7 @@ void shim_shared_begin(void *base, size_t len, u8 *fetches, u8 *seen,
 {
 	shim_shared = (struct shim_shared) {
 		.base = base, .len = len, .fetches = fetches, .seen = seen,
-		.after_fetch = after_fetch,
+		.after_fetch = after_fetch, .lo = len, .hi = 0,
 	};
 	memset(fetches, 0, len);
 	SHIM_POISON(base, len);
@@ -127,13 +127,16 @@ size_t shim_shared_fetched(size_t off, size_t len)
 {
 	size_t i, once = 0, outside = 0;
 
-	for (i = 0; i < shim_shared.len; i++) {
-		if (i >= off && i < off + len)
-			once += shim_shared.fetches[i] == 1;
-		else
+	for (i = off; i < off + len && i < shim_shared.len; i++)
+		once += shim_shared.fetches[i] == 1;
+	for (i = shim_shared.lo; i < shim_shared.hi; i++)
+		if (i < off || i >= off + len)
 			outside += shim_shared.fetches[i];
-	}
-	memset(shim_shared.fetches, 0, shim_shared.len);
+	if (shim_shared.lo < shim_shared.hi)
+		memset(shim_shared.fetches + shim_shared.lo, 0,
+		       shim_shared.hi - shim_shared.lo);
+	shim_shared.lo = shim_shared.len;
+	shim_shared.hi = 0;
 	return outside ? 0 : once;
 }
 
@@ -151,6 +154,10 @@ static void shim_fetch(void *dst, const void *src, size_t n)
 
 	SHIM_UNPOISON(shim_shared.base, shim_shared.len);
 	memcpy(dst, src, n);
+	if (off < shim_shared.lo)
+		shim_shared.lo = off;
+	if (off + n > shim_shared.hi)
+		shim_shared.hi = off + n;
 	for (i = 0; i < n; i++) {
 		if (shim_shared.fetches[off + i] < 255)
 			shim_shared.fetches[off + i]++;
