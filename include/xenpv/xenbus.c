@@ -494,6 +494,39 @@ void xenpv_stats_sysfs_free(struct xenpv_stats_sysfs *s)
 	s->list = NULL;
 }
 
+/* ---- Census ---------------------------------------------------------------------- */
+
+static int xenpv_census_show(struct seq_file *m, void *unused)
+{
+	const struct xenpv_census *c = m->private;
+	unsigned int i;
+
+	for (i = 0; i < c->nr; i++)
+		seq_printf(m, "%s %ld\n", c->names[i],
+			   atomic_long_read(&c->count[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xenpv_census);
+
+/**
+ * xenpv_census_debugfs() - the module's census file
+ * @parent: the module's debugfs directory
+ * @c: the census
+ *
+ * PARENT/census, one "name value" a line: what a leak test compares
+ * before and after.
+ */
+void xenpv_census_debugfs(struct dentry *parent, const struct xenpv_census *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr; i++)
+		if (WARN_ON_ONCE(!c->names[i]))	/* an item left unnamed */
+			return;
+	debugfs_create_file("census", 0400, parent, (void *)c,
+			    &xenpv_census_fops);
+}
+
 /* ---- Fault injection ------------------------------------------------------------ */
 
 #ifdef XENPV_FAULT_INJECTION

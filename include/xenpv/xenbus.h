@@ -13,6 +13,7 @@
  *  - the remove() callback across kernels;
  *  - counters: sysfs and debugfs output generated from a driver's
  *    descriptor table (<xenpv/core.h>);
+ *  - a census of what the module holds (debugfs), for leak tests;
  *  - fault injection (XENPV_FAULT_INJECTION): grant references, memory,
  *    event channels, xenstore writes and transactions, each a fault_attr
  *    in the module's debugfs directory, as null_blk does.
@@ -20,6 +21,7 @@
 #ifndef _XENPV_XENBUS_H
 #define _XENPV_XENBUS_H
 
+#include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/interrupt.h>
 #include <linux/moduleparam.h>
@@ -247,6 +249,42 @@ struct xenpv_stats_sysfs {
 
 int xenpv_stats_sysfs_init(struct xenpv_stats_sysfs *s);
 void xenpv_stats_sysfs_free(struct xenpv_stats_sysfs *s);
+
+/* ---- Census ---------------------------------------------------------------------- */
+
+/**
+ * struct xenpv_census - what a module holds, for leak tests
+ * @names: one name per counter
+ * @count: the counters, changed where what they count is made and freed,
+ *	never per request; with no device left all are 0
+ * @nr: how many
+ *
+ * xenpv_census_debugfs() shows them, one "name value" a line.
+ */
+struct xenpv_census {
+	const char *const *names;
+	atomic_long_t *count;
+	unsigned int nr;
+};
+
+void xenpv_census_debugfs(struct dentry *parent, const struct xenpv_census *c);
+
+/*
+ * XENPV_CENSUS(prefix, items, [ITEM] = "name", ...) defines the counters
+ * prefix_census[items] and their census, prefix_census_desc, named by the
+ * designated initializers that follow, one for each item of the driver's
+ * enum (xenpv_census_debugfs() refuses a census with one unnamed).
+ */
+#define XENPV_CENSUS(prefix, items, ...)				\
+atomic_long_t prefix##_census[items];					\
+static const char *const prefix##_census_names[] = { __VA_ARGS__ };	\
+static_assert(ARRAY_SIZE(prefix##_census_names) ==			\
+	      ARRAY_SIZE(prefix##_census));				\
+static const struct xenpv_census prefix##_census_desc = {		\
+	.names = prefix##_census_names,					\
+	.count = prefix##_census,					\
+	.nr = ARRAY_SIZE(prefix##_census_names),			\
+}
 
 /* ---- Fault injection ------------------------------------------------------------ */
 

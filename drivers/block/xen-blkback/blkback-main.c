@@ -32,6 +32,11 @@ XENPV_BOOL_PARAM(blkback, feature_flush_cache, true,
 		 "Offer cache flushes; off, only write barriers are offered, as old backends did (default on)");
 
 struct dentry *blkback_debugfs_root;
+XENPV_CENSUS(blkback, BLKBACK_CENSUS_NR,
+	     [BLKBACK_CENSUS_DEVS] = "devs",
+	     [BLKBACK_CENSUS_RINGS] = "rings",
+	     [BLKBACK_CENSUS_ROOMS] = "rooms",
+	     [BLKBACK_CENSUS_PGRANT_PAGES] = "pgrant_pages");
 
 static int __init blkback_init(void)
 {
@@ -49,6 +54,7 @@ static int __init blkback_init(void)
 	if (!blkback_persistent_grant_idle_ms)
 		blkback_persistent_grant_idle_ms = 1;
 	blkback_debugfs_root = debugfs_create_dir("xen-blkback", NULL);
+	xenpv_census_debugfs(blkback_debugfs_root, &blkback_census_desc);
 	xenpv_fault_debugfs(blkback_debugfs_root);
 	err = blkback_xenbus_init();
 	if (err)

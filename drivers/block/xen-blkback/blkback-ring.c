@@ -178,9 +178,14 @@ static int blkback_pgrant_take(struct blkback_ring *ring, grant_ref_t gref,
 		}
 		return -1;
 	}
-	if (!ring->pgrant_page[slot] &&
-	    gnttab_page_cache_get(&ring->page_cache, &ring->pgrant_page[slot])) {
-		ring->pgrant_page[slot] = NULL;
+	if (!ring->pgrant_page[slot]) {
+		if (gnttab_page_cache_get(&ring->page_cache,
+					  &ring->pgrant_page[slot]))
+			ring->pgrant_page[slot] = NULL;
+		else
+			atomic_long_inc(&blkback_census[BLKBACK_CENSUS_PGRANT_PAGES]);
+	}
+	if (!ring->pgrant_page[slot]) {
 		blkback_pgrant_abort(pool, slot);
 		return -1;
 	}
@@ -630,12 +635,14 @@ static int blkback_preq_room(struct blkback_ring *ring,
 	preq->io = io;
 	preq->isegs = isegs;
 	preq->room = max;
+	atomic_long_inc(&blkback_census[BLKBACK_CENSUS_ROOMS]);
 	return 0;
 }
 
 static void blkback_preq_free_room(struct blkback_preq *preq)
 {
-	if (preq->segs != preq->small_segs) {
+	if (preq->segs && preq->segs != preq->small_segs) {
+		atomic_long_dec(&blkback_census[BLKBACK_CENSUS_ROOMS]);
 		kvfree(preq->segs);
 		kvfree(preq->io);
 		kvfree(preq->isegs);
@@ -958,6 +965,8 @@ static int blkback_alloc_preqs(struct blkback_ring *ring)
 
 	ring->preqs = XENPV_ALLOC(kvcalloc(ring->ring_size,
 					   sizeof(*ring->preqs), GFP_KERNEL));
+	if (ring->preqs)	/* blkback_free_ring_mem() counts it off */
+		atomic_long_inc(&blkback_census[BLKBACK_CENSUS_RINGS]);
 	ring->map = kvcalloc(n, sizeof(*ring->map), GFP_KERNEL);
 	ring->unmap = kvcalloc(n, sizeof(*ring->unmap), GFP_KERNEL);
 	ring->pages = kvcalloc(n, sizeof(*ring->pages), GFP_KERNEL);
@@ -999,6 +1008,8 @@ static void blkback_free_ring_mem(struct blkback_ring *ring)
 {
 	unsigned int i;
 
+	if (ring->preqs)
+		atomic_long_dec(&blkback_census[BLKBACK_CENSUS_RINGS]);
 	for (i = 0; ring->preqs && i < ring->ring_size; i++)
 		blkback_preq_free_room(&ring->preqs[i]);
 	kvfree(ring->preqs);
@@ -1008,10 +1019,13 @@ static void blkback_free_ring_mem(struct blkback_ring *ring)
 	kvfree(ring->map_seg);
 	kvfree(ring->slots);
 	ring->preqs = NULL;
-	for (i = 0; ring->pgrant_page && i < ring->pgrant.capacity; i++)
-		if (ring->pgrant_page[i])
-			gnttab_page_cache_put(&ring->page_cache,
-					      &ring->pgrant_page[i], 1);
+	for (i = 0; ring->pgrant_page && i < ring->pgrant.capacity; i++) {
+		if (!ring->pgrant_page[i])
+			continue;
+		gnttab_page_cache_put(&ring->page_cache, &ring->pgrant_page[i],
+				      1);
+		atomic_long_dec(&blkback_census[BLKBACK_CENSUS_PGRANT_PAGES]);
+	}
 	kvfree(ring->pgrant_page);
 	kvfree(ring->pgrant_handle);
 	ring->pgrant_page = NULL;

@@ -589,6 +589,7 @@ static int blkback_probe(struct xenbus_device *xbdev,
 	xenpv_fail_init(&dev->fail, blkback_fail_work);
 	dev->state = BB_WAIT_DEVICE;
 	dev_set_drvdata(&xbdev->dev, dev);
+	atomic_long_inc(&blkback_census[BLKBACK_CENSUS_DEVS]);
 
 	err = blkback_write_limits(dev);
 	if (!err)
@@ -619,6 +620,7 @@ out_free:
 	xenbus_dev_fatal(xbdev, err, "setting up the backend");
 	dev_set_drvdata(&xbdev->dev, NULL);
 	kfree(dev);
+	atomic_long_dec(&blkback_census[BLKBACK_CENSUS_DEVS]);
 	return err;
 }
 
@@ -644,6 +646,7 @@ static void blkback_remove(struct xenbus_device *xbdev)
 	cancel_work_sync(&dev->fail.work);
 	dev_set_drvdata(&xbdev->dev, NULL);
 	kfree(dev);
+	atomic_long_dec(&blkback_census[BLKBACK_CENSUS_DEVS]);
 }
 
 XENPV_REMOVE(blkback_remove);

@@ -194,6 +194,29 @@ struct blkback_dev {
 	struct dentry *debugfs;
 };
 
+/**
+ * enum blkback_census - what the module holds, for leak checks
+ * @BLKBACK_CENSUS_DEVS: devices probed and not removed
+ * @BLKBACK_CENSUS_RINGS: rings connected and not freed
+ * @BLKBACK_CENSUS_ROOMS: pending requests' indirect segment arrays (made
+ *	on first use)
+ * @BLKBACK_CENSUS_PGRANT_PAGES: pages of persistent grant slots, taken
+ *	from the ring's page cache and not given back
+ * @BLKBACK_CENSUS_NR: number of counters
+ *
+ * Counted in blkback_census[], shown in debugfs (xen-blkback/census):
+ * with no device left, all are 0.
+ */
+enum blkback_census {
+	BLKBACK_CENSUS_DEVS,
+	BLKBACK_CENSUS_RINGS,
+	BLKBACK_CENSUS_ROOMS,
+	BLKBACK_CENSUS_PGRANT_PAGES,
+	BLKBACK_CENSUS_NR
+};
+
+extern atomic_long_t blkback_census[BLKBACK_CENSUS_NR];
+
 /* Module parameters (blkback-main.c). */
 extern unsigned int blkback_max_queues;
 extern unsigned int blkback_max_ring_page_order;

@@ -836,6 +836,7 @@ static int blkfront_init_request(struct blk_mq_tag_set *set,
 							      GFP_KERNEL, 0));
 		if (!cmd->ind_frame)
 			return -ENOMEM;
+		atomic_long_inc(&blkfront_census[BLKFRONT_CENSUS_IND_FRAMES]);
 	}
 	return 0;
 }
@@ -845,8 +846,10 @@ static void blkfront_exit_request(struct blk_mq_tag_set *set,
 {
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
-	if (cmd->ind_frame)
+	if (cmd->ind_frame) {
 		__free_page(cmd->ind_frame);
+		atomic_long_dec(&blkfront_census[BLKFRONT_CENSUS_IND_FRAMES]);
+	}
 }
 
 static const struct blk_mq_ops blkfront_mq_ops = {
@@ -1094,6 +1097,12 @@ static int blkfront_rings_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(blkfront_rings);
 
+XENPV_CENSUS(blkfront, BLKFRONT_CENSUS_NR,
+	     [BLKFRONT_CENSUS_DEVS] = "devs",
+	     [BLKFRONT_CENSUS_RINGS] = "rings",
+	     [BLKFRONT_CENSUS_POOL_PAGES] = "pool_pages",
+	     [BLKFRONT_CENSUS_IND_FRAMES] = "ind_frames");
+
 /**
  * blkfront_debugfs_add() - the device's debugfs directory
  * @dev: the device, its disk added
@@ -1125,6 +1134,7 @@ int blkfront_register_major(void)
 		return err;
 	}
 	blkfront_debugfs_root = debugfs_create_dir("xen-blkfront", NULL);
+	xenpv_census_debugfs(blkfront_debugfs_root, &blkfront_census_desc);
 	xenpv_fault_debugfs(blkfront_debugfs_root);
 	return 0;
 }

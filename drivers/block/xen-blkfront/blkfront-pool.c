@@ -69,12 +69,15 @@ blkfront_pgrant_new(domid_t otherend, enum blkfront_grant_when grant)
 	if (!pg->page)
 		goto out_free;
 	pg->gref = INVALID_GRANT_REF;
-	if (grant == BLKFRONT_GRANT_LATER)
+	if (grant == BLKFRONT_GRANT_LATER) {
+		atomic_long_inc(&blkfront_census[BLKFRONT_CENSUS_POOL_PAGES]);
 		return pg;
+	}
 	ref = xenpv_grant_page(otherend, pg->page, XENPV_READ_WRITE);
 	if (ref < 0)
 		goto out_page;
 	pg->gref = ref;
+	atomic_long_inc(&blkfront_census[BLKFRONT_CENSUS_POOL_PAGES]);
 	return pg;
 
 out_page:
@@ -191,6 +194,7 @@ static bool blkfront_pool_ungrant(struct blkfront_pgrant *pg)
 	}
 	gnttab_end_foreign_access(pg->gref, pg->page);
 	kfree(pg);
+	atomic_long_dec(&blkfront_census[BLKFRONT_CENSUS_POOL_PAGES]);
 	return false;
 }
 
@@ -251,6 +255,7 @@ void blkfront_pool_destroy(struct blkfront_pool *pool)
 		else
 			__free_page(pg->page);
 		kfree(pg);
+		atomic_long_dec(&blkfront_census[BLKFRONT_CENSUS_POOL_PAGES]);
 	}
 	pool->nr -= pool->nr_free;
 	pool->nr_free = 0;

@@ -74,6 +74,8 @@ static void blkfront_broken_work(struct work_struct *work)
 
 static void blkfront_free_ring(struct blkfront_ring *ring)
 {
+	if (ring->ring_va)
+		atomic_long_dec(&blkfront_census[BLKFRONT_CENSUS_RINGS]);
 	if (ring->irq >= 0)
 		unbind_from_irqhandler(ring->irq, ring);	/* closes the port */
 	ring->irq = -1;
@@ -134,6 +136,7 @@ static int blkfront_setup_ring(struct blkfront_dev *dev,
 	if (err)
 		return err;
 	ring->ring_va = sring;
+	atomic_long_inc(&blkfront_census[BLKFRONT_CENSUS_RINGS]);
 	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&ring->front, sring, XEN_PAGE_SIZE * pages);
 	err = xenpv_should_fail(XENPV_FAULT_ALLOC) ? -ENOMEM :
@@ -606,6 +609,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	}
 	dev->state = BF_WAIT_BACKEND;
 	dev_set_drvdata(&xbdev->dev, dev);
+	atomic_long_inc(&blkfront_census[BLKFRONT_CENSUS_DEVS]);
 	return 0;
 }
 
@@ -619,6 +623,7 @@ static void blkfront_remove(struct xenbus_device *xbdev)
 	cancel_work_sync(&dev->fail.work);
 	debugfs_remove_recursive(dev->debugfs);
 	kfree(dev);
+	atomic_long_dec(&blkfront_census[BLKFRONT_CENSUS_DEVS]);
 }
 
 XENPV_REMOVE(blkfront_remove);

@@ -206,6 +206,28 @@ struct blkfront_cmd {
 	blk_status_t status;
 };
 
+/**
+ * enum blkfront_census - what the module holds, for leak checks
+ * @BLKFRONT_CENSUS_DEVS: devices probed and not removed
+ * @BLKFRONT_CENSUS_RINGS: rings set up and not freed
+ * @BLKFRONT_CENSUS_POOL_PAGES: pool pages allocated and not freed (or
+ *	handed to the grant table's deferred free)
+ * @BLKFRONT_CENSUS_IND_FRAMES: indirect frames of the disks' requests
+ * @BLKFRONT_CENSUS_NR: number of counters
+ *
+ * Counted in blkfront_census[], shown in debugfs (xen-blkfront/census):
+ * after every disk is gone, all are 0.
+ */
+enum blkfront_census {
+	BLKFRONT_CENSUS_DEVS,
+	BLKFRONT_CENSUS_RINGS,
+	BLKFRONT_CENSUS_POOL_PAGES,
+	BLKFRONT_CENSUS_IND_FRAMES,
+	BLKFRONT_CENSUS_NR
+};
+
+extern atomic_long_t blkfront_census[BLKFRONT_CENSUS_NR];
+
 /* Module parameters (blkfront-main.c). */
 extern unsigned int blkfront_max_queues;
 extern unsigned int blkfront_max_ring_page_order;
