@@ -912,8 +912,11 @@ static void blkfront_disk_name(char *name, unsigned int index)
 }
 
 /**
- * blkfront_alloc_disk() - make and add the gendisk of a first connection
+ * blkfront_alloc_disk() - make the gendisk of a first connection
  * @dev: the device, with its negotiated @params and its rings
+ *
+ * The disk is not added yet: queue @dev->add_work for that
+ * (blkfront_add_work()).
  *
  * Return: 0 or a negative errno.
  */
@@ -956,14 +959,9 @@ int blkfront_alloc_disk(struct blkfront_dev *dev)
 	if (p->info & VDISK_REMOVABLE)
 		disk->flags |= GENHD_FL_REMOVABLE;
 	dev->disk = disk;
-	err = device_add_disk(&dev->xbdev->dev, disk, NULL);
-	if (err)
-		goto out_put_disk;
+	dev->disk_added = false;
 	return 0;
 
-out_put_disk:
-	put_disk(disk);
-	dev->disk = NULL;
 out_free_tags:
 	blk_mq_free_tag_set(set);
 	return err;
@@ -991,17 +989,45 @@ int blkfront_update_limits(struct blkfront_dev *dev)
 }
 
 /**
+ * blkfront_add_work() - add the disk of a first connection
+ * @work: the device's add_work
+ *
+ * device_add_disk() reads the partition table: it waits for the disk's
+ * I/O, so it runs here, holding no lock, and never in the xenbus thread
+ * (a backend that closes or breaks meanwhile must still be seen).
+ */
+void blkfront_add_work(struct work_struct *work)
+{
+	struct blkfront_dev *dev = container_of(work, struct blkfront_dev,
+						add_work);
+	int err;
+
+	err = device_add_disk(&dev->xbdev->dev, dev->disk, NULL);
+	if (err) {
+		xenbus_dev_error(dev->xbdev, err, "adding the disk");
+		return;
+	}
+	dev->disk_added = true;
+}
+
+/**
  * blkfront_remove_disk() - remove and free the gendisk and its tag set
  * @dev: the device
  *
- * Requests in flight must have ended (blkfront_fail_all()) or be able to.
+ * Requests in flight must have ended (blkfront_fail_all()) or be able to:
+ * the disk may still be being added, which waits for them.
  */
 void blkfront_remove_disk(struct blkfront_dev *dev)
 {
 	lockdep_assert_held(&dev->mutex);
 	if (!dev->disk)
 		return;
-	del_gendisk(dev->disk);
+	flush_work(&dev->add_work);	/* its I/O has failed: it ends */
+	if (dev->disk_added) {
+		blk_mark_disk_dead(dev->disk);
+		del_gendisk(dev->disk);
+	}
+	dev->disk_added = false;
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
 	dev->disk = NULL;

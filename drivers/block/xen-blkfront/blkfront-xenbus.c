@@ -436,6 +436,7 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 {
 	struct blkfront_params p;
 	char why[128] = "";
+	bool add = false;
 	int err;
 
 	if (dev->state == BF_CONNECTED) {
@@ -469,6 +470,7 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 		err = blkfront_alloc_disk(dev);
 		if (err)
 			goto fail;
+		add = true;
 	} else {
 		err = blkfront_update_limits(dev);
 		if (err)
@@ -483,6 +485,8 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 	}
 	blkfront_debugfs_add(dev);
 	dev->resuming = false;
+	if (add)	/* last: it reads the partition table */
+		queue_work(system_long_wq, &dev->add_work);
 	return;
 fail:
 	xenbus_dev_fatal(dev->xbdev, err, "connecting to the backend%s%s",
@@ -502,8 +506,6 @@ static bool blkfront_shut_down(struct blkfront_dev *dev)
 	lockdep_assert_held(&dev->mutex);
 	if (dev->state == BF_CLOSED)
 		return false;
-	if (dev->disk)
-		blk_mark_disk_dead(dev->disk);
 	blkfront_set_state(dev, BF_CLOSED);
 	blkfront_fail_all(dev);
 	blkfront_flush_waiting(dev);
@@ -599,6 +601,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	dev->vdevice = vdevice;
 	dev->handle = vdevice & 0xffff;
 	mutex_init(&dev->mutex);
+	INIT_WORK(&dev->add_work, blkfront_add_work);
 	xenpv_fail_init(&dev->fail, blkfront_broken_work);
 	INIT_LIST_HEAD(&dev->recover);
 	if (blkfront_minor(dev)) {

@@ -109,6 +109,12 @@ struct blkfront_ring {
  *	hardware queues are quiesced, read locklessly on the I/O path
  * @nr_hw: the disk's hardware queues, fixed by the first connection
  * @disk: the gendisk once the first connection made it
+ * @add_work: adds @disk (device_add_disk(), which reads its partition
+ *	table) outside the xenbus thread: that thread must stay free to see
+ *	the backend close meanwhile, and nothing may hold @mutex while
+ *	waiting for the disk's I/O (blkfront_broken_work() takes it)
+ * @disk_added: @add_work added @disk; read under @mutex once
+ *	flush_work() has waited for it
  * @tag_set: blk-mq tag set, with @disk
  * @vdevice: the "virtual-device" number from xenstore
  * @handle: the handle requests carry (low 16 bits of @vdevice)
@@ -137,6 +143,8 @@ struct blkfront_dev {
 	unsigned int nr_rings;
 	unsigned int nr_hw;
 	struct gendisk *disk;
+	struct work_struct add_work;
+	bool disk_added;
 	struct blk_mq_tag_set tag_set;
 	unsigned int vdevice;
 	u16 handle;
@@ -237,6 +245,7 @@ extern bool blkfront_trusted;
 
 /* blkfront-main.c: the blk-mq side. */
 int blkfront_alloc_disk(struct blkfront_dev *dev);
+void blkfront_add_work(struct work_struct *work);
 void blkfront_remove_disk(struct blkfront_dev *dev);
 irqreturn_t blkfront_interrupt(int irq, void *data);
 void blkfront_requeue_all(struct blkfront_dev *dev);
