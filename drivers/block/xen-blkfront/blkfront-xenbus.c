@@ -106,6 +106,7 @@ static void blkfront_free_rings(struct blkfront_dev *dev,
 {
 	unsigned int i;
 
+	lockdep_assert_held(&dev->mutex);
 	for (i = 0; dev->rings && i < dev->nr_rings; i++)
 		blkfront_free_ring(&dev->rings[i]);
 	if (slots == BLKFRONT_FREE_SLOTS) {
@@ -498,8 +499,12 @@ fail:
 
 /*
  * End the device's life on this connection: new I/O fails at once, what
- * is in flight fails, the disk and the rings go.  True if it was not
- * closed yet.
+ * is in flight fails, the disk goes.  The rings stay until remove(): when
+ * the toolstack detaches a disk it moves the backend to Closing before
+ * the backend driver has unmapped anything, and a grant ended while still
+ * mapped waits in the grant table's deferred list (freed ten a second);
+ * by remove() the backend has closed and unmapped them.  True if it was
+ * not closed yet.
  */
 static bool blkfront_shut_down(struct blkfront_dev *dev)
 {
@@ -510,7 +515,6 @@ static bool blkfront_shut_down(struct blkfront_dev *dev)
 	blkfront_fail_all(dev);
 	blkfront_flush_waiting(dev);
 	blkfront_remove_disk(dev);
-	blkfront_free_rings(dev, BLKFRONT_FREE_SLOTS);
 	return true;
 }
 
@@ -622,6 +626,7 @@ static void blkfront_remove(struct xenbus_device *xbdev)
 
 	mutex_lock(&dev->mutex);
 	blkfront_shut_down(dev);
+	blkfront_free_rings(dev, BLKFRONT_FREE_SLOTS);
 	mutex_unlock(&dev->mutex);
 	cancel_work_sync(&dev->fail.work);
 	debugfs_remove_recursive(dev->debugfs);
