@@ -458,21 +458,48 @@ static void blkback_close(struct blkback_dev *dev)
 	blkback_set_state(dev, BB_CLOSED);
 }
 
+static int blkback_write_limits(struct blkback_dev *dev)
+{
+	const char *dir = dev->xbdev->nodename;
+	int err = 0;
+
+	/* Absent, as blkif.h has it, when indirect requests are not offered. */
+	if (blkback_max_indirect_segments)
+		err = xenpv_xs_printf(XBT_NIL, dir,
+				      XENPV_BLK_KEY_MAX_INDIRECT, "%u",
+				    blkback_max_indirect_segments);
+	if (!err)
+		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_MAX_QUEUES, "%u",
+				      blkback_max_queues);
+	if (!err)
+		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_MAX_RING_ORDER, "%u",
+				      blkback_max_ring_page_order);
+	if (!err)
+		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_PERSISTENT, "%u",
+				      blkback_max_persistent_grants ? 1 : 0);
+	return err;
+}
+
 static void blkback_frontend_changed(struct xenbus_device *xbdev,
 				     enum xenbus_state frontend_state)
 {
 	struct blkback_dev *dev = dev_get_drvdata(&xbdev->dev);
+	int err;
 
 	mutex_lock(&dev->mutex);
 	dev->frontend_state = frontend_state;
 	switch (frontend_state) {
 	case XenbusStateInitialising:
-		if (xbdev->state == XenbusStateClosed) {
-			/* The frontend starts over: offer a new connection. */
-			blkback_set_state(dev, dev->devt ? BB_READY :
-							   BB_WAIT_DEVICE);
-			xenbus_switch_state(xbdev, XenbusStateInitWait);
+		if (xbdev->state != XenbusStateClosed)
+			break;
+		/* The frontend starts over: offer a new connection. */
+		err = blkback_write_limits(dev);
+		if (err) {
+			xenbus_dev_fatal(xbdev, err, "writing the backend's limits");
+			break;
 		}
+		blkback_set_state(dev, dev->devt ? BB_READY : BB_WAIT_DEVICE);
+		xenbus_switch_state(xbdev, XenbusStateInitWait);
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
@@ -547,28 +574,6 @@ DEFINE_SHOW_ATTRIBUTE(blkback_rings);
 
 /* ---- Probe and remove ------------------------------------------------------- */
 
-static int blkback_write_limits(struct blkback_dev *dev)
-{
-	const char *dir = dev->xbdev->nodename;
-	int err = 0;
-
-	/* Absent, as blkif.h has it, when indirect requests are not offered. */
-	if (blkback_max_indirect_segments)
-		err = xenpv_xs_printf(XBT_NIL, dir,
-				      XENPV_BLK_KEY_MAX_INDIRECT, "%u",
-				    blkback_max_indirect_segments);
-	if (!err)
-		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_MAX_QUEUES, "%u",
-				      blkback_max_queues);
-	if (!err)
-		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_MAX_RING_ORDER, "%u",
-				      blkback_max_ring_page_order);
-	if (!err)
-		err = xenpv_xs_printf(XBT_NIL, dir, XENPV_BLK_KEY_PERSISTENT, "%u",
-				      blkback_max_persistent_grants ? 1 : 0);
-	return err;
-}
-
 static int blkback_probe(struct xenbus_device *xbdev,
 			 const struct xenbus_device_id *id)
 {
@@ -591,9 +596,7 @@ static int blkback_probe(struct xenbus_device *xbdev,
 	dev_set_drvdata(&xbdev->dev, dev);
 	atomic_long_inc(&blkback_census[BLKBACK_CENSUS_DEVS]);
 
-	err = blkback_write_limits(dev);
-	if (!err)
-		err = device_add_group(&xbdev->dev, &blkback_stats_sysfs.group);
+	err = device_add_group(&xbdev->dev, &blkback_stats_sysfs.group);
 	if (err)
 		goto out_free;
 	err = xenbus_watch_pathfmt(xbdev, &dev->watch, NULL,
@@ -605,6 +608,18 @@ static int blkback_probe(struct xenbus_device *xbdev,
 	dev->debugfs = debugfs_create_dir(name, blkback_debugfs_root);
 	debugfs_create_file("rings", 0444, dev->debugfs, dev,
 			    &blkback_rings_fops);
+	err = blkback_write_limits(dev);
+	if (err) {
+		/*
+		 * Failed, but bound: the toolstack takes it down the usual
+		 * way (an unbound device would wait for a forced removal).
+		 */
+		mutex_lock(&dev->mutex);
+		blkback_set_state(dev, BB_CLOSED);
+		mutex_unlock(&dev->mutex);
+		xenbus_dev_fatal(xbdev, err, "writing the backend's limits");
+		return 0;
+	}
 	err = xenbus_switch_state(xbdev, XenbusStateInitWait);
 	if (err)
 		goto out_watch;
