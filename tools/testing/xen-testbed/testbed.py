@@ -146,9 +146,10 @@ def guest_overlay(run, kind, stock_front):
     if ours:
         copy(ours, os.path.join(root, "tb", "mod", "ours", "xen-blkfront.ko"))
     # Test-only modules (scripts/build-testbed-modules.sh builds them).
-    hostile = ours_module(kind, "xen-blkhostile")
-    if hostile:
-        copy(hostile, os.path.join(root, "tb", "mod", "test", "xen-blkhostile.ko"))
+    for name in ("xen-blkhostile", "xenpv-census"):
+        test = ours_module(kind, name)
+        if test:
+            copy(test, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
     copy_kselftest(root)
     out = os.path.join(run, f"guest-{kind}.cpio.gz")
     pack_cpio(root, out)
@@ -181,9 +182,10 @@ def dom0_overlay(run, scenarios, env, kind="612"):
     if back:
         copy(back, os.path.join(root, "tb", "mod", "ours", "xen-blkback.ko"))
     # Test-only dom0 modules (scripts/build-testbed-modules.sh).
-    mfnmap = ours_module(kind, "xen-mfnmap")
-    if mfnmap:
-        copy(mfnmap, os.path.join(root, "tb", "mod", "test", "xen-mfnmap.ko"))
+    for name in ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census"):
+        test = ours_module(kind, name)
+        if test:
+            copy(test, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
     copy_kselftest(root)
     img = os.path.join(root, "tb", "img")
     copy(os.path.join(BUILD, "kernel", "bzImage"), os.path.join(img, "bzImage"))
