@@ -170,7 +170,7 @@ static int irq_counts(const char *disk, long long *per_cpu)
 	ssize_t n;
 	FILE *f;
 
-	/* Our frontend names a queue's interrupt blkif-DEVID-qN. */
+	/* Our frontend names a ring's interrupt blkif-DEVID-rN. */
 	snprintf(line, sizeof(line), "/sys/block/%s/device", disk);
 	n = readlink(line, link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = '\0';
