@@ -63,6 +63,17 @@ tb_make_disks() {
 	return 0
 }
 
+# tb_loop FILE SIZE: a new FILE of SIZE (truncate's units) on a free loop
+# device, named in $TB_LOOP: a disk a scenario can grow (truncate -s, then
+# busybox losetup -c).
+tb_loop() {
+	modprobe loop 2>/dev/null
+	rm -f "$1"
+	truncate -s "$2" "$1" || fail "truncate of $1 failed"
+	TB_LOOP=$(busybox losetup -f) || fail "no free loop device"
+	busybox losetup "$TB_LOOP" "$1" || fail "losetup $TB_LOOP $1 failed"
+}
+
 # tb_backend: which block backend tb_load_backend loaded last.
 tb_backend() { cat /run/tb-backend 2>/dev/null; }
 
@@ -200,6 +211,16 @@ guest_boot() {
 }
 
 guest_alive() { xl domid "$1" >/dev/null 2>&1; }
+
+# guest_say NAME WORD: WORD on a line of NAME's console input (through
+# xenconsoled's pty), for its script's hear (glib.sh): a signal that
+# changes nothing else in the guest, unlike detaching a token disk.
+guest_say() {
+	local tty
+	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") ||
+		fail "guest_say: no console tty for guest $1"
+	echo "$2" >"$tty" || fail "guest_say: writing to $1's console failed"
+}
 
 # guest_wait NAME WORD [SECONDS]: wait for "@@G WORD" on NAME's console.
 guest_wait() {

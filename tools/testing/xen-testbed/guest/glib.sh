@@ -92,6 +92,17 @@ wait_signal() {
 	wait_gone xvdz "${1:-120}" || gfail "no signal from dom0 within ${1:-120}s"
 }
 
+# hear WORD [SECONDS]: wait for the line WORD on the console's input
+# (dom0's guest_say); lines before it are skipped.
+hear() {
+	# busybox's read has -t.
+	# shellcheck disable=SC3045
+	while read -r -t "${2:-120}" line; do
+		[ "$line" = "$1" ] && return 0
+	done
+	gfail "dom0 did not say $1 within ${2:-120}s"
+}
+
 # front_stats DEV: our frontend's per-ring counters (debugfs), with a
 # header line.
 front_stats() {

@@ -4,11 +4,8 @@
 # new space reads back what was written to it.
 # shellcheck shell=bash
 img=/tmp/resize.img
-modprobe loop 2>/dev/null
-rm -f "$img"
-truncate -s 64M "$img" || fail "truncate of $img failed"
-loop=$(busybox losetup -f) || fail "no free loop device"
-busybox losetup "$loop" "$img" || fail "losetup $loop $img failed"
+tb_loop "$img" 64M
+loop=$TB_LOOP
 guest_create rs type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=resize \
 	args="131072 262144" disk="phy:$loop,xvda,w"
 guest_wait rs SIZED 180
