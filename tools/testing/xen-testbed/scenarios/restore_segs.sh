@@ -22,8 +22,17 @@ if [ "$before" != 256 ]; then
 	tb_backend_until_exit rs 4 max_indirect_segments="$before" ||
 		fail "cannot reload our backend with max_indirect_segments=$before"
 fi
+# A slow disk (every request takes half a second): the writes in flight
+# when the guest suspends are still in flight when it is saved, whatever
+# the load.  A fast one may finish them all while the guest freezes.
+cfg=/sys/kernel/config/nullb/nullbslow
+[ -d "$cfg" ] && { echo 0 >"$cfg/power"; rmdir "$cfg"; }
+if ! mkdir "$cfg" || ! (cd "$cfg" && echo 256 >size && echo 1 >memory_backed &&
+	echo 2 >irqmode && echo 500000000 >completion_nsec && echo 1 >power); then
+	fail "creating a slow null_blk disk failed"
+fi
 guest_create rs type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=restore_segs \
-	args="128M $bs $before $after" disk="phy:/dev/nullb1,xvda,w" fparams="$fparams"
+	args="256M $bs $before $after" disk="phy:/dev/nullbslow,xvda,w" fparams="$fparams"
 domid=$(xl domid rs) || fail "no domain id for rs"
 guest_wait rs FIO-START 180
 # Save in the thick of it: two dozen requests done, 16 writes in flight.
@@ -46,3 +55,6 @@ tb_msg "domain $domid saved; restoring onto the $(tb_backend) backend offering $
 xl restore /tmp/rs.save || fail "xl restore failed"
 rm -f /tmp/rs.save
 guest_finish rs 300
+if ! echo 0 >"$cfg/power" || ! rmdir "$cfg"; then
+	fail "removing /dev/nullbslow failed"
+fi
