@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# hostile_back: fio verify on xvda the whole time; each time dom0 attaches
+# xvdb (served by a hostile backend), fio verify on it too, bounded, and
+# "@@G XVDB-IO N ok|failed"; waits for xvdb to go; ends when dom0
+# detaches the token disk xvdz, with xvda's verify done.
+# shellcheck shell=sh
+wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
+wait_disk xvdz 30 || gfail "no token disk /dev/xvdz after 30s"
+gmark FIO-START
+(fio_verify xvda 96M --rate=2m && echo ok >/tmp/xvda.rc) &
+pid=$!
+i=0
+while [ -e /sys/block/xvdz ]; do
+	if [ -e /sys/block/xvdb ]; then
+		i=$((i + 1))
+		gmark "XVDB-SEEN $i"
+		if wait_disk xvdb 5 && timeout 40 fio --name=hb --filename=/dev/xvdb \
+			--allow_file_create=0 --ioengine=libaio --direct=1 \
+			--rw=randwrite --bs=4k --iodepth=8 --size=2M \
+			--verify=crc32c --verify_fatal=1 --do_verify=1 \
+			>/tmp/hb.out 2>&1; then
+			gmark "XVDB-IO $i ok"
+		else
+			gmark "XVDB-IO $i failed: $(grep -m1 -i -E 'error|verify' /tmp/hb.out)"
+		fi
+		wait_gone xvdb 90 || gmark "XVDB-STUCK $i"
+	fi
+	sleep 0.2
+done
+wait $pid
+[ -f /tmp/xvda.rc ] || gfail "xvda's fio verify failed while xvdb was attacked"
+gmark OK "xvdb attached $i times"

@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0
+# hostile_back TYPE [ATTACK[@AFTER]...]: a guest (hb) with two disks.  xvda,
+# served by dom0's usual backend, runs fio verify the whole time; xvdb is
+# served by the test module xen-blkhostile-back (tools/testing/), loaded
+# before the backend, which breaks the protocol in one way per attach:
+# each ATTACK (all of the table below by default) attaches xvdb, the guest
+# runs fio verify on it while it lasts, dom0 detaches it.  AFTER is how
+# many requests the module serves well before a ring attack (default 4:
+# past the partition table; 0 attacks the partition scan of the disk's
+# creation, which a frontend must not wait for in its xenbus thread).
+# For our frontend every attack must end as the table says:
+#   works  xvdb's fio verify passes, nothing logged, no error node;
+#   fails  the disk fails with exactly one line from vbd-51728 on the
+#          guest's console and the device's error node written;
+#   closes the disk goes away, its I/O fails, nothing logged as an error.
+# Whatever the frontend, the guest must stay up and xvda's data verify.
+# With Linux's frontend (stock/) the outcomes are only reported: see
+# Documentation/testbed.rst.
+# shellcheck shell=bash
+ALL="none sectors_huge sectors_junk sector_size_odd sector_size_zero
+sector_size_huge persistent_two queues_zero queues_huge ring_order_huge
+ring_pages_odd indirect_huge rsp_unknown_id rsp_dup_id rsp_stale_id
+rsp_bad_op rsp_bad_status rsp_early prod_jump prod_rewind flip_initwait
+closing_inflight resize_ok resize_junk sector_size_change feature_change
+closing_inflight@0 rsp_bad_status@0"
+attacks=${*:2}
+[ -n "$attacks" ] || attacks=$ALL
+front=${TB_FRONT:-stock}
+mod=/tb/mod/test/xen-blkhostile-back.ko
+p=/sys/module/xen_blkhostile_back/parameters
+
+# expect ATTACK: what our frontend must make of it.
+expect() {
+	case "$1" in
+	none | queues_huge | ring_order_huge | indirect_huge | resize_ok) echo works ;;
+	closing_inflight) echo closes ;;
+	*) echo fails ;;
+	esac
+}
+
+[ -f $mod ] || fail "no $mod in dom0 (scripts/build-testbed-modules.sh builds it)"
+back=$(tb_backend)
+# Loaded first, it sees every vbd first; it takes only xvdb's.
+rmmod xen-blkback 2>/dev/null
+insmod $mod || fail "insmod xen-blkhostile-back failed"
+# shellcheck disable=SC2064
+trap "xl destroy hb 2>/dev/null; sleep 1; rmmod xen_blkhostile_back; tb_load_backend $back >/dev/null" EXIT
+tb_load_backend "$back" || fail "reloading the $back backend after the hostile one failed"
+
+# start_guest: (again) the guest, its xvda's fio verify started.
+start_guest() {
+	guest_create hb type="$1" vcpus=2 front="$front" script=hostile_back \
+		disk="phy:/dev/nullb1,xvda,w;phy:/dev/nullb3,xvdz,r"
+	guest_wait hb FIO-START 180
+	dom=$(xl domid hb) || fail "no domain id for hb"
+	errnode=/local/domain/$dom/error/device/vbd/51728/error
+}
+start_guest "$1"
+glog=$XLOG/guest-hb.log
+bad=0 i=0 summary="" died=0
+# since: the guest's console since this attack's attach.
+since() { tail -n +$((n0 + 1)) "$glog" | tr -d '\r'; }
+for spec in $attacks; do
+	a=${spec%@*}
+	after=4
+	[ "$spec" != "$a" ] && after=${spec#*@}
+	i=$((i + 1))
+	echo "$after" >$p/after
+	echo "$a" >$p/attack || fail "the module does not know attack $a"
+	xenstore-rm "/local/domain/$dom/error/device/vbd/51728" 2>/dev/null
+	fired0=$(cat $p/fired)
+	n0=$(wc -l <"$glog")
+	xl block-attach hb 'phy:/dev/nullb2,xvdb,w' || fail "xl block-attach of xvdb ($a) failed"
+	# The guest says how its I/O went, or the frontend gave up connecting
+	# (an error node, and no disk for the guest).
+	for ((t = 0; t < 90; t++)); do
+		since | grep -q '^@@G XVDB-IO ' && break
+		if [ $t -ge 10 ] && xenstore-read "$errnode" >/dev/null 2>&1 &&
+			! since | grep -q '^@@G XVDB-SEEN'; then
+			break
+		fi
+		guest_alive hb || break
+		sleep 0.5
+	done
+	io=$(since | sed -n 's/^@@G XVDB-IO [0-9]* //p' | head -n1)
+	err=$(xenstore-read "$errnode" 2>/dev/null)
+	fired=$(( $(cat $p/fired) - fired0 ))
+	timeout 60 xl block-detach hb xvdb >/dev/null 2>&1 ||
+		tb_msg "attack $a: xl block-detach of xvdb did not end cleanly"
+	for ((t = 0; t < 60; t++)); do
+		[ -e "/sys/bus/xen-backend/devices/vbd-$dom-51728" ] || break
+		sleep 0.5
+	done
+	if ! guest_alive hb; then
+		[ "$front" = ours ] && fail "guest hb died at attack $a (see its console)"
+		# Linux's frontend: say so, and go on with a new guest.
+		guest_dump hb
+		tb_msg "attack $spec: the guest died (see its console above)"
+		summary="$summary $spec=guest-died"
+		died=$((died + 1))
+		start_guest "$1"
+		continue
+	fi
+	if [ -e "/sys/bus/xen-backend/devices/vbd-$dom-51728" ]; then
+		[ "$front" = ours ] &&
+			fail "xvdb's backend device still there 30s after detaching it ($a)"
+		tb_msg "attack $spec: xvdb could not be detached (the frontend hangs): a new guest"
+		summary="$summary $spec=detach-hangs"
+		xl destroy hb
+		sleep 2
+		start_guest "$1"
+		continue
+	fi
+	lines=$(since | grep -c 'vbd-51728: ')
+	line=$(since | grep -m1 'vbd-51728: ' | sed 's/.*vbd-51728: //')
+	case "$io" in
+	ok*) got=works ;;
+	*) if [ -n "$err" ]; then got=fails; else got=closes; fi ;;
+	esac
+	[ "$a" != none ] && [ "$fired" -lt 1 ] && got="$got (attack did not fire)"
+	tb_msg "attack $spec: $got; io ${io:-none}; error node ${err:+set}; $lines line(s)${line:+: $line}"
+	summary="$summary $spec=$got"
+	[ "$front" = ours ] || continue
+	want=$(expect "$a")
+	if [ "$got" != "$want" ]; then
+		tb_msg "attack $spec: WRONG, want $want"
+		bad=$((bad + 1))
+	elif [ "$want" = fails ] && [ "$lines" -ne 1 ]; then
+		tb_msg "attack $spec: WRONG, $lines lines from vbd-51728, want one"
+		bad=$((bad + 1))
+	elif [ "$want" != fails ] && [ "$lines" -ne 0 ]; then
+		tb_msg "attack $spec: WRONG, $lines lines from vbd-51728, want none"
+		bad=$((bad + 1))
+	fi
+done
+tb_msg "hostile backend, $front frontend:$summary; $died guests died"
+xl block-detach hb xvdz || fail "detaching the token disk failed"
+guest_finish hb 300
+[ "$bad" -eq 0 ] || fail "$bad of $i attacks did not end as they should (see the MSG lines)"
