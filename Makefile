@@ -8,6 +8,8 @@
 #                         distribution's copies)
 #   make check            run every test; ends with "N passed, N failed"
 #   make bench            the fio benchmark on the built-in Xen testbed
+#   make soak DURATION=s  fio verify for s seconds (600) while dom0 detaches,
+#                         attaches, saves, restores and resizes at random
 #   make fuzz             every fuzzer (FUZZ_TIME=s or FUZZ_RUNS=n each)
 #   make kernel           the testbed's Linux 6.12 with patches/ applied
 #   make help             more
@@ -20,7 +22,7 @@ PY := python3
 export BUILD
 
 .PHONY: all kdir-check modules modules_install clean distclean compat kernel images \
-	testbed-modules kselftest check check-static bench fuzz deps help
+	testbed-modules kselftest check check-static bench soak fuzz deps help
 
 all: modules
 
@@ -73,6 +75,13 @@ check-static: deps
 bench: deps testbed-modules images
 	@$(PY) $(TB)/bench.py
 
+# Our frontend and backend under random detaches, attaches, saves,
+# restores and resizes for DURATION seconds; not part of make check.
+DURATION ?= 600
+soak: deps testbed-modules images
+	@$(PY) $(TB)/testbed.py --name soak-$(DURATION) \
+		--scenario-timeout $$(( $(DURATION) + 900 )) ours+ours/soak:pv,$(DURATION)
+
 # Every libFuzzer target (each suite under tools/testing/ whose Makefile
 # names a FUZZER), each for FUZZ_TIME seconds (default 60) or, with
 # FUZZ_RUNS=N, for N executions; all run even when one finds a crash.
@@ -85,6 +94,6 @@ fuzz: deps
 	done; exit $$rc
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Variables: KDIR=... BUILD=... BENCH_RUNTIME=s BENCH_REPEAT=n"
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Variables: KDIR=... BUILD=... BENCH_RUNTIME=s BENCH_REPEAT=n DURATION=s"
 	@echo "  CHECK_SCENARIOS='queues:pv,2 verify:pv' (make check on a subset)"
