@@ -300,6 +300,21 @@ tb_cleanup() {
 	tb_msg "guests left after cleanup: $(xl list | awk 'NR > 2 { print $1 }' | tr '\n' ' ')"
 }
 
+# tb_undo: what a scenario killed by its timeout leaves behind, its EXIT
+# trap never run: faults armed in our backend (faults), the hostile
+# backend module loaded before the backend (hostile_back).  Left there,
+# they fail the scenarios after it.
+tb_undo() {
+	local f
+	for f in /sys/kernel/debug/xen-blkback/fault/*/probability; do
+		[ -e "$f" ] && echo 0 >"$f"
+	done
+	if [ -d /sys/module/xen_blkhostile_back ] && ! rmmod xen_blkhostile_back; then
+		tb_msg "xen-blkhostile-back does not unload"
+	fi
+	return 0
+}
+
 # tb_run_one FRONT FILE ARGS: run one scenario in its own shell, under
 # its timeout; the exit status is the scenario's.
 tb_run_one() {
@@ -373,6 +388,7 @@ tb_run_all() {
 		if [ $rc -ne 0 ] && tb_emulator_fault; then
 			tb_msg "emulator fault: a PVH guest triple-faulted where no guest code can (QEMU's SVM emulation, see Documentation/testbed.rst); running $name once more"
 			tb_cleanup
+			tb_undo
 			tb_run_one "$front" "$file" "$args"
 			rc=$?
 		fi
@@ -388,6 +404,7 @@ tb_run_all() {
 			echo "@@TB FAIL $name: $(cat /tmp/tb-reason 2>/dev/null || echo "exit status $rc")"
 		fi
 		tb_cleanup
+		tb_undo
 	done
 	echo "@@TB ALLDONE"
 }
