@@ -9,24 +9,24 @@ wait_disk xvdz 30 || gfail "no token disk /dev/xvdz after 30s"
 gmark FIO-START
 (fio_verify xvda 96M --rate=2m && echo ok >/tmp/xvda.rc) &
 pid=$!
-i=0
+n=0
 while [ -e /sys/block/xvdz ]; do
 	if [ -e /sys/block/xvdb ]; then
-		i=$((i + 1))
-		gmark "XVDB-SEEN $i"
+		n=$((n + 1))
+		gmark "XVDB-SEEN $n"
 		if wait_disk xvdb 5 && timeout 40 fio --name=hb --filename=/dev/xvdb \
 			--allow_file_create=0 --ioengine=libaio --direct=1 \
 			--rw=randwrite --bs=4k --iodepth=8 --size=2M \
 			--verify=crc32c --verify_fatal=1 --do_verify=1 \
 			>/tmp/hb.out 2>&1; then
-			gmark "XVDB-IO $i ok"
+			gmark "XVDB-IO $n ok"
 		else
-			gmark "XVDB-IO $i failed: $(grep -m1 -i -E 'error|verify' /tmp/hb.out)"
+			gmark "XVDB-IO $n failed: $(grep -m1 -i -E 'error|verify' /tmp/hb.out)"
 		fi
-		wait_gone xvdb 90 || gmark "XVDB-STUCK $i"
+		wait_gone xvdb 90 || gmark "XVDB-STUCK $n"
 	fi
 	sleep 0.2
 done
 wait $pid
 [ -f /tmp/xvda.rc ] || gfail "xvda's fio verify failed while xvdb was attacked"
-gmark OK "xvdb attached $i times"
+gmark OK "xvdb appeared $n times"
