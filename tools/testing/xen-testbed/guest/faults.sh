@@ -58,7 +58,7 @@ for step in "$@"; do
 		gmark "S$n-ARMED $step"
 		wait_disk xvdb 60 || gfail "no /dev/xvdb 60s after $step's attach"
 		[ "$side" = front ] && arm "$kind" 200
-		gmark "S$n-IO-START"
+		gmark "S$n-IO-START $step"
 		hear "S$n-GO" 120
 		res=$(io 16M)
 		fired=0
