@@ -60,6 +60,7 @@ BACKEND = [
     "ours+ours/destroy_load:pv", "ours+ours/detach_load:pv",
     "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh,r",
     "ours+ours/restore_segs:pv", "ours+ours/restore_segs:pv,stock",
+    "ours+ours/hostile_back:pv,rsp_dup_id,prod_jump,flip_initwait,closing_inflight@0",
     "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
