@@ -110,6 +110,8 @@ struct evh_vec {
  * @p: the port under test (receives what @q sends)
  * @q: its loopback peer
  * @evirq: Linux's event channel IRQ of @p (the upcall path)
+ * @home_vcpu: the vCPU Linux bound @p to; back on the upcall it goes there
+ *	(Linux's 2-level ABI code looks for a port only on its own vCPU)
  * @upcalls: @p delivered through the upcall
  * @leave_pending: the vector handlers leave @p pending
  * @vec: the two vector interrupts
@@ -119,6 +121,7 @@ struct evh_vec {
 struct evh_ctx {
 	evtchn_port_t p, q;
 	int evirq;
+	u32 home_vcpu;
 	atomic_t upcalls;
 	bool leave_pending;
 	struct evh_vec vec[2];
@@ -373,7 +376,7 @@ static void evh_check_delivery(void)
 		  rc == -EBUSY);
 
 	/* Vector 0: the upcall again. */
-	evh_bind_judged("unbind", v0->vcpu, 0, 0);
+	evh_bind_judged("unbind", evh.home_vcpu, 0, 0);
 	evh_send_expect("unbound", 1, 0, 0);
 	pr_info("delivery: vec0 %d hits (%d elsewhere), vec1 %d (%d elsewhere)\n",
 		atomic_read(&v0->hits), atomic_read(&v0->elsewhere),
@@ -421,7 +424,7 @@ static void evh_storm(void)
 			rc = evh_bind(evh.p, v1->vcpu, v1->vector, 0);
 			break;
 		default:
-			rc = evh_bind(evh.p, v0->vcpu, 0, 0);
+			rc = evh_bind(evh.p, evh.home_vcpu, 0, 0);
 			break;
 		}
 		bad += rc != 0;
@@ -653,8 +656,9 @@ static int evh_setup(void)
 		return rc;
 	}
 	evh.evirq = rc;
-	pr_info("loopback: port %u receives, port %u sends, irq %d\n",
-		evh.p, evh.q, evh.evirq);
+	evh_status(evh.p, &evh.home_vcpu);
+	pr_info("loopback: port %u receives (irq %d, vCPU %u), port %u sends\n",
+		evh.p, evh.evirq, evh.home_vcpu, evh.q);
 	if (!feature)
 		return 0;
 	if (cpu1 >= nr_cpu_ids)
@@ -668,7 +672,7 @@ static int evh_setup(void)
 static void evh_teardown(void)
 {
 	if (evh.evirq >= 0) {
-		evh_bind(evh.p, 0, 0, 0);
+		/* Closing the port ends its binding. */
 		unbind_from_irqhandler(evh.evirq, &evh);
 		evh.evirq = -1;
 		evh_close(evh.q);
