@@ -378,7 +378,7 @@ def run(args):
     shutil.rmtree(rundir, ignore_errors=True)
     os.makedirs(rundir)
     which = getattr(args, "xen", None) or XEN_DEFAULT
-    xen = xen_image(which)
+    xen = getattr(args, "xen_image", None) or xen_image(which)
     env = dict(kv.split("=", 1) for kv in args.env)
     env.setdefault("TB_SCENARIO_TIMEOUT", str(args.scenario_timeout))
     env.setdefault("TB_XEN", which)
@@ -482,6 +482,9 @@ def main():
     ap.add_argument("--xen", choices=sorted(XEN_IMAGES), default=XEN_DEFAULT,
                     help="hypervisor: Debian's package, or built from Debian's source "
                     f"with patches/xen (default {XEN_DEFAULT})")
+    ap.add_argument("--xen-image", metavar="FILE",
+                    help="boot this hypervisor image instead, as if it were --xen's "
+                    "(a Xen built by hand, for example)")
     ap.add_argument("--mem", type=int, default=6144, help="QEMU memory in MiB")
     ap.add_argument("--dom0-mem", type=int, default=2048, help="dom0 memory in MiB")
     ap.add_argument("--timeout", type=int, default=0, help="hard limit for the whole boot")
