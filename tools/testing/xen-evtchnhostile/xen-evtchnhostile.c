@@ -70,6 +70,9 @@
 #define EVH_RANDOM		500
 /* Ports scanned for ones that must not be bound. */
 #define EVH_MAX_SCAN		1024
+/* Unbound ports held so that P starts a 2-level word of its own. */
+#define EVH_MAX_FILL		128
+#define EVH_WORD_BITS		64
 /* Xen's answer to an operation it does not have (its errno.h: ENOSYS). */
 #define EVH_XEN_NO_OP		(-38)
 
@@ -121,6 +124,8 @@ struct evh_vec {
  * @vec: the two vector interrupts
  * @stop: ends the sender thread of the storm
  * @sent: sends of the storm's sender thread
+ * @fill: unbound ports held below @p (evh_fill_word())
+ * @nr_fill: how many
  */
 struct evh_ctx {
 	evtchn_port_t p, q;
@@ -131,6 +136,8 @@ struct evh_ctx {
 	struct evh_vec vec[2];
 	bool stop;
 	unsigned long sent;
+	evtchn_port_t fill[EVH_MAX_FILL];
+	int nr_fill;
 };
 
 static struct evh_ctx evh = { .evirq = -1, .vec = { { .irq = -1 }, { .irq = -1 } } };
@@ -185,6 +192,37 @@ static u32 evh_status(evtchn_port_t port, u32 *vcpu)
 	if (vcpu)
 		*vcpu = st.vcpu;
 	return st.status;
+}
+
+/*
+ * Linux's 2-level ABI code scans a word of 64 pending bits whenever Xen
+ * flags it, and takes every pending unmasked port of its CPU there: a
+ * bound port in a word with busy ports (0-63: xenstore, the console,
+ * timers) would be taken by that scan too, which the Linux side must
+ * prevent for its bound ports, and a test cannot.  Hold the free ports up
+ * to the start of a word, so that P starts a word no busy port shares (Xen
+ * hands out the lowest free port).
+ */
+static int evh_fill_word(void)
+{
+	struct evtchn_alloc_unbound au = {
+		.dom = DOMID_SELF, .remote_dom = DOMID_SELF,
+	};
+	int rc;
+
+	while (evh.nr_fill < EVH_MAX_FILL) {
+		au.port = 0;
+		rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au);
+		if (rc)
+			return rc;
+		if (au.port >= EVH_WORD_BITS && !(au.port % EVH_WORD_BITS)) {
+			/* The next allocation gets it again. */
+			evh_close(au.port);
+			return 0;
+		}
+		evh.fill[evh.nr_fill++] = au.port;
+	}
+	return -ENOSPC;
 }
 
 /* A loopback channel: @p gets what is sent on @q. */
@@ -663,7 +701,9 @@ static int evh_setup(void)
 	unsigned int cpu1 = cpumask_next(0, cpu_online_mask);
 	int rc;
 
-	rc = evh_loopback(&evh.p, &evh.q);
+	rc = evh_fill_word();
+	if (!rc)
+		rc = evh_loopback(&evh.p, &evh.q);
 	if (rc)
 		return rc;
 	rc = bind_evtchn_to_irqhandler(evh.p, evh_upcall_handler, 0,
@@ -697,6 +737,8 @@ static void evh_teardown(void)
 	}
 	evh_vec_free(&evh.vec[0]);
 	evh_vec_free(&evh.vec[1]);
+	while (evh.nr_fill)
+		evh_close(evh.fill[--evh.nr_fill]);
 }
 
 static int __init evh_init(void)
