@@ -37,7 +37,7 @@ struct evtchn_bind_vector {
 
 static_assert(sizeof(struct evtchn_bind_vector) == 16);
 
-/* Leaf 4 of Xen's CPUID range, EAX: EVTCHNOP_bind_vector is offered. */
+/* Xen's CPUID leaf 5 (base + 4, HVM features), EAX: the operation is offered. */
 #ifndef XEN_HVM_CPUID_EVTCHN_VECTOR
 #define XEN_HVM_CPUID_EVTCHN_VECTOR	BIT(15)
 #endif
