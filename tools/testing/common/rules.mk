@@ -21,13 +21,15 @@
 #                 libFuzzer, under gcc's sanitizers)
 #   FUZZER        the libFuzzer target, built from $(FUZZER).c
 #   FUZZ_MAX_LEN  the longest input "make fuzz" tries
+#   PROTO         instead of DRIVER: the files under test that the
+#                 programs #include, for a suite of no block driver
 #
 # The shim headers in common/shim stand in for the kernel's; a suite's own
 # shim/ directory, if it has one, comes first and may add to them.
 
 COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 REPO := $(abspath $(COMMON_DIR)/../../..)
-PROTO := $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
+PROTO ?= $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
 	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h \
 	 $(REPO)/include/xenpv/xs-parse.h
 
