@@ -7,10 +7,10 @@
 # Each build works on its own copy of the sources, so the two never mix
 # objects or generated compat headers.  The testbed's test-only modules
 # go into the same directories; they are not in the top-level Kbuild, so
-# modules_install never installs them: xen-blkhostile (a guest module),
-# xen-blkhostile-back (dom0) and xenpv-census (both) for 612, xen-mfnmap
-# (dom0, for the benchmark's profile) for both, since either kernel can
-# run dom0.
+# modules_install never installs them: xen-blkhostile and
+# xen-evtchnhostile (guest modules), xen-blkhostile-back (dom0) and
+# xenpv-census (both) for 612, xen-mfnmap (dom0, for the benchmark's
+# profile) for both, since either kernel can run dom0.
 set -euo pipefail
 . "$(dirname "$0")/../tools/testing/xen-testbed/lib.sh"
 
@@ -67,6 +67,7 @@ build_for 612 "$BUILD/kernel/obj"
 build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile
 build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile-back
 build_test_module 612 "$BUILD/kernel/obj" xenpv-census
+build_test_module 612 "$BUILD/kernel/obj" xen-evtchnhostile
 build_test_module 612 "$BUILD/kernel/obj" xen-mfnmap
 kdir=$(deb61_kdir)
 build_for deb61 "$kdir"

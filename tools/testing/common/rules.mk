@@ -25,17 +25,19 @@
 #                 libFuzzer, under gcc's sanitizers)
 #   FUZZER        the libFuzzer target, built from $(FUZZER).c
 #   FUZZ_MAX_LEN  the longest input "make fuzz" tries
+#   PROTO         instead of DRIVER: the files under test that the
+#                 programs #include, for a suite of no block driver
 #
 # The shim headers in common/shim stand in for the kernel's; a suite's own
 # shim/ directory, if it has one, comes first and may add to them.
 
 COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 REPO := $(abspath $(COMMON_DIR)/../../..)
-PROTO := $(if $(DRIVER),$(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
-	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h) \
-	 $(wildcard $(REPO)/include/xenpv/*.h) $(REPO)/include/xenpv/core.c
 # The xenpv core, linked into every program as into every module.
 CORE := $(REPO)/include/xenpv/core.c
+PROTO ?= $(if $(DRIVER),$(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
+	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h)
+PROTO += $(wildcard $(REPO)/include/xenpv/*.h) $(CORE)
 
 KSRC_CANDIDATES := $(REPO)/build/kernel/src \
 	$(sort $(wildcard /usr/src/linux-headers-*-common))
