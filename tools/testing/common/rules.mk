@@ -22,12 +22,18 @@
 #   FUZZER        the libFuzzer target, built from $(FUZZER).c
 #   FUZZ_MAX_LEN  the longest input "make fuzz" tries
 #
+# or, for a suite of other code (tools/testing/xenwatch):
+#
+#   PROTO         the files under test (rebuild when they change)
+#   SAN           the sanitizers (default ASan and UBSan)
+#   EXTRA_SRCS    more .c files linked into every program
+#
 # The shim headers in common/shim stand in for the kernel's; a suite's own
 # shim/ directory, if it has one, comes first and may add to them.
 
 COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 REPO := $(abspath $(COMMON_DIR)/../../..)
-PROTO := $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
+PROTO ?= $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
 	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h \
 	 $(REPO)/include/xenpv/xs-parse.h
 
@@ -39,7 +45,7 @@ KSRC ?= $(firstword $(foreach d,$(KSRC_CANDIDATES),\
 KINC := kinc
 SHIM := $(wildcard shim/linux/*.h) $(wildcard $(COMMON_DIR)/shim/linux/*.h) \
 	$(COMMON_DIR)/shim/linux.c $(wildcard $(COMMON_DIR)/*.h)
-SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 BASE_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	       -Wall -Wextra -Werror $(addprefix -I,$(wildcard shim)) \
 	       -I$(COMMON_DIR)/shim -I$(KINC) -I$(REPO)/include
@@ -63,9 +69,10 @@ $(KINC)/.ksrc: FORCE
 	@test "$$(cat $@ 2>/dev/null)" = "$(KSRC)" || \
 		sh $(COMMON_DIR)/mkinc.sh "$(KSRC)" $(KINC)
 
-$(TESTS): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
-	$(CC) $(CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c
+$(TESTS): %: %.c $(SHIM) $(PROTO) $(EXTRA_SRCS) $(KINC)/.ksrc
+	$(CC) $(CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c $(EXTRA_SRCS)
 
+ifneq ($(FUZZER),)
 fuzz_replay: $(FUZZER).c
 
 $(FUZZER): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
@@ -77,6 +84,7 @@ fuzz: $(FUZZER)
 	./$(FUZZER) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 		-max_len=$(FUZZ_MAX_LEN) $(if $(filter-out 1,$(FUZZ_JOBS)),\
 		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) fuzz-corpus
+endif
 
 clean:
 	rm -rf $(TESTS) $(FUZZER) $(KINC) fuzz-*.log crash-* leak-* \
