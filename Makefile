@@ -9,6 +9,7 @@
 #   make check            run every test; ends with "N passed, N failed"
 #   make bench            the fio benchmark on the built-in Xen testbed
 #   make kernel           the testbed's Linux 6.12 with patches/ applied
+#   make patches          the Linux 6.12 patch series, checked, in build/patches/
 #   make help             more
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -19,7 +20,7 @@ PY := python3
 export BUILD
 
 .PHONY: all kdir-check modules modules_install clean distclean compat kernel images \
-	testbed-modules check check-static bench fuzz deps help
+	testbed-modules check check-static bench fuzz deps help patches
 
 all: modules
 
@@ -51,6 +52,11 @@ deps:
 kernel:
 	@bash $(TB)/build-kernel.sh
 
+# The whole series (patches/series) in git format-patch form with a cover
+# letter, each patch checked: applies, builds, checkpatch and sparse clean.
+patches: deps
+	@$(PY) scripts/patches.py make
+
 images:
 	@bash $(TB)/build-images.sh
 
@@ -75,6 +81,6 @@ fuzz: deps
 	@$(MAKE) --no-print-directory -C tools/testing/blkback fuzz FUZZ_TIME=$(FUZZ_TIME)
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Variables: KDIR=... BUILD=... BENCH_RUNTIME=s BENCH_REPEAT=n"
 	@echo "  CHECK_SCENARIOS='queues:pv,2 verify:pv' (make check on a subset)"

@@ -68,25 +68,25 @@ MODULE_PARM_DESC(watch_lanes,
 		 "Watch callbacks run at once, each domain's in its own lane (0: one xenwatch thread runs them all)");
 
 /* Bounds and the warning: may change at run time, read with READ_ONCE(). */
-#define XS_RUNTIME_PARAM(name, var, desc)			\
-	module_param_named(name, var, uint, 0644);		\
-	MODULE_PARM_DESC(name, desc)
-
 static unsigned int xs_lane_max_events = 1024;
-XS_RUNTIME_PARAM(watch_lane_max_events, xs_lane_max_events,
-		 "Watch events queued in one lane, at most");
+module_param_named(watch_lane_max_events, xs_lane_max_events, uint, 0644);
+MODULE_PARM_DESC(watch_lane_max_events, "Watch events queued in one lane, at most");
+
 static unsigned int xs_lane_max_kib = 256;
-XS_RUNTIME_PARAM(watch_lane_max_kib, xs_lane_max_kib,
-		 "KiB of watch events queued in one lane, at most");
+module_param_named(watch_lane_max_kib, xs_lane_max_kib, uint, 0644);
+MODULE_PARM_DESC(watch_lane_max_kib, "KiB of watch events queued in one lane, at most");
+
 static unsigned int xs_max_events = 65536;
-XS_RUNTIME_PARAM(watch_max_events, xs_max_events,
-		 "Watch events queued in all lanes, at most");
+module_param_named(watch_max_events, xs_max_events, uint, 0644);
+MODULE_PARM_DESC(watch_max_events, "Watch events queued in all lanes, at most");
+
 static unsigned int xs_max_kib = 16384;
-XS_RUNTIME_PARAM(watch_max_kib, xs_max_kib,
-		 "KiB of watch events queued in all lanes, at most");
+module_param_named(watch_max_kib, xs_max_kib, uint, 0644);
+MODULE_PARM_DESC(watch_max_kib, "KiB of watch events queued in all lanes, at most");
+
 static unsigned int xs_warn_ms = 5000;
-XS_RUNTIME_PARAM(watch_warn_ms, xs_warn_ms,
-		 "Warn when a watch callback runs longer (ms, 0: never)");
+module_param_named(watch_warn_ms, xs_warn_ms, uint, 0644);
+MODULE_PARM_DESC(watch_warn_ms, "Warn when a watch callback runs longer (ms, 0: never)");
 
 /**
  * struct xs_queue_stats - what a lane (or all lanes) holds and has held
