@@ -174,9 +174,6 @@ def pristine_tree():
     git = ["git", "-c", "user.name=make patches", "-c", "user.email=patches@localhost"]
     run(["git", "init", "-q"], cwd=TREE)
     run(["git", "config", "gc.auto", "0"], cwd=TREE)
-    # checkpatch.pl leaves its cache in the tree.
-    with open(os.path.join(TREE, ".git", "info", "exclude"), "a") as f:
-        f.write(".checkpatch-camelcase.*\n")
     run(["git", "add", "-A", "-f", "."], cwd=TREE)
     run(git + ["commit", "-q", "-m", f"Linux 6.12 ({os.path.basename(deb)})"], cwd=TREE)
     run(["git", "tag", "base"], cwd=TREE)
@@ -210,13 +207,14 @@ def kernel_build():
 
 def reset_tree():
     run(["git", "checkout", "-q", "-f", "-B", "series", "base"], cwd=TREE)
-    run(["git", "clean", "-fdq", "-e", ".checkpatch-camelcase.*"], cwd=TREE)
+    run(["git", "clean", "-fdxq", "-e", ".checkpatch-camelcase.*"], cwd=TREE)
 
 
 def commit_step(step, ident, date):
     """Commit the step's changes; its message gets a Signed-off-by line."""
     env = git_env(ident, date)
-    run(["git", "add", "-A", "."], cwd=TREE)
+    # -f: Debian's .gitignore ignores everything at the top level.
+    run(["git", "add", "-A", "-f", "--", ".", ":!.checkpatch-camelcase.*"], cwd=TREE)
     run(["git", "commit", "-q", "-s", "-F", step.msg], cwd=TREE, env=env)
     return run(["git", "diff", "--name-only", "HEAD~1", "HEAD"], cwd=TREE).stdout.split()
 
