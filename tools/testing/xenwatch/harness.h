@@ -21,6 +21,16 @@
 
 #include <xen/xenbus.h>
 
+struct xs_watch_event;
+
+/*
+ * What the reader hands each event to: xs_lanes_watch_msg() unless a
+ * program (the benchmark's single xenwatch thread) sets another, and then
+ * also xw_lanes_off, so that watches do not register with the lanes.
+ */
+extern int (*xw_deliver)(struct xs_watch_event *event);
+extern bool xw_lanes_off;
+
 void xw_reader_start(void);
 /* Stop the reader once it has handed over everything queued. */
 void xw_reader_stop(void);
