@@ -183,8 +183,9 @@ def check_compat():
 
 def check_unit():
     suites = sorted(glob.glob(os.path.join(TOP, "tools", "testing", "*", "Makefile")))
-    # Not unit suites: the testbed, and test modules it loads in guests.
-    suites = [s for s in suites if "xen-testbed" not in s and "xen-blkhostile" not in s]
+    # Unit suites use common/rules.mk; not the testbed, nor the test
+    # modules it loads (common/kmod.mk).
+    suites = [s for s in suites if "rules.mk" in open(s).read()]
     for mk in suites:
         d = os.path.dirname(mk)
         name = "unit-" + os.path.basename(d)

@@ -100,10 +100,22 @@ def pack_cpio(root, out):
             die(f"packing {root} failed")
 
 
+# Test-only modules, for guests and dom0 alike.
+TEST_MODULES = ("xen-blkhostile", "xen-watchstall")
+
+
 def ours_module(kind, name):
     """Path of this project's NAME.ko built for guest kernel KIND, or None."""
     path = os.path.join(BUILD, f"modules-{kind}", f"{name}.ko")
     return path if os.path.exists(path) else None
+
+
+def copy_test_modules(kind, root):
+    """This project's test-only modules for KIND, to ROOT/tb/mod/test/."""
+    for name in TEST_MODULES:
+        path = ours_module(kind, name)
+        if path:
+            copy(path, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
 
 
 def guest_overlay(run, kind, stock_front):
@@ -121,9 +133,7 @@ def guest_overlay(run, kind, stock_front):
     if ours:
         copy(ours, os.path.join(root, "tb", "mod", "ours", "xen-blkfront.ko"))
     # Test-only modules (scripts/build-testbed-modules.sh builds them).
-    hostile = ours_module(kind, "xen-blkhostile")
-    if hostile:
-        copy(hostile, os.path.join(root, "tb", "mod", "test", "xen-blkhostile.ko"))
+    copy_test_modules(kind, root)
     out = os.path.join(run, f"guest-{kind}.cpio.gz")
     pack_cpio(root, out)
     shutil.rmtree(root)
@@ -150,6 +160,7 @@ def dom0_overlay(run, scenarios, env):
     back = ours_module("612", "xen-blkback")
     if back:
         copy(back, os.path.join(root, "tb", "mod", "ours", "xen-blkback.ko"))
+    copy_test_modules("612", root)
     img = os.path.join(root, "tb", "img")
     copy(os.path.join(BUILD, "kernel", "bzImage"), os.path.join(img, "bzImage"))
     copy(os.path.join(IMG, "deb61", "vmlinuz"), os.path.join(img, "deb61-vmlinuz"))
