@@ -191,6 +191,8 @@ def qemu_cmd(args, run, initrd):
                 f"max:{args.dom0_mem}M dom0_max_vcpus={args.smp} noreboot "
                 f"sync_console loglvl=warning guest_loglvl=warning")
     dom0_args = "console=hvc0 rdinit=/init loglevel=5 clocksource=xen"
+    if getattr(args, "dom0_args", ""):
+        dom0_args += " " + args.dom0_args.replace(",", ",,")
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
            "-no-reboot", "-monitor", "none", "-serial", f"file:{serial}",
@@ -441,6 +443,8 @@ def main():
     ap.add_argument("--dom0-mem", type=int, default=2048, help="dom0 memory in MiB")
     ap.add_argument("--timeout", type=int, default=0, help="hard limit for the whole boot")
     ap.add_argument("--scenario-timeout", type=int, default=300)
+    ap.add_argument("--dom0-args", default="", metavar="ARGS",
+                    help="more kernel parameters for dom0 (xenbus.watch_lanes=0)")
     ap.add_argument("--env", action="append", default=[], metavar="K=V",
                     help="variable for dom0's scenarios (TB_BACKEND, TB_FRONT, ...)")
     ap.add_argument("--profile", action="store_true",
