@@ -33,6 +33,7 @@
 #define FRONT_MS	300
 
 static unsigned int scale = 25, nr_doms = 1000;
+static const char *times_file;
 static bool stall;
 
 static const char * const kind_name[NR_KINDS] = { "vbd", "vif" };
@@ -324,7 +325,23 @@ static void report(const char *mode, unsigned int at_once, unsigned long wall_ms
 }
 
 static const char usage_text[] =
-	"bench_scale [--single] [--stall] [--domains N] [--scale N] [--at-once N]";
+	"bench_scale [--single] [--stall] [--domains N] [--scale N] [--at-once N] [--times FILE]";
+
+/* Each device's set-up time, "DOMID KIND MS" a line, for comparing runs. */
+static void write_times(void)
+{
+	FILE *f = fopen(times_file, "w");
+	unsigned int dom, k;
+
+	if (!f) {
+		perror(times_file);
+		exit(1);
+	}
+	for (dom = 1; dom <= nr_doms; dom++)
+		for (k = 0; k < NR_KINDS; k++)
+			fprintf(f, "%u %s %lu\n", dom, kind_name[k], devs[dom][k].setup_ms);
+	fclose(f);
+}
 
 static void usage(void)
 {
@@ -340,6 +357,7 @@ int main(int argc, char **argv)
 		{ "domains", required_argument, NULL, 'd' },
 		{ "scale", required_argument, NULL, 'x' },
 		{ "at-once", required_argument, NULL, 'a' },
+		{ "times", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int at_once = CONFIG_XEN_WATCH_LANES;
@@ -363,6 +381,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			at_once = atoi(optarg);
+			break;
+		case 't':
+			times_file = optarg;
 			break;
 		default:
 			usage();
@@ -393,6 +414,8 @@ int main(int argc, char **argv)
 		xw_sleep_us(1000);
 	report(single ? "single" : "lanes", single ? 1 : at_once,
 	       (now_us() - t0) / 1000);
+	if (times_file)
+		write_times();
 	/* Callbacks may still run: leave without tearing down. */
 	exit(0);
 }
