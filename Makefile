@@ -20,7 +20,7 @@ PY := python3
 export BUILD
 
 .PHONY: all kdir-check modules modules_install clean distclean compat kernel images \
-	testbed-modules check check-static bench fuzz deps help patches
+	testbed-modules kselftest check check-static bench fuzz deps help patches
 
 all: modules
 
@@ -65,7 +65,11 @@ images:
 testbed-modules: kernel
 	@bash scripts/build-testbed-modules.sh
 
-check: deps testbed-modules images
+# The Xen selftests built in the testbed kernel's tree (build/kselftest).
+kselftest: kernel
+	@bash $(TB)/build-kselftest.sh
+
+check: deps testbed-modules kselftest images
 	@$(PY) tools/testing/check.py
 
 check-static: deps
@@ -84,6 +88,6 @@ fuzz: deps
 	@$(MAKE) --no-print-directory -C tools/testing/blkback fuzz FUZZ_TIME=$(FUZZ_TIME)
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Variables: KDIR=... BUILD=... BENCH_RUNTIME=s BENCH_REPEAT=n"
 	@echo "  CHECK_SCENARIOS='queues:pv,2 verify:pv' (make check on a subset)"

@@ -4,9 +4,11 @@
 
 Static checks (shellcheck, checkpatch --strict, sparse), the compat probe
 mechanism against both supported kernels, the userspace unit tests, the
-patch series (make patches), and the testbed scenarios (one QEMU boot, and
-a short one with dom0's xenbus.watch_lanes=0).  CHECK_SCENARIOS overrides the
-scenario list; --static-only skips the testbed.
+patch series (make patches), and the testbed scenarios: one QEMU boot
+with the testbed's kernel in dom0, a short one with the same kernel and
+xenbus.watch_lanes=0, one with Debian 12's.  CHECK_SCENARIOS,
+CHECK_LANES_OFF_SCENARIOS or CHECK_DEB61_SCENARIOS run only the
+scenarios they name, in that boot only; --static-only skips the testbed.
 """
 import argparse
 import glob
@@ -58,7 +60,7 @@ BACKEND = [
     "stock+ours/resize:pv", "ours+ours/resize:pv", "stock+ours/destroy_load:pv",
     "ours+ours/destroy_load:pv", "ours+ours/detach_load:pv",
     "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh,r",
-    "stock+stock/queues:pv,1",
+    "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once.  save_restore above
@@ -69,6 +71,15 @@ SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY]
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
 # show the failure there, or the scenario proves nothing.
 LANES_OFF = ["stalled_lane:pv,stuck"]
+# A third boot, dom0 running Debian 12's own 6.1 kernel with our backend
+# built for it loaded on top (a distribution's dom0 with our module): first
+# Linux's backend (the setup works), then ours behind a PV and a PVH guest,
+# a hostile frontend and a detach under load.
+DEB61_DOM0 = [
+    "stock+stock/verify:pv", "stock+ours/verify:pv", "ours+ours/verify:pvh",
+    "ours+ours/hostile:pv", "stock+ours/detach_load:pv", "ours+ours/detach_load:pvh",
+    "ours+ours/kselftest:pvh",
+]
 
 results = []
 
@@ -191,9 +202,10 @@ def check_compat():
 
 def check_unit():
     suites = sorted(glob.glob(os.path.join(TOP, "tools", "testing", "*", "Makefile")))
-    # Unit suites use common/rules.mk; not the testbed, nor the test
-    # modules it loads (common/kmod.mk).
-    suites = [s for s in suites if "rules.mk" in open(s).read()]
+    # Not unit suites: the testbed, and the test modules it loads (a
+    # directory with a Kbuild file holds a kernel module).
+    suites = [s for s in suites if "xen-testbed" not in s and
+              not os.path.exists(os.path.join(os.path.dirname(s), "Kbuild"))]
     for mk in suites:
         d = os.path.dirname(mk)
         name = "unit-" + os.path.basename(d)
@@ -260,28 +272,64 @@ def check_patches():
         record("patches", "pass", out[-1].split("] ", 1)[-1] if out else "")
 
 
-def testbed_boot(name, scen, dom0_args="", timeout=2700):
+def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700):
+    """Run SCEN in one boot with dom0 kernel DOM0 (and DOM0_ARGS on its
+    command line); record each result."""
     import argparse as ap
+    import json
+    print(f"testbed: {len(scen)} scenarios in one boot, dom0 kernel {dom0}"
+          + (f" with {dom0_args}" if dom0_args else ""), flush=True)
     testbed.run(ap.Namespace(scenarios=scen, name=name, icount=False, smp=2, mem=6144,
                              dom0_mem=2048, timeout=timeout, scenario_timeout=300,
-                             no_prepare=True, env=[], dom0_args=dom0_args))
+                             no_prepare=True, env=[], dom0_kernel=dom0,
+                             dom0_args=dom0_args))
     path = os.path.join(BUILD, "testbed", "runs", name, "results.json")
-    import json
     with open(path) as f:
         for r in json.load(f):
-            record(f"testbed-{r['name']}", r["status"],
+            record(f"{prefix}-{r['name']}", r["status"],
                    r["reason"] if r["status"] != "pass" else "")
+    record_tap(os.path.join(BUILD, "testbed", "runs", name, "files", "kselftest"),
+               prefix.replace("testbed", "kselftest"))
+
+
+TAP = re.compile(r"^(ok|not ok) \d+ (\S+)(?: # (SKIP|XFAIL)\b ?(.*))?")
+
+
+def record_tap(d, prefix):
+    """One result per test of each TAP file (kselftest/SIDE-DRIVER-TYPE.tap) the
+    testbed's kselftest scenarios sent back."""
+    for path in sorted(glob.glob(os.path.join(d, "*.tap"))):
+        side = os.path.basename(path)[:-4]
+        with open(path) as f:
+            for ln in f:
+                m = TAP.match(ln.strip())
+                if not m:
+                    continue
+                status = "fail" if m.group(1) == "not ok" else \
+                    "skip" if m.group(3) == "SKIP" else "pass"
+                record(f"{prefix}-{side}-{m.group(2)}", status, m.group(4) or "")
 
 
 def check_testbed():
-    spec = os.environ.get("CHECK_SCENARIOS")
-    scen = spec.split() if spec else SCENARIOS
-    print(f"testbed: {len(scen)} scenarios in one boot", flush=True)
-    testbed_boot("check", scen)
-    if not spec:
-        print(f"testbed: {len(LANES_OFF)} scenario(s) in a boot with "
-              "xenbus.watch_lanes=0", flush=True)
-        testbed_boot("check-lanes-off", LANES_OFF, "xenbus.watch_lanes=0", timeout=900)
+    """The testbed boots.  CHECK_SCENARIOS (dom0 6.12),
+    CHECK_LANES_OFF_SCENARIOS (dom0 6.12, xenbus.watch_lanes=0) or
+    CHECK_DEB61_SCENARIOS (dom0 Debian 6.1) run only the boots they are
+    set for, with the scenarios they name (empty: the boot's usual ones)."""
+    boots = [
+        ("CHECK_SCENARIOS", "check", "612", "", SCENARIOS, "testbed", 2700),
+        ("CHECK_LANES_OFF_SCENARIOS", "check-lanes-off", "612", "xenbus.watch_lanes=0",
+         LANES_OFF, "testbed-lanesoff", 900),
+        ("CHECK_DEB61_SCENARIOS", "check-deb61", "deb61", "", DEB61_DOM0,
+         "testbed-deb61dom0", 2700),
+    ]
+    chosen = any(os.environ.get(b[0]) is not None for b in boots)
+    for var, name, dom0, dom0_args, usual, prefix, timeout in boots:
+        spec = os.environ.get(var)
+        if chosen and spec is None:
+            continue
+        scen = spec.split() if spec else usual
+        if scen:
+            testbed_boot(name, dom0, scen, prefix, dom0_args, timeout)
 
 
 def main():

@@ -6,7 +6,8 @@
 #   build/testbed/dom0-base.cpio.gz   dom0 root file system (mmdebstrap)
 #                                     with the guest base image inside it
 #   build/testbed/deb61/              Debian 12's distribution kernel
-#                                     (vmlinuz + its xen-blkfront.ko)
+#                                     (vmlinuz, its xen-blkfront.ko for
+#                                     guests, modules/ for a dom0)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,22 +34,46 @@ image_pkg() {
 		sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1
 }
 
-# The distribution kernel that linux-image-amd64 points at, run as a guest.
+# The modules a dom0 running Debian's kernel loads (tb_start_toolstack,
+# tb_make_disks, tb_load_backend), with what they depend on, into
+# deb61/modules/ with their own modules.dep: the package ships none, and
+# all of its 4000 modules would make dom0's boot image 300 MB larger.
+DEB61_DOM0_MODS="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback
+	null_blk brd configfs"
+deb61_dom0_modules() {
+	local pkg=$1 rel=$2 dst=$OUT/deb61/modules m f
+	depmod -b "$pkg" "$rel" || die "depmod of Debian's $rel modules failed"
+	rm -rf "$dst"
+	for m in $DEB61_DOM0_MODS; do
+		modprobe -d "$pkg" -S "$rel" --show-depends "$m" ||
+			die "Debian's kernel $rel has no module $m"
+	done | awk '$1 == "insmod" { print $2 }' | sort -u | while read -r f; do
+		install -D -m644 "$f" "$dst${f#"$pkg"}"
+	done
+	cp "$pkg/lib/modules/$rel"/modules.{builtin,builtin.modinfo,order} \
+		"$dst/lib/modules/$rel/"
+	depmod -b "$dst" "$rel" || die "depmod of dom0's Debian modules failed"
+}
+
+# The distribution kernel that linux-image-amd64 points at, run as a guest
+# and, with the modules above, as dom0.
 build_deb61() {
-	local pkg deb tmp
+	local pkg deb tmp key
 	pkg=$(image_pkg)
 	[ -n "$pkg" ] || { apt_update_once; pkg=$(image_pkg); }
 	[ -n "$pkg" ] || die "cannot find the package behind linux-image-amd64"
 	deb=$(fetch_deb "$pkg")
-	stamp_ok deb61 "$(basename "$deb")" && [ -f "$OUT/deb61/vmlinuz" ] && return 0
+	key=$( { basename "$deb"; echo "$DEB61_DOM0_MODS"; } | sha256sum | cut -c1-16)
+	stamp_ok deb61 "$key" && [ -f "$OUT/deb61/vmlinuz" ] && return 0
 	tmp=$(mktemp -d "$BUILD/.deb.XXXXXX")
 	dpkg -x "$deb" "$tmp"
 	rm -rf "$OUT/deb61" && mkdir -p "$OUT/deb61"
 	cp "$tmp"/boot/vmlinuz-* "$OUT/deb61/vmlinuz"
 	ls "$tmp"/lib/modules >"$OUT/deb61/release"
 	cp "$tmp"/lib/modules/*/kernel/drivers/block/xen-blkfront.ko "$OUT/deb61/"
+	deb61_dom0_modules "$tmp" "$(cat "$OUT/deb61/release")"
 	rm -rf "$tmp"
-	stamp_set deb61 "$(basename "$deb")"
+	stamp_set deb61 "$key"
 	log "images: Debian kernel $(cat "$OUT/deb61/release") ready"
 }
 

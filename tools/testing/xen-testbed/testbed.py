@@ -47,12 +47,30 @@ def die(msg):
     sys.exit(2)
 
 
+# dom0's kernel: the testbed's 6.12 (612) or Debian 12's own (deb61), with
+# our modules built for it loaded on top ("load the modules on an existing
+# distribution", on the dom0 side).
+DOM0_KERNELS = ("612", "deb61")
+
+
 def kernel_release():
     mods = os.path.join(BUILD, "kernel", "modules", "lib", "modules")
     try:
         return sorted(os.listdir(mods))[0]
     except (FileNotFoundError, IndexError):
         die("no kernel build; run 'make kernel' first")
+
+
+def dom0_kernel(kind):
+    """(kernel image, directory holding lib/modules/) of dom0 kernel KIND."""
+    if kind == "612":
+        return (os.path.join(BUILD, "kernel", "bzImage"),
+                os.path.join(BUILD, "kernel", "modules", "lib"))
+    deb = os.path.join(IMG, "deb61")
+    mods = os.path.join(deb, "modules", "lib")
+    if not os.path.isdir(mods):
+        die(f"no Debian kernel modules for dom0 in {mods}; run 'make images'")
+    return os.path.join(deb, "vmlinuz"), mods
 
 
 def hypercall_stubs():
@@ -100,8 +118,10 @@ def pack_cpio(root, out):
             die(f"packing {root} failed")
 
 
-# Test-only modules, for guests and dom0 alike.
-TEST_MODULES = ("xen-blkhostile", "xen-watchstall")
+# Test-only modules (scripts/build-testbed-modules.sh builds them), for
+# guests and for dom0; those not built for a kernel are left out.
+GUEST_TEST_MODULES = ("xen-blkhostile", "xen-watchstall")
+DOM0_TEST_MODULES = ("xen-mfnmap", "xen-watchstall")
 
 
 def ours_module(kind, name):
@@ -110,12 +130,19 @@ def ours_module(kind, name):
     return path if os.path.exists(path) else None
 
 
-def copy_test_modules(kind, root):
-    """This project's test-only modules for KIND, to ROOT/tb/mod/test/."""
-    for name in TEST_MODULES:
+def copy_test_modules(kind, root, names):
+    """This project's test-only modules NAMES for KIND, to ROOT/tb/mod/test/."""
+    for name in names:
         path = ours_module(kind, name)
         if path:
             copy(path, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
+
+
+def copy_kselftest(root):
+    """The Xen selftests (build-kselftest.sh), as /tb/kselftest/xen/."""
+    ks = os.path.join(BUILD, "kselftest", "xen")
+    if os.path.isdir(ks):
+        shutil.copytree(ks, os.path.join(root, "tb", "kselftest", "xen"))
 
 
 def guest_overlay(run, kind, stock_front):
@@ -133,15 +160,20 @@ def guest_overlay(run, kind, stock_front):
     if ours:
         copy(ours, os.path.join(root, "tb", "mod", "ours", "xen-blkfront.ko"))
     # Test-only modules (scripts/build-testbed-modules.sh builds them).
-    copy_test_modules(kind, root)
+    copy_test_modules(kind, root, GUEST_TEST_MODULES)
+    copy_kselftest(root)
     out = os.path.join(run, f"guest-{kind}.cpio.gz")
     pack_cpio(root, out)
     shutil.rmtree(root)
     return out
 
 
-def dom0_overlay(run, scenarios, env):
-    """dom0's overlay: init, scenario library, modules, guest images."""
+def dom0_overlay(run, scenarios, env, kind="612"):
+    """dom0's overlay: init, scenario library, modules, guest images.
+
+    KIND is dom0's kernel; the guests run the testbed's 6.12 or Debian's
+    6.1 whichever dom0 runs.
+    """
     rel = kernel_release()
     root = os.path.join(run, "dom0-overlay")
     shutil.rmtree(root, ignore_errors=True)
@@ -155,12 +187,13 @@ def dom0_overlay(run, scenarios, env):
                 copy(os.path.join(TB, d, f), os.path.join(root, "tb", "scenarios", f))
     # The base has merged /usr: /lib is a symlink that a "lib" directory
     # in this archive would replace.
-    shutil.copytree(os.path.join(BUILD, "kernel", "modules", "lib"),
-                    os.path.join(root, "usr", "lib"), symlinks=True, dirs_exist_ok=True)
-    back = ours_module("612", "xen-blkback")
+    shutil.copytree(dom0_kernel(kind)[1], os.path.join(root, "usr", "lib"),
+                    symlinks=True, dirs_exist_ok=True)
+    back = ours_module(kind, "xen-blkback")
     if back:
         copy(back, os.path.join(root, "tb", "mod", "ours", "xen-blkback.ko"))
-    copy_test_modules("612", root)
+    copy_test_modules(kind, root, DOM0_TEST_MODULES)
+    copy_kselftest(root)
     img = os.path.join(root, "tb", "img")
     copy(os.path.join(BUILD, "kernel", "bzImage"), os.path.join(img, "bzImage"))
     copy(os.path.join(IMG, "deb61", "vmlinuz"), os.path.join(img, "deb61-vmlinuz"))
@@ -172,6 +205,7 @@ def dom0_overlay(run, scenarios, env):
     with open(os.path.join(root, "tb", "run.env"), "w") as f:
         f.write(f"TB_SCENARIOS='{' '.join(scenarios)}'\n")
         f.write(f"TB_HCALL_RIPS='{hypercall_stubs()}'\n")
+        f.write(f"export TB_DOM0_KERNEL='{kind}'\n")
         for k, v in sorted(env.items()):
             f.write(f"export {k}='{v}'\n")
     ov = os.path.join(run, "dom0-overlay.cpio.gz")
@@ -193,11 +227,12 @@ def qemu_cmd(args, run, initrd):
     dom0_args = "console=hvc0 rdinit=/init loglevel=5 clocksource=xen"
     if getattr(args, "dom0_args", ""):
         dom0_args += " " + args.dom0_args.replace(",", ",,")
+    kimg = dom0_kernel(getattr(args, "dom0_kernel", "612"))[0]
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
            "-no-reboot", "-monitor", "none", "-serial", f"file:{serial}",
            "-kernel", os.path.join(IMG, "xen"), "-append", xen_args,
-           "-initrd", f"{os.path.join(BUILD, 'kernel', 'bzImage')} {dom0_args},{initrd}"]
+           "-initrd", f"{kimg} {dom0_args},{initrd}"]
     if args.icount:
         cmd += ["-icount", "shift=3,sleep=off", "-accel", "tcg"]
     else:
@@ -205,7 +240,7 @@ def qemu_cmd(args, run, initrd):
     if getattr(args, "profile", False):
         out = os.path.join(run, "prof")
         os.makedirs(out, exist_ok=True)
-        cmd += ["-plugin", f"{build_profiler()},serial={serial},out={out}"]
+        cmd += ["-plugin", f"{build_profiler()},serial={serial},out={out},ram={args.mem}"]
     return cmd, serial
 
 
@@ -229,7 +264,7 @@ class Watch:
     def __init__(self, path, names):
         self.path, self.names, self.pos, self.buf = path, names, 0, b""
         self.current, self.since, self.done = None, time.time(), {}
-        self.fatal = None
+        self.fatal, self.begun = None, 0
 
     def poll(self):
         try:
@@ -257,7 +292,8 @@ class Watch:
             log(f"  {rest[4:]}")
         elif tag == "@@TB" and rest.startswith("BEGIN "):
             self.current, self.since = rest[6:], time.time()
-            log(f"  {self.current}: running")
+            self.begun += 1
+            log(f"  {self.current}: running ({self.begun} of {len(self.names)})")
         elif tag == "@@TB" and (rest.startswith("PASS ") or rest.startswith("FAIL ")):
             name = rest[5:].split(":")[0]
             took = time.time() - self.since
@@ -347,14 +383,19 @@ def run(args):
     os.makedirs(rundir)
     env = dict(kv.split("=", 1) for kv in args.env)
     env.setdefault("TB_SCENARIO_TIMEOUT", str(args.scenario_timeout))
-    initrd = dom0_overlay(rundir, args.scenarios, env)
+    kind = getattr(args, "dom0_kernel", "612")
+    if kind not in DOM0_KERNELS:
+        die(f"unknown dom0 kernel '{kind}' (known: {', '.join(DOM0_KERNELS)})")
+    if getattr(args, "profile", False) and not args.icount:
+        die("--profile counts exactly only under the instruction counter: add --icount")
+    initrd = dom0_overlay(rundir, args.scenarios, env, kind)
     cmd, serial = qemu_cmd(args, rundir, initrd)
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     limit = args.timeout or (150 + len(names) * args.scenario_timeout)
     lock = qemu_lock()
     log(f"booting Xen under QEMU ({'icount' if args.icount else 'multi-threaded TCG'}, "
-        f"{args.smp} CPUs), {len(names)} scenario(s), hard limit {limit}s; "
+        f"{args.smp} CPUs, dom0 kernel {kind}), {len(names)} scenario(s), hard limit {limit}s; "
         f"serial log: {os.path.relpath(serial)}")
     start = time.time()
     proc = subprocess.Popen(["timeout", "-k", "10", str(limit)] + cmd,
@@ -449,7 +490,11 @@ def main():
                     help="variable for dom0's scenarios (TB_BACKEND, TB_FRONT, ...)")
     ap.add_argument("--profile", action="store_true",
                     help="count instructions per code block (prof/insnprof.c); "
-                    "\"@@PROF snap NAME\" on the console writes a snapshot")
+                    "\"@@PROF start NAME\" ... \"@@PROF stop NAME\" on the console "
+                    "writes what ran in between to prof/NAME.txt")
+    ap.add_argument("--dom0-kernel", default="612", choices=DOM0_KERNELS,
+                    help="dom0's kernel: the testbed's 6.12 (default) or Debian 12's "
+                    "own 6.1 (deb61), our backend built for it")
     ap.add_argument("--no-prepare", action="store_true",
                     help="do not (re)build the kernel and images first")
     sys.exit(run(ap.parse_args()))

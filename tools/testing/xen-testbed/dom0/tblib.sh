@@ -37,13 +37,22 @@ tb_poweroff() {
 }
 
 # Create the testbed's disks in dom0 with null_blk's configfs interface:
-#   nullb0  speed: no data kept, for the benchmark
+#   nullb0  speed: no data kept, for the benchmark; completes in a softirq
+#           (null_blk's default irqmode)
+#   nullb4  the same, completing inline in the submitter (irqmode 0): the
+#           benchmark's "inline" rows, whose distance to native the
+#           softirq does not hide
 #   nullb1..nullb3  memory backed, volatile write cache, discard
 tb_make_disks() {
 	local d cfg=/sys/kernel/config/nullb
 	modprobe null_blk nr_devices=0 || return 1
+	# Debian's kernel has configfs as a module, which null_blk loads.
+	grep -q " /sys/kernel/config " /proc/mounts ||
+		mount -t configfs configfs /sys/kernel/config || return 1
 	mkdir "$cfg/nullb0" && (cd "$cfg/nullb0" && echo 4096 >size &&
 		echo 2 >submit_queues && echo 1 >power) || return 1
+	mkdir "$cfg/nullb4" && (cd "$cfg/nullb4" && echo 4096 >size &&
+		echo 2 >submit_queues && echo 0 >irqmode && echo 1 >power) || return 1
 	for d in 1 2 3; do
 		mkdir "$cfg/nullb$d" && (cd "$cfg/nullb$d" &&
 			echo "${TB_DATA_DISK_MB:-512}" >size && echo 1 >memory_backed &&

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Xen PV block backend selftests, run in dom0 (or a driver domain):
+ *
+ *   statistics       every backend device has the statistics files
+ *                    tools read (rd_req, wr_req, ...), numbers that
+ *                    never go down
+ *   ring_per_queue   a connected device has one backend thread per
+ *                    queue its frontend asked for
+ *   detach_attach    a disk attached to a running guest connects, and
+ *                    detaching it leaves no device and no thread behind
+ *
+ * The first two look at the disks attached to guests now, and skip when
+ * there are none.  The last needs XEN_SELFTEST_DOMAIN (a running guest
+ * with a block frontend) and XEN_SELFTEST_ATTACH (an xl disk spec for a
+ * free virtual device, for example "phy:/dev/loop0,xvdz,w"), and uses
+ * xl and xenstore-read.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../kselftest_harness.h"
+#include "xen_util.h"
+
+static const char *const stat_files[] = {
+	"rd_req", "wr_req", "oo_req", "f_req", "ds_req", "rd_sect", "wr_sect",
+};
+
+FIXTURE(back) {
+	int unused;
+};
+
+FIXTURE_SETUP(back)
+{
+	const char *why = xen_why_not(true);
+
+	if (why)
+		SKIP(return, "%s", why);
+}
+
+FIXTURE_TEARDOWN(back)
+{
+}
+
+/* Run @cmd; its first line of output into @out.  Return: exit status. */
+static int run_line(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	int st;
+
+	if (!p)
+		return -1;
+	out[0] = '\0';
+	if (fgets(out, len, p))
+		out[strcspn(out, "\n")] = '\0';
+	while (fgetc(p) != EOF)
+		;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool have_tool(const char *name)
+{
+	char cmd[128], out[8];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
+	return run_line(cmd, out, sizeof(out)) == 0;
+}
+
+TEST_F(back, statistics)
+{
+	long long first[ARRAY_SIZE(stat_files)], v;
+	char p[512];
+	struct dirent *e;
+	int devs = 0;
+	size_t i;
+	DIR *d = opendir(XEN_BACK_BUS);
+
+	ASSERT_NE(NULL, d);
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "vbd-", 4))
+			continue;
+		devs++;
+		for (i = 0; i < ARRAY_SIZE(stat_files); i++) {
+			snprintf(p, sizeof(p), "%s/%s/statistics/%s", XEN_BACK_BUS,
+				 e->d_name, stat_files[i]);
+			first[i] = xen_read_num(p);
+			EXPECT_GE(first[i], 0) TH_LOG("%s: not a number (%lld)", p, first[i]);
+		}
+		usleep(200000);
+		for (i = 0; i < ARRAY_SIZE(stat_files); i++) {
+			snprintf(p, sizeof(p), "%s/%s/statistics/%s", XEN_BACK_BUS,
+				 e->d_name, stat_files[i]);
+			v = xen_read_num(p);
+			EXPECT_GE(v, first[i]) TH_LOG("%s went down", p);
+		}
+	}
+	closedir(d);
+	if (!devs)
+		SKIP(return, "no guest disk is attached (no vbd-* on the backend bus)");
+}
+
+/* The block backend threads of one device: Linux's "blkback.DOMID.xvdX-N"
+ * (cut to 15 characters), this project's "DOMID.vbdDEVID-N".
+ */
+static int count_threads(int domid, int devid, const char *vdev)
+{
+	char linux_name[64], ours[64], comm[64], p[300];
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return -1;
+	snprintf(linux_name, sizeof(linux_name), "blkback.%d.%s-", domid, vdev);
+	linux_name[15] = '\0';
+	snprintf(ours, sizeof(ours), "%d.vbd%d-", domid, devid);
+	while ((e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/comm", e->d_name);
+		if (xen_read_line(p, comm, sizeof(comm)))
+			continue;
+		if (!strncmp(comm, linux_name, strlen(linux_name)) ||
+		    !strncmp(comm, ours, strlen(ours)))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* A xenstore key under a backend device's node; -1 if unreadable. */
+static int xs_backend(int domid, int devid, const char *key, char *out,
+		      size_t len)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd),
+		 "xenstore-read /local/domain/0/backend/vbd/%d/%d/%s 2>/dev/null",
+		 domid, devid, key);
+	return run_line(cmd, out, len) ? -1 : 0;
+}
+
+TEST_F(back, ring_per_queue)
+{
+	char state[32], p[512], fe[256], val[64], cmd[400], vdev[32];
+	int domid, devid, queues, threads, checked = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (!have_tool("xenstore-read"))
+		SKIP(return, "needs xenstore-read (xenstore-utils)");
+	d = opendir(XEN_BACK_BUS);
+	ASSERT_NE(NULL, d);
+	while ((e = readdir(d))) {
+		if (sscanf(e->d_name, "vbd-%d-%d", &domid, &devid) != 2)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/state", XEN_BACK_BUS, e->d_name);
+		if (xen_read_line(p, state, sizeof(state)) || strcmp(state, "Connected"))
+			continue;
+		if (xs_backend(domid, devid, "frontend", fe, sizeof(fe)) ||
+		    xs_backend(domid, devid, "dev", vdev, sizeof(vdev)))
+			continue;
+		snprintf(cmd, sizeof(cmd),
+			 "xenstore-read %s/multi-queue-num-queues 2>/dev/null", fe);
+		queues = run_line(cmd, val, sizeof(val)) ? 1 : atoi(val);
+		threads = count_threads(domid, devid, vdev);
+		EXPECT_EQ(queues, threads)
+			TH_LOG("domain %d's %s (vbd-%d-%d): %d queues, %d backend threads",
+			       domid, vdev, domid, devid, queues, threads);
+		checked++;
+	}
+	closedir(d);
+	if (!checked)
+		SKIP(return, "no connected guest disk");
+}
+
+/* The devid of an xvd name (xvda = 51712, one per 16 minors). */
+static int xvd_devid(const char *vdev)
+{
+	if (strncmp(vdev, "xvd", 3) || vdev[3] < 'a' || vdev[3] > 'p' || vdev[4])
+		return -1;
+	return 202 * 256 + (vdev[3] - 'a') * 16;
+}
+
+/* Wait up to @seconds for @path's first line to be (@want) or be gone. */
+static bool wait_state(const char *path, const char *want, int seconds)
+{
+	char buf[64];
+	int i, err;
+
+	for (i = 0; i < seconds * 10; i++) {
+		err = xen_read_line(path, buf, sizeof(buf));
+		if (want ? !err && !strcmp(buf, want) : err == -ENOENT)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+TEST_F(back, detach_attach)
+{
+	const char *dom = getenv("XEN_SELFTEST_DOMAIN");
+	const char *spec = getenv("XEN_SELFTEST_ATTACH");
+	char cmd[512], out[128], vdev[32], state[300];
+	const char *c1, *c2;
+	int domid, devid;
+
+	if (!dom || !*dom || !spec || !*spec)
+		SKIP(return, "needs XEN_SELFTEST_DOMAIN and XEN_SELFTEST_ATTACH");
+	if (!have_tool("xl"))
+		SKIP(return, "needs xl");
+	c1 = strchr(spec, ',');
+	c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+	ASSERT_NE(NULL, c2) TH_LOG("XEN_SELFTEST_ATTACH is TARGET,VDEV,MODE, not %s", spec);
+	snprintf(vdev, sizeof(vdev), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	devid = xvd_devid(vdev);
+	ASSERT_GE(devid, 0) TH_LOG("%s: an xvd name from xvda to xvdp, please", vdev);
+	snprintf(cmd, sizeof(cmd), "xl domid '%s' 2>/dev/null", dom);
+	ASSERT_EQ(0, run_line(cmd, out, sizeof(out))) TH_LOG("no domain %s", dom);
+	domid = atoi(out);
+	snprintf(state, sizeof(state), "%s/vbd-%d-%d/state", XEN_BACK_BUS, domid, devid);
+
+	snprintf(cmd, sizeof(cmd), "xl block-attach '%s' '%s' 2>&1", dom, spec);
+	ASSERT_EQ(0, run_line(cmd, out, sizeof(out))) TH_LOG("xl block-attach: %s", out);
+	EXPECT_TRUE(wait_state(state, "Connected", 30))
+		TH_LOG("vbd-%d-%d not Connected 30 s after xl block-attach", domid, devid);
+	EXPECT_GT(count_threads(domid, devid, vdev), 0)
+		TH_LOG("no backend thread serves the attached disk");
+	snprintf(cmd, sizeof(cmd), "xl block-detach '%s' %s 2>&1", dom, vdev);
+	ASSERT_EQ(0, run_line(cmd, out, sizeof(out))) TH_LOG("xl block-detach: %s", out);
+	ASSERT_TRUE(wait_state(state, NULL, 30))
+		TH_LOG("vbd-%d-%d still there 30 s after xl block-detach", domid, devid);
+	for (int i = 0; i < 100 && count_threads(domid, devid, vdev); i++)
+		usleep(100000);
+	EXPECT_EQ(0, count_threads(domid, devid, vdev))
+		TH_LOG("backend threads left after the detach");
+}
+
+TEST_HARNESS_MAIN
