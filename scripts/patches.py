@@ -60,7 +60,7 @@ class Step:
     def __init__(self, name, core, line):
         self.name, self.core, self.line = name, core, line
         self.add, self.remove, self.diff = [], [], []
-        self.probe_header, self.build_y = [], []
+        self.probe_header, self.build_y, self.selftest = [], [], []
 
     @property
     def msg(self):
@@ -71,7 +71,8 @@ def parse_series():
     """patches/series: "step NAME [core]" lines, each followed by its actions."""
     path = os.path.join(PATCHES, "series")
     steps, actions = [], {"add": "add", "remove": "remove", "diff": "diff",
-                          "probe-header": "probe_header", "build-y": "build_y"}
+                          "probe-header": "probe_header", "build-y": "build_y",
+                          "selftest": "selftest"}
     with open(path) as f:
         for n, raw in enumerate(f, 1):
             words = raw.split("#", 1)[0].split()
@@ -224,23 +225,44 @@ def build_step(step, touched):
 
     Return a list of problems, empty when it builds warning-free.
     """
+    # Kbuild's objects; user-space programs under tools/ build their own way.
     targets = [f[:-2] + ".o" for f in touched if f.endswith(".c") and
-               os.path.exists(os.path.join(TREE, f))]
+               not f.startswith("tools/") and os.path.exists(os.path.join(TREE, f))]
     targets += step.build_y
     if any(f.endswith("Kconfig") for f in touched):
         run(["make", "-s", "-C", TREE, f"O={OBJ}", "ARCH=x86_64", "olddefconfig"])
-    if not targets:
-        return []
-    r = run(["make", "-C", TREE, f"O={OBJ}", "ARCH=x86_64", f"-j{JOBS}", "C=2",
-             "CHECK=sparse"] + targets, check=False)
+    bad = []
+    if targets:
+        r = run(["make", "-C", TREE, f"O={OBJ}", "ARCH=x86_64", f"-j{JOBS}", "C=2",
+                 "CHECK=sparse"] + targets, check=False)
+        bad = build_problems(r)
+    for d in step.build_y:
+        if not os.path.exists(os.path.join(OBJ, d, "built-in.a")):
+            bad.append(f"{d} was not built in (=y)")
+    for t in step.selftest:
+        bad += [f"selftest {t}: {b}" for b in build_selftest(t)]
+    return bad
+
+
+def build_problems(r):
+    """The warning and error lines of a make run R (its tail if it failed
+    without any)."""
     out = r.stdout + r.stderr
     bad = [ln for ln in out.splitlines() if re.search(r"\b(warning|error):", ln)]
     if r.returncode and not bad:
         bad = out.strip().splitlines()[-10:]
-    for d in step.build_y:
-        if not os.path.exists(os.path.join(OBJ, d, "built-in.a")):
-            bad.append(f"{d} was not built in (=y)")
     return bad
+
+
+def build_selftest(target):
+    """Build kselftest TARGET as a user does, "make -C tools/testing/selftests
+    TARGETS=TARGET", against the series' kernel headers; its problems."""
+    out = os.path.join(SERIES, "kselftest", target)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    r = run(["make", "-C", os.path.join(TREE, "tools", "testing", "selftests"),
+             f"TARGETS={target}", f"O={out}", f"-j{JOBS}"], check=False)
+    return build_problems(r)
 
 
 def checkpatch(patch):
