@@ -39,6 +39,9 @@ resync0=$(cat $P/flood_resyncs)
 # field LANE FIELD: a field of LANE's line in debugfs ("all": all lanes).
 field() { awk -v l="$1" -v f="$2" '($1 == "lane" && $2 == l) || ($1 == "all" && l == "all") {
 	for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }' "$D"; }
+# The peaks and drops so far (debugfs counts since boot): earlier
+# scenarios ran under the default bounds.
+peak0=$(field all peak) peakb0=$(field all peak_bytes) dropped0=$(field all dropped)
 xl block-detach f xvdz || fail "cannot signal f to flood"
 guest_wait f FLOODING 60
 xl block-detach v xvdz || fail "cannot signal v during the flood"
@@ -67,9 +70,13 @@ tb_msg "f's lane: $(grep "^lane $fdom " "$D" || echo gone)"
 tb_msg "dom0 callbacks: $(cat $P/flood_events) events, $(($(cat $P/flood_resyncs) - resync0)) resyncs; sampled peak $max_events events, $max_bytes bytes"
 [ "$(field all queued)" = 0 ] || fail "dom0's lanes did not drain after the flood: $(sed -n 2p "$D")"
 peak=$(field all peak_bytes) peakev=$(field all peak)
-[ "$peak" -le $((128 << 10)) ] || fail "dom0 queued $peak bytes of watch events, over 128 KiB"
-[ "$peakev" -le 256 ] || fail "dom0 queued $peakev watch events, over 256"
+if [ "$peak0" -le 256 ] && [ "$peakb0" -le $((128 << 10)) ]; then
+	[ "$peak" -le $((128 << 10)) ] || fail "dom0 queued $peak bytes of watch events, over 128 KiB"
+	[ "$peakev" -le 256 ] || fail "dom0 queued $peakev watch events, over 256"
+else
+	tb_msg "dom0's peaks before the flood ($peak0 events, $peakb0 bytes) were over its bounds: samples only"
+fi
 ((max_bytes <= 128 << 10)) || fail "sampled $max_bytes bytes queued, over 128 KiB"
-[ "$(field all dropped)" -gt 0 ] || fail "the flood never reached a bound: it tested nothing"
+[ "$(field all dropped)" -gt "$dropped0" ] || fail "the flood never reached a bound: it tested nothing"
 [ "$(cat $P/flood_events)" -gt 0 ] || fail "dom0 saw none of f's writes"
 [ $(($(cat $P/flood_resyncs) - resync0)) -gt 0 ] || fail "f's lane dropped events but never resynced"
