@@ -7,10 +7,11 @@
 # Each build works on its own copy of the sources, so the two never mix
 # objects or generated compat headers.  The testbed's test-only modules
 # go into the same directories; they are not in the top-level Kbuild, so
-# modules_install never installs them: xen-blkhostile (a guest module)
-# for 612, xen-mfnmap (dom0, for the benchmark's profile) for both, since
-# either kernel can run dom0, and xen-watchstall (dom0 and guests) for 612,
-# whose kernel has the watch lanes of patches/series.
+# modules_install never installs them: xen-blkhostile and
+# xen-evtchnhostile (guest modules) for 612, xen-mfnmap (dom0, for the
+# benchmark's profile) for both, since either kernel can run dom0, and
+# xen-watchstall (dom0 and guests) for 612, whose kernel has the watch
+# lanes of patches/series.
 set -euo pipefail
 . "$(dirname "$0")/../tools/testing/xen-testbed/lib.sh"
 
@@ -60,6 +61,7 @@ exec 9>"$BUILD/modules.lock"
 flock 9
 build_for 612 "$BUILD/kernel/obj"
 build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile
+build_test_module 612 "$BUILD/kernel/obj" xen-evtchnhostile
 build_test_module 612 "$BUILD/kernel/obj" xen-mfnmap
 build_test_module 612 "$BUILD/kernel/obj" xen-watchstall
 kdir=$(deb61_kdir)

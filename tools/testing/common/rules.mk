@@ -21,6 +21,8 @@
 #                 libFuzzer, under gcc's sanitizers)
 #   FUZZER        the libFuzzer target, built from $(FUZZER).c
 #   FUZZ_MAX_LEN  the longest input "make fuzz" tries
+#   PROTO         instead of DRIVER: the files under test that the
+#                 programs #include, for a suite of no block driver
 #
 # or, for a suite of other code (tools/testing/xenwatch):
 #

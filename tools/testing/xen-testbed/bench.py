@@ -2,54 +2,99 @@
 # SPDX-License-Identifier: GPL-2.0
 """The block benchmark: fio through every available front/back stack.
 
-Two passes, each one boot of the testbed:
+Passes:
   icount  QEMU's instruction counter: every figure is a cost, repeatable
           to about 1%; insn_per_io = 1.25e8 / IOPS (shift=3: 8 ns/insn).
+          A light instruction profile splits each row's cost into the
+          guest, dom0 and Xen.  Three boots, two at a time (each is one
+          host thread): the testbed's 6.12 in dom0 with PV guests
+          (Debian's own 6.1 as a guest too, and the disk that completes
+          inline), the same dom0 with PVH guests, and Debian 12's own 6.1
+          kernel in dom0 with our backend built for it.
   wall    multi-threaded TCG: parallel speed, repeated with the stacks
           interleaved (A B A B ...), reported as median, min and max.
-The icount pass also runs Debian 12's own kernel (6.1, built -O2 as
-distributions build) as the guest, with its own xen-blkfront and with
-ours: the frontends compared on the kernel users run (--kernels).
 Writes build/bench/results.json and build/bench/results.png.
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 TB = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TB)
+sys.path.insert(0, os.path.join(TB, "prof"))
 import testbed  # noqa: E402
+import report  # noqa: E402
 
 WORKLOADS = ["randread-4k-qd32", "randwrite-4k-qd32", "read-128k-qd8", "randread-4k-qd1"]
 OUT = os.path.join(testbed.BUILD, "bench")
 NS_PER_INSN = 8  # -icount shift=3
-# Guest kernels: the testbed's Linux 6.12 and Debian 12's distribution kernel.
-KERNELS = ["612", "deb61"]
-KERNEL_NAMES = {"612": "6.12 (testbed)", "deb61": "Debian 6.1"}
+PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "ours")]
+# What a row is, besides its pair: the guest's type and kernel, the disk
+# (softirq: null_blk's default completion; inline: in the submitter) and
+# dom0's kernel.  /stock compares with stock/stock of the same setting.
+SETTING = ("type", "kernel", "disk", "dom0")
+KERNEL_NAMES = {"612": "6.12 -O2 (testbed)", "deb61": "Debian 6.1"}
 
 
-def stacks(kernel="612"):
-    """(frontend, backend) pairs to measure: native, stock, and ours if built.
+def have(pair):
+    """Whether our modules for this pair (guest and dom0 on 6.12) are built."""
+    f, b = pair
+    return ((f != "ours" or testbed.ours_module("612", "xen-blkfront")) and
+            (b != "ours" or testbed.ours_module("612", "xen-blkback")))
 
-    A guest running Debian's kernel ("deb61") compares the frontends only
-    (dom0, and so the backend, is the testbed's kernel either way).
-    """
-    have_front = testbed.ours_module(kernel, "xen-blkfront") is not None
-    have_back = testbed.ours_module("612", "xen-blkback") is not None
-    if kernel != "612":
-        return [("stock", "stock")] + ([("ours", "stock")] if have_front else [])
-    s = [("none", "none"), ("stock", "stock")]
-    if have_front:
-        s.append(("ours", "stock"))
-    if have_back:
-        s.append(("stock", "ours"))
-    if have_front and have_back:
-        s.append(("ours", "ours"))
-    return s
+
+# The rows of the inline disk are there for the distance to native: the
+# two random-read workloads say it.
+INLINE_WORKLOADS = "randread-4k-qd32+randread-4k-qd1"
+
+
+def plan(a):
+    """The icount boots: [(run name, dom0 kernel, [scenario, ...])], the
+    longest first."""
+    pairs = [p for p in PAIRS if have(p)]
+    v = a.vcpus
+    boots = []
+    if "612" in a.dom0:
+        sc = [f"bench:none,none,{v},1,pv,612,softirq",
+              f"bench:none,none,{v},1,pv,612,inline,{INLINE_WORKLOADS}"]
+        if "pv" in a.types:
+            sc += [f"bench:{f},{b},{v},1,pv" for f, b in pairs]
+            sc += [f"bench:{f},{b},{v},1,pv,612,inline,{INLINE_WORKLOADS}"
+                   for f, b in pairs if f == b]
+        if "deb61" in a.kernels:
+            sc += [f"bench:{f},{b},{v},1,pv,deb61" for f, b in pairs if b == "stock"]
+        boots.append(("bench-icount", "612", sc))
+        if "pvh" in a.types:
+            boots.append(("bench-pvh", "612", [f"bench:{f},{b},{v},1,pvh" for f, b in pairs]))
+    if "deb61" in a.dom0:
+        sc = [f"bench:none,none,{v},1"] + [f"bench:{f},{b},{v},1" for f, b in pairs]
+        boots.append(("bench-deb61", "deb61", sc))
+    # Each stack's backend loads once: stock first, then ours.
+    return [(n, k, sorted(sc, key=lambda s: s.split(",")[1] == "ours"))
+            for n, k, sc in boots]
+
+
+def icount_boots(a, boots):
+    """Run the icount boots two at a time: under the instruction counter
+    QEMU runs one host thread, and its figures do not depend on what
+    else the host runs.  The testbed lock is taken once for all."""
+    lock = testbed.qemu_lock()
+
+    def one(b):
+        name, dom0, scen = b
+        testbed.LOG_TAG.name = name
+        return boot(name, dom0, scen, a, True, WORKLOADS, not a.no_profile)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        rcs = list(ex.map(one, boots))
+    lock.close()
+    return rcs
 
 
 def fio_record(path, workload):
@@ -63,198 +108,257 @@ def fio_record(path, workload):
             "lat_p99_us": round(pct.get("99.000000", 0) / 1000, 1)}
 
 
-def read_meta(d):
-    meta = {}
+def read_kv(path):
+    out = {}
     try:
-        with open(os.path.join(d, "meta")) as f:
+        with open(path) as f:
             for ln in f:
                 k, _, v = ln.strip().partition("=")
-                meta[k] = v
+                out[k] = v
     except FileNotFoundError:
         pass
-    return meta
+    return out
+
+
+def add_split(rec, run, tag, workload):
+    """Split the row's instructions per I/O into guest, dom0 and Xen, by
+    the shares of a window of the run measured by the profiler."""
+    sp = report.split(run, f"{tag}-{workload}")
+    if not sp or "insn_per_io" not in rec:
+        return
+    total = sum(sp.values())
+    if not total:
+        return
+    for s in report.SIDES:
+        n = sum(v for (side, _), v in sp.items() if side == s)
+        rec[f"insn_{s}"] = round(rec["insn_per_io"] * n / total)
+    for s in ("guest", "dom0"):
+        n = sp.get((s, "user"), 0)
+        rec[f"insn_{s}_user"] = round(rec["insn_per_io"] * n / total)
 
 
 def collect(run, clock, workloads):
     """Turn the fio files one run sent back into raw records."""
-    base = os.path.join(testbed.IMG, "runs", run, "files", "bench")
+    rdir = os.path.join(testbed.IMG, "runs", run)
+    base = os.path.join(rdir, "files", "bench")
     recs = []
     if not os.path.isdir(base):
         return recs
     for tag in sorted(os.listdir(base)):
-        # FRONT-BACK-vVCPUS-rREP, then the guest kernel if not 612.
-        front, back, v, r, *k = tag.split("-")
-        meta = read_meta(os.path.join(base, tag))
+        if not os.path.isdir(os.path.join(base, tag)):
+            continue  # dom0.mfns
+        stack = read_kv(os.path.join(base, tag, "stack"))
+        if not stack:
+            continue
+        meta = read_kv(os.path.join(base, tag, "meta"))
         for w in workloads:
             p = os.path.join(base, tag, w + ".json")
             if not os.path.exists(p):
                 continue
-            rec = {"frontend": front, "backend": back, "workload": w,
-                   "clock": clock, "vcpus": int(v[1:]),
-                   "queues": int(meta.get("queues", 0)), "rep": int(r[1:]),
-                   "kernel": k[0] if k else "612",
-                   "kernel_release": meta.get("kernel", "")}
+            native = stack["frontend"] == "none"
+            rec = {"frontend": stack["frontend"], "backend": stack["backend"],
+                   "workload": w, "clock": clock, "vcpus": int(stack["vcpus"]),
+                   "queues": int(meta.get("queues", stack.get("queues", 0))),
+                   "rep": int(stack["rep"]),
+                   "type": "-" if native else stack["type"],
+                   "kernel": "-" if native else stack["kernel"],
+                   "kernel_release": meta.get("kernel_release", ""),
+                   "disk": stack["disk"], "dom0": stack["dom0"],
+                   "dom0_release": stack["dom0_release"]}
             rec.update(fio_record(p, w))
             if clock == "icount" and rec["iops"] > 0:
                 rec["insn_per_io"] = round(1e9 / NS_PER_INSN / rec["iops"])
+                add_split(rec, rdir, tag, w)
             recs.append(rec)
     return recs
 
 
+def setting(r):
+    return tuple(r[k] for k in SETTING)
+
+
 def median_records(recs):
-    """Fold the repeats of each (stack, workload, vcpus) into one record."""
+    """Fold the repeats of each (stack, workload, setting) into one record."""
     groups = {}
     for r in recs:
-        key = (r["frontend"], r["backend"], r["workload"], r["vcpus"], r["kernel"])
+        key = (r["frontend"], r["backend"], r["workload"], r["vcpus"]) + setting(r)
         groups.setdefault(key, []).append(r)
     out = []
     for key, rs in sorted(groups.items()):
         iops = [r["iops"] for r in rs]
         mid = sorted(rs, key=lambda r: r["iops"])[len(rs) // 2]
         rec = dict(mid)
-        rec.pop("rep", None)
         rec.update({"iops": round(statistics.median(iops), 1), "iops_min": min(iops),
                     "iops_max": max(iops), "count": len(rs)})
         out.append(rec)
     return out
 
 
-def ratio(a, b):
-    return f"{a / b:.2f}" if b else "-"
+def ratios(records):
+    """Each record's ratio to stock/stock and to native in its setting."""
+    for r in records:
+        sel = [s for s in records if s["clock"] == r["clock"] and
+               s["workload"] == r["workload"] and s["vcpus"] == r["vcpus"]]
+        stk = next((s["iops"] for s in sel if (s["frontend"], s["backend"]) ==
+                    ("stock", "stock") and setting(s) == setting(r)), 0)
+        nat = next((s["iops"] for s in sel if s["frontend"] == "none" and
+                    (s["disk"], s["dom0"]) == (r["disk"], r["dom0"])), 0)
+        if stk and r["frontend"] != "none":
+            r["vs_stock"] = round(r["iops"] / stk, 3)
+        if nat:
+            r["vs_native"] = round(r["iops"] / nat, 3)
+
+
+def row_order(r):
+    return (r["dom0"] != "612", r["disk"] != "softirq", r["kernel"] not in ("-", "612"),
+            r["type"], r["frontend"] != "none", PAIRS.index((r["frontend"], r["backend"]))
+            if r["frontend"] != "none" else -1)
 
 
 def table(records):
-    """One row per record; /stock compares with stock/stock on the same
-    guest kernel, /native with fio in dom0."""
     lines = []
     for clock in ("icount", "wall"):
         rs = [r for r in records if r["clock"] == clock]
         if not rs:
             continue
-        lines.append(f"\n{clock} figures" + (" (instruction counter: cost per I/O)"
-                     if clock == "icount" else " (multi-threaded TCG: median of repeats)"))
-        lines.append(f"{'workload':18} {'vcpu':>4} {'guest':>5} {'front':>6} {'back':>6} "
-                     f"{'q':>2} {'IOPS':>9} {'/native':>7} {'/stock':>7} {'p50us':>8} "
-                     f"{'p99us':>8} {'insn/io':>8} {'min-max':>15}")
+        lines.append(f"\n{clock} figures" + (
+            " (instruction counter: cost per I/O; insn/io split into guest, dom0, Xen)"
+            if clock == "icount" else " (multi-threaded TCG: median of repeats)"))
+        head = (f"{'workload':17} {'dom0':>5} {'disk':>7} {'type':>4} {'guest':>5} "
+                f"{'front':>5} {'back':>5} {'q':>2} {'IOPS':>7} {'/native':>7} "
+                f"{'/stock':>6} {'p99us':>8}")
+        head += (f" {'insn/io':>7} {'guest':>6} {'dom0':>6} {'xen':>6}" if clock == "icount"
+                 else f" {'min-max':>13}")
+        lines.append(head)
         for w in WORKLOADS:
-            for v in sorted({r["vcpus"] for r in rs if r["workload"] == w}):
-                sel = [r for r in rs if r["workload"] == w and r["vcpus"] == v]
-                nat = next((r["iops"] for r in sel if r["frontend"] == "none"), 0)
-                for r in sorted(sel, key=lambda r: r["kernel"] != "612"):
-                    stk = next((s["iops"] for s in sel if s["frontend"] == "stock"
-                                and s["backend"] == "stock"
-                                and s["kernel"] == r["kernel"]), 0)
-                    guest = "-" if r["frontend"] == "none" else r["kernel"]
-                    mm = (f"{r['iops_min']:.0f}-{r['iops_max']:.0f}/{r['count']}"
-                          if "iops_min" in r else "")
-                    lines.append(
-                        f"{w:18} {v:4} {guest:>5} {r['frontend']:>6} {r['backend']:>6} "
-                        f"{r['queues']:2} {r['iops']:9.0f} {ratio(r['iops'], nat):>7} "
-                        f"{ratio(r['iops'], stk):>7} {r['lat_p50_us']:8.1f} "
-                        f"{r['lat_p99_us']:8.1f} {str(r.get('insn_per_io', '')):>8} {mm:>15}")
+            for r in sorted((r for r in rs if r["workload"] == w), key=row_order):
+                ln = (f"{w:17} {r['dom0']:>5} {r['disk']:>7} {r['type']:>4} "
+                      f"{r['kernel']:>5} {r['frontend']:>5} {r['backend']:>5} "
+                      f"{r['queues']:2} {r['iops']:7.0f} "
+                      f"{r.get('vs_native', 0):7.2f} "
+                      f"{(format(r['vs_stock'], '.2f') if 'vs_stock' in r else '-'):>6} "
+                      f"{r['lat_p99_us']:8.0f}")
+                if clock == "icount":
+                    sp = [r.get(f"insn_{s}") for s in ("guest", "dom0", "xen")]
+                    ln += f" {r.get('insn_per_io', 0):7}" + "".join(
+                        f" {v if v is not None else '-':>6}" for v in sp)
+                else:
+                    ln += f" {r['iops_min']:6.0f}-{r['iops_max']:.0f}/{r['count']}"
+                lines.append(ln)
     return "\n".join(lines)
 
 
+def label(r):
+    """A row's setting, as the plot names it."""
+    return (r["type"].upper() + ("" if r["kernel"] == "612" else ", Debian 6.1 guest") +
+            ("" if r["disk"] == "softirq" else ", inline disk") +
+            ("" if r["dom0"] == "612" else ", Debian 6.1 dom0"))
+
+
 def plot(records, png):
-    """Grouped bars: IOPS relative to native, per workload and stack."""
+    """One panel per workload: each stack's IOPS as a ratio to the stock
+    pair of its setting (1.0 drawn, 0.95 dashed), icount figures."""
     if not shutil.which("gnuplot"):
         print("warning: gnuplot not found, no plot (apt-get install gnuplot-nox)",
               file=sys.stderr)
         return
-    panels = []
-    for clock in ("icount", "wall"):
-        rs = [r for r in records if r["clock"] == clock]
-        if not rs:
-            continue
-        v = max(r["vcpus"] for r in rs)
-        # Series: (guest kernel, frontend, backend), the testbed's first.
-        st = [(k, f, b) for k in KERNELS for f, b in stacks(k)
-              if f != "none" and
-              any((r["kernel"], r["frontend"], r["backend"]) == (k, f, b) for r in rs)]
-        rows = []
-        for w in WORKLOADS:
-            sel = [r for r in rs if r["workload"] == w and r["vcpus"] == v]
-            nat = next((r["iops"] for r in sel if r["frontend"] == "none"), 0)
-            if not sel or not nat:
-                continue
-            vals = []
-            for k, f, b in st:
-                r = next((r for r in sel if (r["kernel"], r["frontend"], r["backend"]) ==
-                          (k, f, b)), None)
-                vals.append(f"{r['iops'] / nat:.3f}" if r else "0")
-            rows.append(w + " " + " ".join(vals))
-        if rows:
-            panels.append((clock, v, st, rows))
-    if not panels:
+    rs = [r for r in records if r["clock"] == "icount" and "vs_stock" in r]
+    if not rs:
         return
+    settings = []
+    for r in sorted(rs, key=row_order):
+        if label(r) not in settings:
+            settings.append(label(r))
+    pairs = [p for p in PAIRS[1:] if any((r["frontend"], r["backend"]) == p for r in rs)]
     dat = os.path.join(OUT, "plot.dat")
-    gp = [f"set terminal pngcairo size 1100,{420 * len(panels)} font 'sans,10'",
-          f"set output '{png}'", f"set multiplot layout {len(panels)},1",
-          "set style data histograms", "set style histogram clustered gap 1",
-          "set style fill solid 0.85 border -1", "set grid ytics", "set yrange [0:*]",
-          "set key outside right top", "set ylabel 'IOPS relative to native (dom0)'"]
     with open(dat, "w") as f:
-        for i, (clock, v, st, rows) in enumerate(panels):
-            f.write("\n".join(rows) + "\n\n\n")
-            title = ("instruction counter (cost)" if clock == "icount"
-                     else "multi-threaded TCG (median)")
-            gp.append(f"set title 'Xen PV block I/O, guest with {v} vCPUs: {title}'")
-            cols = ", ".join(
-                f"'{dat}' index {i} using {j + 2}:xtic(1) title '{KERNEL_NAMES[k]}: "
-                f"front {f}, back {b}'" for j, (k, f, b) in enumerate(st))
-            gp.append(f"plot {cols}")
+        for w in WORKLOADS:
+            for s in settings:
+                if not any(r["workload"] == w and label(r) == s for r in rs):
+                    continue
+                vals = []
+                for p in pairs:
+                    r = next((r for r in rs if r["workload"] == w and label(r) == s and
+                              (r["frontend"], r["backend"]) == p), None)
+                    vals.append(f"{r['vs_stock']:.3f}" if r else "NaN")
+                f.write(f'"{s}" ' + " ".join(vals) + "\n")
+            f.write("\n\n")
+    gp = [f"set terminal pngcairo size 1400,900 font 'sans,9'", f"set output '{png}'",
+          "set multiplot layout 2,2 title \"Xen PV block I/O: IOPS relative to "
+          "Linux's front and back (stock/stock = 1), instruction counter\"",
+          "set style data histograms", "set style histogram clustered gap 1",
+          "set style fill solid 0.85 border -1", "set grid ytics",
+          "set yrange [0:*]", "set offsets 0, 0, graph 0.08, 0", "set arrow from graph 0, first 0.95 to graph 1, first 0.95 "
+          "nohead dt 2 lc 'gray40'", "set xtics rotate by -20 font 'sans,8'",
+          "set key below font 'sans,8'", "set ylabel 'x stock/stock'"]
+    for i, w in enumerate(WORKLOADS):
+        cols = ", ".join(f"'{dat}' index {i} using {j + 2}:xtic(1) title 'front {f}, back {b}'"
+                         for j, (f, b) in enumerate(pairs))
+        gp += [f"set title '{w}'", f"plot {cols}, 1 with lines lw 2 lc 'black' notitle"]
     gp.append("unset multiplot")
     subprocess.run(["gnuplot"], input="\n".join(gp), text=True, check=False)
+
+
+def boot(name, dom0, scen, a, icount, workloads, profile):
+    per = 120 + len(workloads) * (a.runtime + 15)
+    env = [f"BENCH_WORKLOADS={' '.join(workloads)}", f"BENCH_RUNTIME={a.runtime}",
+           f"TB_SCENARIO_TIMEOUT={per}"]
+    if profile:
+        env.append(f"BENCH_PROF={a.runtime - 1}")
+    print(f"bench: {name}: dom0 {dom0}, {len(scen)} stacks, "
+          f"{'icount' if icount else 'multi-threaded TCG'}", file=sys.stderr, flush=True)
+    return testbed.run(argparse.Namespace(
+        scenarios=scen, name=name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
+        timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
+        dom0_kernel=dom0, locked=icount))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runtime", type=int, default=int(os.environ.get("BENCH_RUNTIME", 10)),
-                    help="fio seconds per workload (guest time)")
+    ap.add_argument("--runtime", type=int, default=int(os.environ.get("BENCH_RUNTIME", 3)),
+                    help="fio seconds per workload (guest time, after 1 s of ramp)")
     ap.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 3)),
                     help="repeats of the wall-clock pass")
-    ap.add_argument("--vcpus", default=os.environ.get("BENCH_VCPUS", "2"),
-                    help="guest vCPUs for the icount pass (comma list)")
-    ap.add_argument("--wall-vcpus", default=os.environ.get("BENCH_WALL_VCPUS", "1,2"))
+    ap.add_argument("--vcpus", type=int, default=int(os.environ.get("BENCH_VCPUS", 2)),
+                    help="guest vCPUs for the icount pass")
+    ap.add_argument("--wall-vcpus", default=os.environ.get("BENCH_WALL_VCPUS", "2"))
     ap.add_argument("--wall-workloads", default="randread-4k-qd32")
     ap.add_argument("--no-wall", action="store_true", help="skip the wall-clock pass")
-    ap.add_argument("--kernels", default=os.environ.get("BENCH_KERNELS", ",".join(KERNELS)),
+    ap.add_argument("--kernels", default=os.environ.get("BENCH_KERNELS", "612,deb61"),
                     help="guest kernels of the icount pass (612: the testbed's; "
-                    "deb61: Debian 12's, frontends only)")
+                    "deb61: Debian 12's, with the stock backend)")
+    ap.add_argument("--types", default=os.environ.get("BENCH_TYPES", "pv,pvh"),
+                    help="guest types of the icount pass")
+    ap.add_argument("--dom0", default=os.environ.get("BENCH_DOM0", "612,deb61"),
+                    help="dom0 kernels, one icount boot each (612, deb61)")
+    ap.add_argument("--no-profile", action="store_true",
+                    help="no guest/dom0/Xen split (no profiling plugin)")
     a = ap.parse_args()
+    a.kernels, a.types, a.dom0 = (x.split(",") for x in (a.kernels, a.types, a.dom0))
+    for val, known, what in ((a.kernels, ("612", "deb61"), "--kernels"),
+                             (a.types, ("pv", "pvh"), "--types"),
+                             (a.dom0, testbed.DOM0_KERNELS, "--dom0")):
+        bad = [v for v in val if v not in known]
+        if bad:
+            sys.exit(f"error: {what}: unknown {', '.join(bad)} (known: {', '.join(known)})")
+    if a.runtime < 3:
+        sys.exit("error: --runtime must be at least 3 seconds")
     testbed.prepare()
     os.makedirs(OUT, exist_ok=True)
-    kernels = a.kernels.split(",")
-    for k in kernels:
-        if k not in KERNELS:
-            sys.exit(f"error: --kernels: unknown guest kernel {k} (known: {', '.join(KERNELS)})")
-    st = stacks()
-    print(f"stacks: {', '.join(f'{f}/{b}' for f, b in st)}", file=sys.stderr)
-    records = []
-    # icount pass: one boot, grouped by backend so it is loaded once; the
-    # other kernels' stacks (stock backend) come last.
-    scen = [f"bench:{f},{b},{v},1,pv,{k}" for k in kernels for v in a.vcpus.split(",")
-            for f, b in sorted(stacks(k), key=lambda s: s[1])
-            if k == "612" or f != "none"]
-    env = [f"BENCH_WORKLOADS={' '.join(WORKLOADS)}", f"BENCH_RUNTIME={a.runtime}"]
-    per = 180 + len(WORKLOADS) * (a.runtime + 15) * 4
-    rc = testbed.run(argparse.Namespace(
-        scenarios=scen, name="bench-icount", icount=True, smp=2, mem=6144,
-        dom0_mem=2048, timeout=0, scenario_timeout=per, no_prepare=True,
-        env=env + [f"TB_SCENARIO_TIMEOUT={per}"]))
-    records += collect("bench-icount", "icount", WORKLOADS)
+    start, rc, records = time.time(), 0, []
+    boots = plan(a)
+    for (name, _, _), r in zip(boots, icount_boots(a, boots)):
+        rc |= r
+        records += collect(name, "icount", WORKLOADS)
     if not a.no_wall and a.repeat > 0:
         ww = a.wall_workloads.split(",")
+        pairs = [p for p in (("stock", "stock"), ("ours", "ours")) if have(p)]
         scen = [f"bench:{f},{b},{v},{r}" for r in range(1, a.repeat + 1)
-                for v in a.wall_vcpus.split(",") for f, b in st]
-        per = 180 + len(ww) * (a.runtime + 15) * 4
-        rc |= testbed.run(argparse.Namespace(
-            scenarios=scen, name="bench-wall", icount=False, smp=2, mem=6144,
-            dom0_mem=2048, timeout=0, scenario_timeout=per, no_prepare=True,
-            env=[f"BENCH_WORKLOADS={' '.join(ww)}", f"BENCH_RUNTIME={a.runtime}",
-                 f"TB_SCENARIO_TIMEOUT={per}"]))
+                for v in a.wall_vcpus.split(",") for f, b in pairs]
+        rc |= boot("bench-wall", "612", scen, a, False, ww, False)
         records += median_records(collect("bench-wall", "wall", ww))
+    ratios(records)
     for r in records:
         r.pop("rep", None)
     with open(os.path.join(OUT, "results.json"), "w") as f:
@@ -262,7 +366,8 @@ def main():
     print(table(records))
     plot(records, os.path.join(OUT, "results.png"))
     print(f"\nwrote {os.path.relpath(os.path.join(OUT, 'results.json'))} and "
-          f"{os.path.relpath(os.path.join(OUT, 'results.png'))}")
+          f"{os.path.relpath(os.path.join(OUT, 'results.png'))} "
+          f"in {(time.time() - start) / 60:.0f} min")
     sys.exit(1 if rc or not records else 0)
 
 

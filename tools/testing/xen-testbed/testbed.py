@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 TB = os.path.dirname(os.path.abspath(__file__))
@@ -32,14 +33,26 @@ TOP = os.path.abspath(os.path.join(TB, "..", "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
 IMG = os.path.join(BUILD, "testbed")
 
+# The hypervisor a run boots: "debian" (Debian's xen-hypervisor package as
+# it is) or "patched" (Debian's source with patches/xen, build-xen.sh).
+XEN_DEFAULT = "debian"
+XEN_IMAGES = {"debian": "xen", "patched": "xen-patched"}
+
 # dom0 or Xen lines after which the run cannot go on.
 FATAL = ("Hardware Dom0 crashed", "Kernel panic - not syncing", "(XEN) Panic on CPU",
          "@@TB POWEROFF")
 MARK = re.compile(r"^(?:\[g:[^\]]*\] )?(@@\S+)(?: (.*))?$")
 
 
+# A boot run from a thread of its own (the benchmark runs two) names
+# itself in its progress lines.
+LOG_TAG = threading.local()
+
+
 def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+    tag = getattr(LOG_TAG, "name", "")
+    print(f"[{time.strftime('%H:%M:%S')}]{' ' + tag + ':' if tag else ''} {msg}",
+          file=sys.stderr, flush=True)
 
 
 def die(msg):
@@ -98,6 +111,16 @@ def prepare():
             die(f"{script} failed (exit {r.returncode})")
 
 
+def xen_image(which):
+    """Path of the hypervisor WHICH, building the patched one if it is not
+    up to date (build-xen.sh does nothing then)."""
+    if which == "patched":
+        r = subprocess.run(["bash", os.path.join(TB, "build-xen.sh")])
+        if r.returncode:
+            die(f"build-xen.sh failed (exit {r.returncode})")
+    return os.path.join(IMG, XEN_IMAGES[which])
+
+
 def copy(src, dst, mode=None):
     os.makedirs(os.path.dirname(dst), exist_ok=True)
     shutil.copy(src, dst)
@@ -120,7 +143,7 @@ def pack_cpio(root, out):
 
 # Test-only modules (scripts/build-testbed-modules.sh builds them), for
 # guests and for dom0; those not built for a kernel are left out.
-GUEST_TEST_MODULES = ("xen-blkhostile", "xen-watchstall")
+GUEST_TEST_MODULES = ("xen-blkhostile", "xen-evtchnhostile", "xen-watchstall")
 DOM0_TEST_MODULES = ("xen-mfnmap", "xen-watchstall")
 
 
@@ -219,7 +242,7 @@ def dom0_overlay(run, scenarios, env, kind="612"):
     return initrd
 
 
-def qemu_cmd(args, run, initrd):
+def qemu_cmd(args, run, initrd, xen):
     serial = os.path.join(run, "serial.log")
     xen_args = (f"console=com1 com1=115200,8n1 dom0_mem={args.dom0_mem}M,"
                 f"max:{args.dom0_mem}M dom0_max_vcpus={args.smp} noreboot "
@@ -231,7 +254,7 @@ def qemu_cmd(args, run, initrd):
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
            "-no-reboot", "-monitor", "none", "-serial", f"file:{serial}",
-           "-kernel", os.path.join(IMG, "xen"), "-append", xen_args,
+           "-kernel", xen, "-append", xen_args,
            "-initrd", f"{kimg} {dom0_args},{initrd}"]
     if args.icount:
         cmd += ["-icount", "shift=3,sleep=off", "-accel", "tcg"]
@@ -381,20 +404,24 @@ def run(args):
     rundir = os.path.join(IMG, "runs", args.name)
     shutil.rmtree(rundir, ignore_errors=True)
     os.makedirs(rundir)
+    which = getattr(args, "xen", None) or XEN_DEFAULT
+    xen = getattr(args, "xen_image", None) or xen_image(which)
     env = dict(kv.split("=", 1) for kv in args.env)
     env.setdefault("TB_SCENARIO_TIMEOUT", str(args.scenario_timeout))
+    env.setdefault("TB_XEN", which)
     kind = getattr(args, "dom0_kernel", "612")
     if kind not in DOM0_KERNELS:
         die(f"unknown dom0 kernel '{kind}' (known: {', '.join(DOM0_KERNELS)})")
     if getattr(args, "profile", False) and not args.icount:
         die("--profile counts exactly only under the instruction counter: add --icount")
     initrd = dom0_overlay(rundir, args.scenarios, env, kind)
-    cmd, serial = qemu_cmd(args, rundir, initrd)
+    cmd, serial = qemu_cmd(args, rundir, initrd, xen)
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     limit = args.timeout or (150 + len(names) * args.scenario_timeout)
-    lock = qemu_lock()
-    log(f"booting Xen under QEMU ({'icount' if args.icount else 'multi-threaded TCG'}, "
+    # The benchmark holds the lock itself around its boots.
+    lock = None if getattr(args, "locked", False) else qemu_lock()
+    log(f"booting {which} Xen under QEMU ({'icount' if args.icount else 'multi-threaded TCG'}, "
         f"{args.smp} CPUs, dom0 kernel {kind}), {len(names)} scenario(s), hard limit {limit}s; "
         f"serial log: {os.path.relpath(serial)}")
     start = time.time()
@@ -423,7 +450,8 @@ def run(args):
                 else "booting or between scenarios"
             log(f"  still running ({time.time() - start:.0f}s), {what}")
     proc.wait()
-    lock.close()
+    if lock:
+        lock.close()
     w.poll()
     timed_out = proc.returncode == 124 or proc.returncode == 137
     log(f"QEMU exited after {time.time() - start:.0f}s"
@@ -480,6 +508,12 @@ def main():
     ap.add_argument("--icount", action="store_true",
                     help="QEMU instruction counter (deterministic cost figures)")
     ap.add_argument("--smp", type=int, default=2, help="host CPUs for Xen (default 2)")
+    ap.add_argument("--xen", choices=sorted(XEN_IMAGES), default=XEN_DEFAULT,
+                    help="hypervisor: Debian's package, or built from Debian's source "
+                    f"with patches/xen (default {XEN_DEFAULT})")
+    ap.add_argument("--xen-image", metavar="FILE",
+                    help="boot this hypervisor image instead, as if it were --xen's "
+                    "(a Xen built by hand, for example)")
     ap.add_argument("--mem", type=int, default=6144, help="QEMU memory in MiB")
     ap.add_argument("--dom0-mem", type=int, default=2048, help="dom0 memory in MiB")
     ap.add_argument("--timeout", type=int, default=0, help="hard limit for the whole boot")

@@ -1,60 +1,134 @@
 # SPDX-License-Identifier: GPL-2.0
-# bench FRONT BACK VCPUS REP [TYPE [KERNEL]]: run $BENCH_WORKLOADS for one
-# stack, in a guest of TYPE (pv) running KERNEL (612, the testbed's, or
-# deb61, Debian 12's own).  FRONT=none BACK=none is native: fio in dom0 on
-# the backing device.  Results go to the host as
-# bench/FRONT-BACK-vVCPUS-rREP[-KERNEL]/WORKLOAD.json (KERNEL if not 612).
+# bench FRONT BACK VCPUS REP [TYPE [KERNEL [DISK [WORKLOADS]]]]: run the
+# workloads (WORKLOADS, "+" between them, or else $BENCH_WORKLOADS) for
+# one stack, in a guest of TYPE (pv or pvh) running KERNEL (612, the
+# testbed's, or deb61, Debian 12's own), on DISK: softirq (nullb0, which
+# completes in a softirq, null_blk's default) or inline (nullb4, which
+# completes in the submitter).  FRONT=none BACK=none is native: fio in
+# dom0 on the disk.  Results go to the host under bench/TAG/ (TAG names
+# all of the above but the workloads, and dom0's kernel): WORKLOAD.json,
+# and "stack" with the settings.
+#
+# dom0 stays asleep while fio measures: it looks for the guest's marker
+# of the next workload only in the ramp before it.  With BENCH_PROF set
+# (testbed.py --profile), it has the profiler count a BENCH_PROF-second
+# window inside each workload.
 # shellcheck shell=bash
-front=$1 back=$2 vcpus=$3 rep=$4 type=${5:-pv} kernel=${6:-612}
-tag=$front-$back-v$vcpus-r$rep
-[ "$kernel" = 612 ] || tag=$tag-$kernel
+front=$1 back=$2 vcpus=$3 rep=$4 type=${5:-pv} kernel=${6:-612} disk=${7:-softirq}
+[ -n "${8:-}" ] && BENCH_WORKLOADS=${8//+/ }
+dom0=${TB_DOM0_KERNEL:-612}
+ramp=${BENCH_RAMP:-1} runtime=${BENCH_RUNTIME:-3}
 . /tb/scenarios/workloads.sh
 
-# prof_window: an instruction profile (testbed.py --profile) of
-# BENCH_PROF seconds of the workload just started, after its ramp, and
-# dom0's module symbols to name it with; see prof/report.py.
-prof_window() {
-	sleep $((${BENCH_RAMP:-2} + 1))
-	echo "@@PROF snap $tag-a"
-	sleep "$BENCH_PROF"
-	echo "@@PROF snap $tag-b"
-	grep '\[' /proc/kallsyms >/tmp/dom0.ksyms
+case "$disk" in
+softirq) dev=nullb0 ;;
+inline) dev=nullb4 ;;
+*) fail "bench: unknown disk $disk (softirq or inline)" ;;
+esac
+if [ "$front" = none ]; then
+	tag=none-none-$disk-d$dom0-v$vcpus-r$rep
+else
+	tag=$front-$back-$type-$kernel-$disk-d$dom0-v$vcpus-r$rep
+fi
+printf '%s\n' "frontend=$front" "backend=$back" "type=$type" "kernel=$kernel" \
+	"disk=$disk" "dom0=$dom0" "dom0_release=$(uname -r)" "vcpus=$vcpus" \
+	"rep=$rep" >/tmp/stack
+[ "$front" = none ] && echo "queues=$(cat "/sys/kernel/config/nullb/$dev/submit_queues")" \
+	>>/tmp/stack
+tb_file "bench/$tag/stack" /tmp/stack
+
+# dom0's machine frames, once per boot: the profile's reader tells dom0's
+# code from the guest's by them (tools/testing/xen-mfnmap).
+if [ -n "${BENCH_PROF:-}" ] && [ ! -f /run/tb-mfns ]; then
+	insmod /tb/mod/test/xen-mfnmap.ko || fail "cannot load xen-mfnmap"
+	cat /sys/kernel/debug/xen-mfnmap >/run/tb-mfns || fail "cannot read dom0's frames"
+	rmmod xen-mfnmap
+	tb_file "bench/dom0.mfns" /run/tb-mfns
+fi
+
+# dom0_symbols: dom0's module symbols, to name code in a profile with
+# prof/report.py; with BENCH_SYMS=all, all its code symbols (Debian's
+# kernel comes without a System.map; the guest's likewise).
+dom0_symbols() {
+	[ -n "${BENCH_PROF:-}" ] || return 0
+	if [ "${BENCH_SYMS:-}" = all ]; then
+		grep -i '^[0-9a-f]* t ' /proc/kallsyms >/tmp/dom0.ksyms
+	else
+		grep '\[' /proc/kallsyms >/tmp/dom0.ksyms
+	fi
 	tb_file "bench/$tag/dom0.ksyms" /tmp/dom0.ksyms
 }
 
+# bench_measure W: sleep through workload W, which started (ramp
+# included) about now, with a profile window inside it if asked for.
+bench_measure() {
+	local w=$1
+	if [ -n "${BENCH_PROF:-}" ]; then
+		sleep "$ramp.5"
+		echo "@@PROF start $tag-$w"
+		sleep "$BENCH_PROF"
+		echo "@@PROF stop $tag-$w"
+		sleep "$((runtime - BENCH_PROF))"
+	else
+		sleep "$((ramp + runtime))"
+	fi
+}
+
 if [ "$front" = none ]; then
-	printf 'vcpus=%s\nqueues=%s\nkernel=%s\n' "$vcpus" \
-		"$(cat /sys/kernel/config/nullb/nullb0/submit_queues)" "$(uname -r)" >/tmp/meta
-	tb_file "bench/$tag/meta" /tmp/meta
 	for w in $BENCH_WORKLOADS; do
 		tb_msg "bench $tag $w"
-		# The profile covers the first workload, as in a guest.
-		[ -n "${BENCH_PROF:-}" ] && [ "$w" = "${BENCH_WORKLOADS%% *}" ] &&
-			prof_window &
-		BENCH_RUNTIME=${BENCH_RUNTIME:-10} run_workload "$w" "$vcpus" /dev/nullb0 \
-			/tmp/out.json || fail "fio $w in dom0 failed"
+		grep BLOCK: /proc/softirqs >/tmp/softirq.txt
+		bench_measure "$w" &
+		BENCH_RUNTIME=$runtime BENCH_RAMP=$ramp run_workload "$w" "$vcpus" \
+			"/dev/$dev" /tmp/out.json || fail "fio $w in dom0 failed"
 		wait
+		# Block softirqs raised during the run: none means null_blk's
+		# completion ran in the submitter's context either way.
+		grep BLOCK: /proc/softirqs >>/tmp/softirq.txt
 		tb_file "bench/$tag/$w.json" /tmp/out.json
+		tb_file "bench/$tag/$w.softirq" /tmp/softirq.txt
 	done
+	dom0_symbols
 	exit 0
 fi
+
+# bench_wait NAME WORD: wait (up to 10 minutes) for "@@G WORD" on the
+# guest's console, cheaply: only a grep per half second, and a look at
+# whether the guest still lives every ten.
+bench_wait() {
+	local i
+	for ((i = 0; i < 1200; i++)); do
+		grep -q "^@@G $2" "$XLOG/guest-$1.log" 2>/dev/null && return 0
+		if ((i % 10 == 9)) && ! guest_alive "$1"; then
+			guest_dump "$1"
+			fail "guest $1 ended before it printed '$2'"
+		fi
+		sleep 0.5
+	done
+	guest_dump "$1"
+	fail "guest $1 did not print '$2' within 600s"
+}
+
 [ "$(tb_backend)" = "$back" ] || tb_load_backend "$back" ||
 	fail "cannot load the $back backend"
 guest_create b type="$type" vcpus="$vcpus" mem=384 kernel="$kernel" \
 	front="$front" fparams="${BENCH_FPARAMS:-}" \
-	script=bench_guest args="$tag ${BENCH_RUNTIME:-10} $BENCH_WORKLOADS" \
-	disk="phy:/dev/nullb0,xvda,w"
+	script=bench_guest args="$tag $runtime $ramp ${BENCH_SYMS:-modules} $BENCH_WORKLOADS" \
+	disk="phy:/dev/$dev,xvda,w"
 if [ -n "${BENCH_PIN:-}" ]; then
-	# For a profile split by domain: dom0 on CPU 0, the guest on CPU 1.
+	# dom0 on CPU 0, the guest on CPU 1.
 	if ! xl vcpu-pin Domain-0 all 0 || ! xl vcpu-pin b all 1; then
 		fail "xl vcpu-pin failed"
 	fi
 fi
-guest_wait b BENCH 120
 # CPU seconds of dom0 and the guest around the workloads, for the notes.
 xl list >/tmp/xl.before
-[ -n "${BENCH_PROF:-}" ] && prof_window
-guest_wait b OK 900
+for w in $BENCH_WORKLOADS; do
+	bench_wait b "BENCH $w"
+	bench_measure "$w"
+done
+bench_wait b OK
 { cat /tmp/xl.before; xl list; } >/tmp/xl.txt
 tb_file "bench/$tag/cpu.txt" /tmp/xl.txt
-guest_finish b 900
+dom0_symbols
+guest_finish b 300

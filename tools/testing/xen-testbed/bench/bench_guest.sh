@@ -1,18 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
-# bench_guest TAG RUNTIME WORKLOAD...: run the benchmark workloads on
-# xvda and send each fio JSON result to the host as bench/TAG/NAME.json.
+# bench_guest TAG RUNTIME RAMP SYMS WORKLOAD...: run the benchmark
+# workloads on xvda and send each fio JSON result to the host as
+# bench/TAG/NAME.json.  "@@G BENCH NAME" marks the start of each (dom0
+# sleeps through it).  SYMS "all" sends all the kernel's code symbols at
+# the end, else only its modules'.
 # shellcheck shell=sh
 . /tb/guest/workloads.sh
-tag=$1
-export BENCH_RUNTIME="$2"
-shift 2
+tag=$1 syms=$4
+export BENCH_RUNTIME="$2" BENCH_RAMP="$3"
+shift 4
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
 q=$(nr_queues xvda)
-printf 'vcpus=%s\nqueues=%s\nkernel=%s\n' "$(nproc)" "$q" "$(uname -r)" >/tmp/meta
+printf 'vcpus=%s\nqueues=%s\nkernel_release=%s\n' "$(nproc)" "$q" "$(uname -r)" >/tmp/meta
 gfile "bench/$tag/meta" /tmp/meta
 for w in "$@"; do
-	gmark BENCH "$w"
 	cat /proc/interrupts >/tmp/irq.before
+	gmark BENCH "$w"
 	run_workload "$w" "$(nproc)" /dev/xvda /tmp/out.json ||
 		gfail "fio $w failed: $(tail -n 3 /tmp/out.json)"
 	gfile "bench/$tag/$w.json" /tmp/out.json
@@ -25,11 +28,13 @@ for w in "$@"; do
 	} >/tmp/irq.txt
 	gfile "bench/$tag/$w.irq" /tmp/irq.txt
 done
-# Module symbols, to name module code in an instruction profile; Debian's
-# kernel, whose package has no System.map, sends all its code symbols.
-case "$tag" in
-*-deb61) grep -i '^[0-9a-f]* t ' /proc/kallsyms >/tmp/guest.ksyms ;;
-*) grep '\[' /proc/kallsyms >/tmp/guest.ksyms ;;
-esac
+# Module symbols, to name module code in an instruction profile.  All code
+# symbols only when asked: Debian's kernel comes without a System.map, but
+# the console takes minutes to carry its symbols.
+if [ "$syms" = all ]; then
+	grep -i '^[0-9a-f]* t ' /proc/kallsyms >/tmp/guest.ksyms
+else
+	grep '\[' /proc/kallsyms >/tmp/guest.ksyms
+fi
 gfile "bench/$tag/guest.ksyms" /tmp/guest.ksyms
 gmark OK

@@ -14,11 +14,15 @@ workload_args() {
 }
 
 # run_workload NAME VCPUS DEV OUT: run one workload on DEV, fio JSON to OUT.
+# Job i runs on CPU i (a one-job workload on CPU 0): where the scheduler
+# happens to put and move the jobs would otherwise change the cost of the
+# same stack from one run to the next by a few percent.
 run_workload() {
 	a=$(workload_args "$1" "$2") || return 1
 	# shellcheck disable=SC2086
 	fio --name="$1" --filename="$3" --allow_file_create=0 --ioengine=libaio --direct=1 \
-		--time_based --runtime="${BENCH_RUNTIME:-10}" \
-		--ramp_time="${BENCH_RAMP:-2}" --size=1G --group_reporting \
+		--cpus_allowed="0-$(($2 - 1))" --cpus_allowed_policy=split \
+		--time_based --runtime="${BENCH_RUNTIME:-3}" \
+		--ramp_time="${BENCH_RAMP:-1}" --size=1G --group_reporting \
 		--randrepeat=0 --eta=never --output-format=json --output="$4" $a
 }

@@ -17,6 +17,15 @@ gfile() {
 	echo "@@END $1 $(sha256sum <"$2" | cut -c1-64)"
 }
 
+# gkernel_clean [PATTERN]: fail the script if this guest's kernel logged an
+# oops, a BUG or a warning (or a line matching the extended regex PATTERN).
+gkernel_clean() {
+	pat="Oops|BUG:|WARNING:|Call Trace${1:+|$1}"
+	dmesg | grep -E -q "$pat" || return 0
+	dmesg | grep -E -A 20 "$pat" | head -n 40
+	gfail "the guest's kernel complained"
+}
+
 # nr_queues DEV: the number of blk-mq hardware queues of DEV.
 nr_queues() {
 	n=0

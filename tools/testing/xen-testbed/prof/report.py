@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Where the instructions went between two insnprof snapshots.
+"""Where the instructions went in an insnprof window.
 
-  report.py RUN TAG [--per N] [--top K]
+  report.py RUN TAG WORKLOAD [--per N] [--top K]
 
-RUN is a testbed run directory made with --profile, TAG a bench tag such
-as ours-ours-v2-r1 (snapshots TAG-a and TAG-b, module symbols from
-files/bench/TAG/*.ksyms).  Code is named from Xen's symbol map (Debian's
+RUN is a testbed run directory made with --profile (make bench makes
+bench-icount and bench-deb61), TAG a bench tag such as
+ours-ours-pv-612-softirq-d612-v2-r1 and WORKLOAD one of its workloads
+(the window prof/TAG-WORKLOAD.txt).  Each block of code is put on the side
+it ran for: Xen (by its addresses), dom0 (by the machine frames dom0's
+memory is made of, files/bench/dom0.mfns) or the guest (every other
+frame).  Code is named from Xen's symbol map (Debian's
 xen-hypervisor-4.17-amd64-dbg, fetched on first use), the testbed
-kernel's System.map and the module symbols of dom0 and the guest.  Both
-domains run the same kernel, so kernel code is not split by domain; module
-code is named after the domain that loaded it.  --per N divides every
-count by N (for example the I/Os done in the window) to give a cost per
-I/O.
+kernel's System.map and the symbols dom0 and the guest sent
+(files/bench/TAG/*.ksyms).  --per N divides every count by N (for example
+the I/Os done in the window) to give a cost per I/O.  Debian's kernel
+comes without a System.map: to name its code, run the benchmark with
+BENCH_SYMS=all, which has dom0 and the guests send all their code
+symbols (slow: minutes of console output per stack).
 """
 import argparse
 import bisect
@@ -25,6 +30,7 @@ import sys
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
 XEN_DBG = "xen-hypervisor-4.17-amd64-dbg"
+SIDES = ("guest", "dom0", "xen")
 
 
 class Syms:
@@ -39,6 +45,7 @@ class Syms:
         order = sorted(range(len(self.addrs)), key=lambda i: self.addrs[i])
         self.addrs = [self.addrs[i] for i in order]
         self.names = [self.names[i] for i in order]
+        return self
 
     def find(self, addr, slack=1 << 16):
         i = bisect.bisect_right(self.addrs, addr) - 1
@@ -55,6 +62,11 @@ def read_map(path, syms, prefix="", keep=lambda t: True):
                 continue
             name = prefix + p[2] + (" " + p[3] if len(p) > 3 else "")
             syms.add(int(p[0], 16), name)
+    return syms
+
+
+def text(t):
+    return t in "tTwW"
 
 
 def xen_map():
@@ -74,16 +86,39 @@ def xen_map():
     return out
 
 
-def load_snap(path):
-    blocks = {}
+def load_window(path):
+    """Instructions per block of a window: {(vaddr, mpage or None): count}."""
+    blocks = collections.Counter()
     with open(path) as f:
         for line in f:
-            p = line.split()
-            key = (int(p[0], 16), int(p[1]))
-            runs = [int(x) for x in p[2:]]
-            old = blocks.get(key)
-            blocks[key] = [a + b for a, b in zip(old, runs)] if old else runs
+            va, mp, insns, runs = line.split()
+            key = (int(va, 16), None if mp == "-" else int(mp, 16))
+            blocks[key] += int(insns) * int(runs)
     return blocks
+
+
+def window(run, name):
+    """What ran in profile window NAME, or None if there is none."""
+    p = os.path.join(run, "prof", f"{name}.txt")
+    return load_window(p) if os.path.exists(p) else None
+
+
+class Frames:
+    """dom0's machine frames, from xen-mfnmap's "FIRST COUNT" runs."""
+
+    def __init__(self, path):
+        runs = []
+        with open(path) as f:
+            for line in f:
+                first, count = line.split()
+                runs.append((int(first, 16), int(count)))
+        runs.sort()
+        self.starts = [r[0] for r in runs]
+        self.runs = runs
+
+    def __contains__(self, mfn):
+        i = bisect.bisect_right(self.starts, mfn) - 1
+        return i >= 0 and mfn < self.runs[i][0] + self.runs[i][1]
 
 
 def area(addr):
@@ -96,96 +131,91 @@ def area(addr):
     return "other"
 
 
+def side(key, dom0):
+    """Which side a block ran for: guest, dom0, xen, or other (firmware)."""
+    addr, mpage = key
+    if area(addr) == "xen":
+        return "xen"
+    if mpage is None:
+        return "other"
+    return "dom0" if mpage in dom0 else "guest"
+
+
+def split(run, name):
+    """Instructions of window NAME by (side, area), or None.
+
+    The side of a block is decided by where its code lies; the area
+    (kernel, user) by its address.
+    """
+    win = window(run, name)
+    mfns = os.path.join(run, "files", "bench", "dom0.mfns")
+    if win is None or not os.path.exists(mfns):
+        return None
+    dom0 = Frames(mfns)
+    out = collections.Counter()
+    for key, n in win.items():
+        s = side(key, dom0)
+        out[(s, "xen" if s == "xen" else area(key[0]))] += n
+    return out
+
+
+def namers(run, tag):
+    """Name a block of one side: Xen's map, kernels' maps, module symbols."""
+    xen = read_map(xen_map(), Syms(), "xen:", text).done()
+    kern = read_map(os.path.join(BUILD, "kernel", "obj", "System.map"), Syms(), "",
+                    text).done()
+    syms = {}
+    for s in ("dom0", "guest"):
+        p = os.path.join(run, "files", "bench", tag, s + ".ksyms")
+        syms[s] = read_map(p, Syms(), "", text).done() if os.path.exists(p) else Syms()
+    # Debian's kernel (guest -deb61-, dom0 -d deb61) comes without a
+    # System.map: its own symbols came in its .ksyms.
+    kmaps = {"guest": syms["guest"] if "-deb61-" in tag else kern,
+             "dom0": syms["dom0"] if "-ddeb61-" in tag else kern}
+
+    def name(s, addr):
+        if s == "xen":
+            return xen.find(addr) or "xen:?"
+        a = area(addr)
+        if a != "kernel":
+            return f"{s}:{a}"
+        found = syms[s].find(addr, 1 << 14) if addr >= 0xffffffffa0000000 else None
+        return f"{s}:{found or kmaps[s].find(addr) or '?'}"
+    return name
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run")
     ap.add_argument("tag")
+    ap.add_argument("workload")
     ap.add_argument("--per", type=float, default=1.0)
     ap.add_argument("--top", type=int, default=40)
-    ap.add_argument("--split", action="store_true",
-                    help="the run pinned dom0 to CPU 0 and the guest to CPU 1 "
-                    "(BENCH_PIN=1): name code by domain")
     a = ap.parse_args()
     run = a.run if os.path.isdir(a.run) else os.path.join(BUILD, "testbed", "runs", a.run)
-    before = load_snap(os.path.join(run, "prof", a.tag + "-a.txt"))
-    after = load_snap(os.path.join(run, "prof", a.tag + "-b.txt"))
-
-    xen, kern = Syms(), Syms()
-    read_map(xen_map(), xen, "xen:", lambda t: t in "tTwW")
-    read_map(os.path.join(BUILD, "kernel", "obj", "System.map"), kern, "",
-             lambda t: t in "tTwW")
-    mods = []
-    for dom in ("dom0", "guest"):
-        s = Syms()
-        p = os.path.join(run, "files", "bench", a.tag, dom + ".ksyms")
-        if os.path.exists(p):
-            read_map(p, s, dom + ":", lambda t: t in "tTwW")
-        s.done()
-        mods.append(s)
-    # A guest running Debian's kernel (whose package ships no System.map)
-    # sent all its text symbols in guest.ksyms; they are told apart from
-    # dom0's only in a split (pinned) run.
-    gkern = kern
-    if a.tag.endswith("-deb61"):
-        if not a.split:
-            sys.exit("a -deb61 guest runs another kernel than dom0: profile it "
-                     "with BENCH_PIN=1 and report with --split")
-        gkern = mods[1]
-    xen.done()
-    kern.done()
-
-    by_sym = collections.Counter()
-    by_area = collections.Counter()
-    by_cpu = collections.Counter()
-    total = 0
-    doms = ("dom0", "guest")
-    for key, runs in after.items():
-        old = before.get(key, [0] * len(runs))
-        for cpu, (r, o) in enumerate(zip(runs, old)):
-            n = (r - o) * key[1]
-            if n <= 0:
-                continue
-            by_cpu[cpu] += n
-            total += n
-            addr, ar = key[0], area(key[0])
-            dom = doms[min(cpu, 1)] if a.split else None
-            by_area[(dom + " " if dom else "") + ar] += n
-            if ar == "xen":
-                name = xen.find(addr) or "xen:?"
-            elif ar == "kernel":
-                name = None
-                if addr >= 0xffffffffa0000000:
-                    if dom:
-                        found = [mods[doms.index(dom)].find(addr, 1 << 14)]
-                    else:
-                        found = [m.find(addr, 1 << 14) for m in mods]
-                    found = [f for f in found if f]
-                    name = " | ".join(found) if found else None
-                kmap = gkern if dom == "guest" else kern
-                name = name or kmap.find(addr) or "kernel:?"
-            else:
-                name = ar
-            if dom and not name.startswith(dom + ":"):
-                name = f"{dom}:{name}"
-            by_sym[name] += n
-
+    name = f"{a.tag}-{a.workload}"
+    win = window(run, name)
+    if win is None:
+        sys.exit(f"no window {name} in {run}/prof")
+    mfns = os.path.join(run, "files", "bench", "dom0.mfns")
+    if not os.path.exists(mfns):
+        sys.exit(f"no {mfns}: the run did not send dom0's frames")
+    dom0 = Frames(mfns)
+    namer = namers(run, a.tag)
+    by_sym, by_side = collections.Counter(), collections.Counter()
+    for key, n in win.items():
+        s = side(key, dom0)
+        by_side[s if s == "xen" else f"{s} {area(key[0])}"] += n
+        by_sym[namer(s, key[0]) if s != "other" else "firmware"] += n
+    total = sum(win.values())
     per = a.per
     print(f"instructions in the window: {total:,} ({total / per:,.0f} per unit)")
-    print("by CPU: " + ", ".join(f"cpu{c} {n / per:,.0f}" for c, n in sorted(by_cpu.items())
-                                 if n))
-    print("by area: " + ", ".join(f"{k} {v / per:,.0f} ({100 * v / total:.1f}%)"
-                                  for k, v in by_area.most_common()))
-    groups = collections.Counter()
-    for name, n in by_sym.items():
-        g = name.split(":")[0] if ":" in name else "kernel"
-        if "blkfront" in name or "blkback" in name:
-            g += "(blk driver)"
-        groups[g] += n
-    print("by group: " + ", ".join(f"{k} {v / per:,.0f}" for k, v in groups.most_common()))
+    print("by side: " + ", ".join(f"{k} {v / per:,.0f} ({100 * v / total:.1f}%)"
+                                  for k, v in by_side.most_common()))
     print(f"\n{'per unit':>10} {'%':>6}  symbol")
-    for name, n in by_sym.most_common(a.top):
-        print(f"{n / per:10,.0f} {100 * n / total:6.2f}  {name}")
+    for sym, n in by_sym.most_common(a.top):
+        print(f"{n / per:10,.0f} {100 * n / total:6.2f}  {sym}")
 
 
 if __name__ == "__main__":
