@@ -30,10 +30,12 @@
  * In a guest:
  *
  *   flood_writes=N   rewrites data/tb-flood/<i mod flood_nodes> N times in
- *                    all, from flood_threads threads, or until the module
- *                    is removed; flood_written counts the writes so far,
- *                    flood_errors those xenstore refused; flood_done is set
- *                    (and a line logged) once all N are written
+ *                    all, from flood_threads threads, or until data/tb-stop
+ *                    exists (dom0 writes it: its watches of this domain
+ *                    are flooded) or the module is removed; flood_written
+ *                    counts the writes so far, flood_errors those xenstore
+ *                    refused; flood_done is set (and a line logged) at the
+ *                    end
  *
  * The counters are read-only parameters under
  * /sys/module/xen_watchstall/parameters/.
@@ -181,6 +183,9 @@ static int flood_thread(void *unused)
 		i = atomic_inc_return(&flood_next) - 1;
 		if (i >= flood_writes)
 			break;
+		/* Told to stop: a node read straight from xenstore. */
+		if (i % 64 == 0 && xenbus_exists(XBT_NIL, "data", "tb-stop"))
+			break;
 		snprintf(name, sizeof(name), "%u", i % max(flood_nodes, 1U));
 		err = xenbus_printf(XBT_NIL, "data/tb-flood", name, "%d", i);
 		if (err)
@@ -191,8 +196,8 @@ static int flood_thread(void *unused)
 	}
 	if (atomic_dec_and_test(&flood_running)) {
 		WRITE_ONCE(flood_done, 1);
-		pr_info("flood done: %u writes, %d refused\n", flood_writes,
-			atomic_read(&flood_refused));
+		pr_info("flood done: %d writes, %d refused\n",
+			atomic_read(&flood_written), atomic_read(&flood_refused));
 	}
 	while (!kthread_should_stop())
 		msleep(100);
