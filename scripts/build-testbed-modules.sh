@@ -10,7 +10,9 @@
 # modules_install never installs them: xen-blkhostile and
 # xen-evtchnhostile (guest modules), xen-blkhostile-back (dom0) and
 # xenpv-census (both) for 612, xen-mfnmap (dom0, for the benchmark's
-# profile) for both, since either kernel can run dom0.
+# profile) for both, since either kernel can run dom0, and xen-watchstall
+# (dom0 and guests) for 612, whose kernel has the watch lanes of
+# patches/series.
 set -euo pipefail
 . "$(dirname "$0")/../tools/testing/xen-testbed/lib.sh"
 
@@ -69,6 +71,7 @@ build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile-back
 build_test_module 612 "$BUILD/kernel/obj" xenpv-census
 build_test_module 612 "$BUILD/kernel/obj" xen-evtchnhostile
 build_test_module 612 "$BUILD/kernel/obj" xen-mfnmap
+build_test_module 612 "$BUILD/kernel/obj" xen-watchstall
 kdir=$(deb61_kdir)
 build_for deb61 "$kdir"
 build_test_module deb61 "$kdir" xen-mfnmap

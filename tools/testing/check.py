@@ -3,11 +3,12 @@
 """Run every test of the project and end with "N passed, N failed".
 
 Static checks (shellcheck, checkpatch --strict, sparse), the compat probe
-mechanism against both supported kernels, the userspace unit tests, and
-the testbed scenarios (one QEMU boot with the testbed's kernel in dom0,
-one with Debian 12's).  CHECK_SCENARIOS or CHECK_DEB61_SCENARIOS run only
-the scenarios they name, in that boot only; --static-only skips the
-testbed.
+mechanism against both supported kernels, the userspace unit tests, the
+patch series (make patches), and the testbed scenarios: one QEMU boot
+with the testbed's kernel in dom0, a short one with the same kernel and
+xenbus.watch_lanes=0, one with Debian 12's.  CHECK_SCENARIOS,
+CHECK_LANES_OFF_SCENARIOS or CHECK_DEB61_SCENARIOS run only the
+scenarios they name, in that boot only; --static-only skips the testbed.
 """
 import argparse
 import glob
@@ -63,9 +64,16 @@ BACKEND = [
     "ours+ours/hostile_back:pv,rsp_dup_id,prod_jump,flip_initwait,closing_inflight@0",
     "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
+# The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
+# lane, a flood, guests created and destroyed at once.  save_restore above
+# runs the guests' suspend from a watch, in their legacy lane.
+LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
-    + OURS_ONLY + BACKEND
-# A second boot, dom0 running Debian 12's own 6.1 kernel with our backend
+    + OURS_ONLY + BACKEND + LANES
+# A boot of its own, dom0 with one xenwatch thread: the stalled lane must
+# show the failure there, or the scenario proves nothing.
+LANES_OFF = ["stalled_lane:pv,stuck"]
+# A third boot, dom0 running Debian 12's own 6.1 kernel with our backend
 # built for it loaded on top (a distribution's dom0 with our module): first
 # Linux's backend (the setup works), then ours behind a PV and a PVH guest,
 # a hostile frontend and a detach under load.
@@ -255,14 +263,28 @@ def check_dkms():
            fail or f"built and installed for {kver}, then removed")
 
 
-def testbed_boot(name, dom0, scen, prefix):
-    """Run SCEN in one boot with dom0 kernel DOM0; record each result."""
+def check_patches():
+    """make patches: the series applies, builds step by step, is clean."""
+    r = subprocess.run([sys.executable, os.path.join(TOP, "scripts", "patches.py"), "make"],
+                       capture_output=True, text=True)
+    out = (r.stdout + r.stderr).strip().splitlines()
+    if r.returncode:
+        record("patches", "fail", "\n".join("    | " + ln for ln in out[-20:]))
+    else:
+        record("patches", "pass", out[-1].split("] ", 1)[-1] if out else "")
+
+
+def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700):
+    """Run SCEN in one boot with dom0 kernel DOM0 (and DOM0_ARGS on its
+    command line); record each result."""
     import argparse as ap
     import json
-    print(f"testbed: {len(scen)} scenarios in one boot, dom0 kernel {dom0}", flush=True)
+    print(f"testbed: {len(scen)} scenarios in one boot, dom0 kernel {dom0}"
+          + (f" with {dom0_args}" if dom0_args else ""), flush=True)
     testbed.run(ap.Namespace(scenarios=scen, name=name, icount=False, smp=2, mem=6144,
-                             dom0_mem=2048, timeout=2700, scenario_timeout=300,
-                             no_prepare=True, env=[], dom0_kernel=dom0))
+                             dom0_mem=2048, timeout=timeout, scenario_timeout=300,
+                             no_prepare=True, env=[], dom0_kernel=dom0,
+                             dom0_args=dom0_args))
     path = os.path.join(BUILD, "testbed", "runs", name, "results.json")
     with open(path) as f:
         for r in json.load(f):
@@ -291,16 +313,25 @@ def record_tap(d, prefix):
 
 
 def check_testbed():
-    """The testbed boots; CHECK_SCENARIOS (dom0 6.12) or
-    CHECK_DEB61_SCENARIOS (dom0 Debian 6.1) run only the ones named."""
-    spec = os.environ.get("CHECK_SCENARIOS")
-    dspec = os.environ.get("CHECK_DEB61_SCENARIOS")
-    if spec is not None or dspec is None:
-        testbed_boot("check", "612", spec.split() if spec else SCENARIOS, "testbed")
-    if dspec is not None or spec is None:
-        scen = dspec.split() if dspec else DEB61_DOM0
+    """The testbed boots.  CHECK_SCENARIOS (dom0 6.12),
+    CHECK_LANES_OFF_SCENARIOS (dom0 6.12, xenbus.watch_lanes=0) or
+    CHECK_DEB61_SCENARIOS (dom0 Debian 6.1) run only the boots they are
+    set for, with the scenarios they name (empty: the boot's usual ones)."""
+    boots = [
+        ("CHECK_SCENARIOS", "check", "612", "", SCENARIOS, "testbed", 2700),
+        ("CHECK_LANES_OFF_SCENARIOS", "check-lanes-off", "612", "xenbus.watch_lanes=0",
+         LANES_OFF, "testbed-lanesoff", 900),
+        ("CHECK_DEB61_SCENARIOS", "check-deb61", "deb61", "", DEB61_DOM0,
+         "testbed-deb61dom0", 2700),
+    ]
+    chosen = any(os.environ.get(b[0]) is not None for b in boots)
+    for var, name, dom0, dom0_args, usual, prefix, timeout in boots:
+        spec = os.environ.get(var)
+        if chosen and spec is None:
+            continue
+        scen = spec.split() if spec else usual
         if scen:
-            testbed_boot("check-deb61", "deb61", scen, "testbed-deb61dom0")
+            testbed_boot(name, dom0, scen, prefix, dom0_args, timeout)
 
 
 def main():
@@ -313,6 +344,7 @@ def main():
     if not args.static_only:
         check_compat()
         check_sparse()
+        check_patches()
         check_dkms()
         check_testbed()
     n = {s: sum(1 for r in results if r[1] == s) for s in ("pass", "fail", "skip")}

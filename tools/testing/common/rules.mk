@@ -28,6 +28,12 @@
 #   PROTO         instead of DRIVER: the files under test that the
 #                 programs #include, for a suite of no block driver
 #
+# or, for a suite of other code (tools/testing/xenwatch):
+#
+#   PROTO         the files under test (rebuild when they change)
+#   SAN           the sanitizers (default ASan and UBSan)
+#   EXTRA_SRCS    more .c files linked into every program
+#
 # The shim headers in common/shim stand in for the kernel's; a suite's own
 # shim/ directory, if it has one, comes first and may add to them.
 
@@ -48,7 +54,7 @@ KINC := kinc
 SHIM := $(wildcard shim/linux/*.h) $(wildcard $(COMMON_DIR)/shim/linux/*.h) \
 	$(COMMON_DIR)/shim/linux.c $(wildcard $(COMMON_DIR)/*.h) \
 	$(wildcard $(COMMON_DIR)/shim/asm/*.h)
-SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 BASE_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	       -Wall -Wextra -Werror $(addprefix -I,$(wildcard shim)) \
 	       -I$(COMMON_DIR)/shim -I$(KINC) -I$(REPO)/include \
@@ -73,9 +79,10 @@ $(KINC)/.ksrc: FORCE
 	@test "$$(cat $@ 2>/dev/null)" = "$(KSRC)" || \
 		sh $(COMMON_DIR)/mkinc.sh "$(KSRC)" $(KINC)
 
-$(TESTS): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
-	$(CC) $(CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c $(CORE)
+$(TESTS): %: %.c $(SHIM) $(PROTO) $(EXTRA_SRCS) $(KINC)/.ksrc
+	$(CC) $(CFLAGS) -o $@ $< $(COMMON_DIR)/shim/linux.c $(CORE) $(EXTRA_SRCS)
 
+ifneq ($(FUZZER),)
 fuzz_replay: $(FUZZER).c
 
 $(FUZZER): %: %.c $(SHIM) $(PROTO) $(KINC)/.ksrc
@@ -98,6 +105,7 @@ fuzz: $(FUZZER)
 			rc ? "FAILED: crash input in regress/" : "no crash" }' \
 		fuzz-$(FUZZER).log; \
 	exit $$rc
+endif
 
 clean:
 	rm -rf $(TESTS) $(FUZZER) $(KINC) fuzz-*.log crash-* leak-* \

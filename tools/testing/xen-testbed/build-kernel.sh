@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the testbed's Linux 6.12 (dom0 and guest kernel) from Debian's
-# linux-source-6.12, with the project's patch series applied and the
-# config fragment kernel.config merged.  Rebuilt only when the source
-# package, a patch or the fragment changes.
+# linux-source-6.12, with the core steps of the project's patch series
+# (patches/series: the xenbus watch lanes, not the block drivers, which
+# the testbed loads as modules beside Linux's) applied and the config
+# fragment kernel.config merged.  Rebuilt only when the source package,
+# a core step or the fragment changes.
 #
 # Output: build/kernel/obj (a kernel build tree usable as KDIR),
 #         build/kernel/bzImage, build/kernel/modules (installed modules).
@@ -16,8 +18,10 @@ need_pkgs build-essential flex bison libelf-dev libssl-dev bc cpio dwarves \
 
 deb=$(fetch_deb "$KSRC_PKG")
 frag=$TB_DIR/kernel.config
-mapfile -t patches < <(find "$TOP/patches" -maxdepth 1 -name '*.patch' | sort)
-src_key=$( { basename "$deb"; cat /dev/null "${patches[@]}"; } | sha256sum | cut -c1-16)
+series=(python3 "$TOP/scripts/patches.py")
+mapfile -t inputs < <("${series[@]}" inputs --core)
+[ ${#inputs[@]} -gt 0 ] || die "cannot read patches/series"
+src_key=$( { basename "$deb"; cat "${inputs[@]}"; } | sha256sum | cut -c1-16)
 cfg_key=$( { echo "$src_key"; cat "$frag"; } | sha256sum | cut -c1-16)
 KB=$BUILD/kernel
 M=(make -s -C "$KB/src" O="$KB/obj" ARCH=x86_64)
@@ -37,11 +41,9 @@ if ! stamp_ok kernel-src "$src_key" || [ ! -f "$KB/src/Makefile" ]; then
 	dpkg -x "$deb" "$tmp"
 	tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$KB/src" --strip-components=1
 	rm -rf "$tmp"
-	for p in "${patches[@]}"; do
-		log "kernel: applying $(basename "$p")"
-		patch -d "$KB/src" -p1 --batch --forward --quiet <"$p" ||
-			die "patch $(basename "$p") does not apply to $KSRC_PKG; fix or rebase patches/$(basename "$p")"
-	done
+	log "kernel: applying the core steps of patches/series"
+	"${series[@]}" apply --core "$KB/src" ||
+		die "patches/series does not apply to $KSRC_PKG"
 	stamp_set kernel-src "$src_key"
 fi
 

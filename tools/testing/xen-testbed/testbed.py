@@ -141,10 +141,24 @@ def pack_cpio(root, out):
             die(f"packing {root} failed")
 
 
+# Test-only modules (scripts/build-testbed-modules.sh builds them), for
+# guests and for dom0; those not built for a kernel are left out.
+GUEST_TEST_MODULES = ("xen-blkhostile", "xenpv-census", "xen-evtchnhostile", "xen-watchstall")
+DOM0_TEST_MODULES = ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census", "xen-watchstall")
+
+
 def ours_module(kind, name):
     """Path of this project's NAME.ko built for guest kernel KIND, or None."""
     path = os.path.join(BUILD, f"modules-{kind}", f"{name}.ko")
     return path if os.path.exists(path) else None
+
+
+def copy_test_modules(kind, root, names):
+    """This project's test-only modules NAMES for KIND, to ROOT/tb/mod/test/."""
+    for name in names:
+        path = ours_module(kind, name)
+        if path:
+            copy(path, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
 
 
 def copy_kselftest(root):
@@ -169,10 +183,7 @@ def guest_overlay(run, kind, stock_front):
     if ours:
         copy(ours, os.path.join(root, "tb", "mod", "ours", "xen-blkfront.ko"))
     # Test-only modules (scripts/build-testbed-modules.sh builds them).
-    for name in ("xen-blkhostile", "xenpv-census", "xen-evtchnhostile"):
-        test = ours_module(kind, name)
-        if test:
-            copy(test, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
+    copy_test_modules(kind, root, GUEST_TEST_MODULES)
     copy_kselftest(root)
     out = os.path.join(run, f"guest-{kind}.cpio.gz")
     pack_cpio(root, out)
@@ -204,11 +215,7 @@ def dom0_overlay(run, scenarios, env, kind="612"):
     back = ours_module(kind, "xen-blkback")
     if back:
         copy(back, os.path.join(root, "tb", "mod", "ours", "xen-blkback.ko"))
-    # Test-only dom0 modules (scripts/build-testbed-modules.sh).
-    for name in ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census"):
-        test = ours_module(kind, name)
-        if test:
-            copy(test, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
+    copy_test_modules(kind, root, DOM0_TEST_MODULES)
     copy_kselftest(root)
     img = os.path.join(root, "tb", "img")
     copy(os.path.join(BUILD, "kernel", "bzImage"), os.path.join(img, "bzImage"))
@@ -241,6 +248,8 @@ def qemu_cmd(args, run, initrd, xen):
                 f"max:{args.dom0_mem}M dom0_max_vcpus={args.smp} noreboot "
                 f"sync_console loglvl=warning guest_loglvl=warning")
     dom0_args = "console=hvc0 rdinit=/init loglevel=5 clocksource=xen"
+    if getattr(args, "dom0_args", ""):
+        dom0_args += " " + args.dom0_args.replace(",", ",,")
     kimg = dom0_kernel(getattr(args, "dom0_kernel", "612"))[0]
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
@@ -509,6 +518,8 @@ def main():
     ap.add_argument("--dom0-mem", type=int, default=2048, help="dom0 memory in MiB")
     ap.add_argument("--timeout", type=int, default=0, help="hard limit for the whole boot")
     ap.add_argument("--scenario-timeout", type=int, default=300)
+    ap.add_argument("--dom0-args", default="", metavar="ARGS",
+                    help="more kernel parameters for dom0 (xenbus.watch_lanes=0)")
     ap.add_argument("--env", action="append", default=[], metavar="K=V",
                     help="variable for dom0's scenarios (TB_BACKEND, TB_FRONT, ...)")
     ap.add_argument("--profile", action="store_true",

@@ -266,6 +266,17 @@ vbd_stat() {
 	cat "/sys/bus/xen-backend/devices/vbd-$domid-$2/statistics/$3"
 }
 
+# vbd_gone DOMID [DEVID [SECONDS]]: wait (default 30 s) until the backend
+# device of DOMID's disk DEVID (51712, xvda) is gone; 1 if it is not.
+vbd_gone() {
+	local i dev=/sys/bus/xen-backend/devices/vbd-$1-${2:-51712}
+	for ((i = 0; i < ${3:-30} * 2; i++)); do
+		[ -e "$dev" ] || return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # blkback_threads DOMID: names of the block backend's threads serving
 # DOMID: Linux's are "blkback.DOMID.xvdX-N", ours "DOMID.vbdDEVID-N".
 blkback_threads() {

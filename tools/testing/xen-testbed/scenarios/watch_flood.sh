@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+# watch_flood TYPE [WRITES]: guest f rewrites nodes of its data/tb-flood,
+# in turn over 200 nodes, until guest v is done (or WRITES writes, default
+# 100000); dom0 watches them (test module xen-watchstall) with a callback
+# that has no will_handle() and takes 50 ms, so that events pile up, under
+# lowered bounds (a lane 64 events or 32 KiB, all lanes 256 events or
+# 128 KiB).  While f floods, guest v, ready before, is told to run fio
+# verify on its disk (its token disk is detached: work for v's lane).
+# dom0's queued watch events never exceed the bounds (debugfs peaks, and
+# samples taken every second), f's lane drops events and resyncs, v
+# verifies, and once the flood is over every lane has drained.
+# shellcheck shell=bash
+writes=${2:-100000}
+B=/sys/module/xenbus/parameters P=/sys/module/xen_watchstall/parameters
+D=/sys/kernel/debug/xenbus/watch_lanes
+[ -r "$D" ] || fail "dom0 has no watch lanes ($D)"
+saved=$(for k in watch_lane_max_events watch_lane_max_kib watch_max_events watch_max_kib; do
+	echo "$k $(cat "$B/$k")"; done)
+restore() {
+	rmmod xen-watchstall 2>/dev/null
+	echo "$saved" | while read -r k v; do echo "$v" >"$B/$k"; done
+}
+trap restore EXIT
+echo 64 >$B/watch_lane_max_events
+echo 32 >$B/watch_lane_max_kib
+echo 256 >$B/watch_max_events
+echo 128 >$B/watch_max_kib
+
+guest_create f type="$1" vcpus=2 mem=256 script=flood args="$writes 200" \
+	disk="phy:/dev/ram0,xvdz,r"
+guest_create v type="$1" vcpus=1 mem=256 script=stalled \
+	disk="phy:/dev/nullb1,xvda,w;phy:/dev/nullb2,xvdz,r"
+guest_wait f READY 120
+guest_wait v READY 120
+fdom=$(xl domid f) || fail "no domain id for f"
+insmod /tb/mod/test/xen-watchstall.ko flood_domid="$fdom" flood_delay_us=50000 ||
+	fail "cannot load xen-watchstall"
+resync0=$(cat $P/flood_resyncs)
+# field LANE FIELD: a field of LANE's line in debugfs ("all": all lanes).
+field() { awk -v l="$1" -v f="$2" '($1 == "lane" && $2 == l) || ($1 == "all" && l == "all") {
+	for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }' "$D"; }
+# The peaks and drops so far (debugfs counts since boot): earlier
+# scenarios ran under the default bounds.
+peak0=$(field all peak) peakb0=$(field all peak_bytes) dropped0=$(field all dropped)
+xl block-detach f xvdz || fail "cannot signal f to flood"
+guest_wait f FLOODING 60
+xl block-detach v xvdz || fail "cannot signal v during the flood"
+max_bytes=0 max_events=0 t0=$(date +%s)
+# Sample dom0's queues until v is done; then stop the flood.
+while ! grep -q '^@@G DONE' "$XLOG/guest-v.log" 2>/dev/null; do
+	b=$(field all bytes) e=$(field all queued)
+	((${b:-0} > max_bytes)) && max_bytes=$b
+	((${e:-0} > max_events)) && max_events=$e
+	guest_alive v || break
+	grep -q '^@@G FLOODED' "$XLOG/guest-f.log" 2>/dev/null &&
+		fail "f's flood ended before v was done: it tested nothing (raise WRITES)"
+	[ $(($(date +%s) - t0)) -lt 240 ] || fail "v was not done within 240s of the flood"
+	sleep 1
+done
+# Not by a device of f's: dom0 handles those in the lane f floods.
+xenstore-write "/local/domain/$fdom/data/tb-stop" 1 || fail "cannot tell f to stop flooding"
+guest_finish v 60
+guest_finish f 120
+tb_msg "f's flood: $(grep -m1 '^@@G FLOODED' "$XLOG/guest-f.log" | cut -d' ' -f3-) in $(($(date +%s) - t0))s"
+for ((i = 0; i < 120; i++)); do
+	[ "$(field all queued)" = 0 ] && break
+	sleep 0.5
+done
+tb_msg "dom0 lanes: $(sed -n 2p "$D")"
+tb_msg "f's lane: $(grep "^lane $fdom " "$D" || echo gone)"
+tb_msg "dom0 callbacks: $(cat $P/flood_events) events, $(($(cat $P/flood_resyncs) - resync0)) resyncs; sampled peak $max_events events, $max_bytes bytes"
+[ "$(field all queued)" = 0 ] || fail "dom0's lanes did not drain after the flood: $(sed -n 2p "$D")"
+peak=$(field all peak_bytes) peakev=$(field all peak)
+if [ "$peak0" -le 256 ] && [ "$peakb0" -le $((128 << 10)) ]; then
+	[ "$peak" -le $((128 << 10)) ] || fail "dom0 queued $peak bytes of watch events, over 128 KiB"
+	[ "$peakev" -le 256 ] || fail "dom0 queued $peakev watch events, over 256"
+else
+	tb_msg "dom0's peaks before the flood ($peak0 events, $peakb0 bytes) were over its bounds: samples only"
+fi
+((max_bytes <= 128 << 10)) || fail "sampled $max_bytes bytes queued, over 128 KiB"
+[ "$(field all dropped)" -gt "$dropped0" ] || fail "the flood never reached a bound: it tested nothing"
+[ "$(cat $P/flood_events)" -gt 0 ] || fail "dom0 saw none of f's writes"
+[ $(($(cat $P/flood_resyncs) - resync0)) -gt 0 ] || fail "f's lane dropped events but never resynced"
