@@ -390,6 +390,71 @@ int xenpv_irq_place(struct xenbus_device *xbdev, int irq, int cpu,
 	return cpu;
 }
 
+/* ---- A thread that follows its interrupt -------------------------------- */
+
+static void xenpv_irq_follow_notify(struct irq_affinity_notify *notify,
+				    const cpumask_t *mask)
+{
+	struct xenpv_irq_follow *f = container_of(notify, typeof(*f), notify);
+	const struct cpumask *eff = irq_get_effective_affinity_mask(f->irq);
+
+	/* Xen delivers an event channel on one CPU: the effective one. */
+	if (eff && !cpumask_empty(eff))
+		mask = eff;
+	set_cpus_allowed_ptr(f->task, mask);
+}
+
+/* The notifier lives in its ring, which outlives the registration. */
+static void xenpv_irq_follow_release(struct kref *ref)
+{
+}
+
+/**
+ * xenpv_irq_follow() - run a thread on the CPU its interrupt lands on
+ * @f: zeroed, in the structure that owns @task
+ * @irq: the interrupt that wakes @task
+ * @cpu: the CPU @irq is bound to now (xenpv_irq_place()), or -1
+ * @task: the thread
+ *
+ * A backend's worker thread does nothing but what its ring's interrupt
+ * wakes it for.  Woken on the CPU it last ran on, elsewhere, it needs an
+ * IPI (in a PV dom0, an event channel through Xen and a trip through
+ * Xen's scheduler): at queue depth 1 that is most of a request's cost in
+ * dom0.  So the thread is allowed only where the interrupt lands, and
+ * follows it when it moves (/proc/irq/N/smp_affinity, irqbalance).  Best
+ * effort: on an error the thread stays free to run anywhere.
+ *
+ * Context: process.  xenpv_irq_unfollow() before @irq is freed or @task
+ * stopped.
+ */
+void xenpv_irq_follow(struct xenpv_irq_follow *f, int irq, int cpu,
+		      struct task_struct *task)
+{
+	f->task = task;
+	f->irq = irq;
+	if (cpu >= 0)
+		set_cpus_allowed_ptr(task, cpumask_of(cpu));
+	f->notify.notify = xenpv_irq_follow_notify;
+	f->notify.release = xenpv_irq_follow_release;
+	if (irq_set_affinity_notifier(irq, &f->notify))
+		f->irq = 0;
+}
+
+/**
+ * xenpv_irq_unfollow() - stop moving a thread with its interrupt
+ * @f: given to xenpv_irq_follow(), or zeroed
+ *
+ * Waits for a move in progress.
+ *
+ * Context: process.
+ */
+void xenpv_irq_unfollow(struct xenpv_irq_follow *f)
+{
+	if (f->irq > 0)
+		irq_set_affinity_notifier(f->irq, NULL);
+	f->irq = 0;
+}
+
 /* ---- Counters ------------------------------------------------------------------ */
 
 /**

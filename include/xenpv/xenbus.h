@@ -167,6 +167,24 @@ int xenpv_irq_place(struct xenbus_device *xbdev, int irq, int cpu,
 		    unsigned int spread);
 
 /**
+ * struct xenpv_irq_follow - a thread that runs where an interrupt lands
+ * @notify: the interrupt's affinity notifier
+ * @task: the thread the interrupt wakes
+ * @irq: the interrupt, while registered
+ *
+ * Embedded in the ring that owns both; see xenpv_irq_follow().
+ */
+struct xenpv_irq_follow {
+	struct irq_affinity_notify notify;
+	struct task_struct *task;
+	int irq;
+};
+
+void xenpv_irq_follow(struct xenpv_irq_follow *f, int irq, int cpu,
+		      struct task_struct *task);
+void xenpv_irq_unfollow(struct xenpv_irq_follow *f);
+
+/**
  * xenpv_irq_eoi() - end a late-EOI interrupt once its work is looked at
  * @irq: the interrupt
  * @did_work: the event had something to do; false counts it as spurious,

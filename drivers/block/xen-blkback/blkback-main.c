@@ -31,6 +31,9 @@ XENPV_UINT_PARAM_RW(blkback, resize_poll_ms, 1000,
 XENPV_BOOL_PARAM(blkback, feature_flush_cache, true,
 		 "Offer cache flushes; off, only write barriers are offered, as old backends did (default on)");
 
+XENPV_BOOL_PARAM(blkback, worker_follows_irq, true,
+		 "Run each ring's worker on its interrupt's CPU, following it when it moves (default on)");
+
 struct dentry *blkback_debugfs_root;
 XENPV_CENSUS(blkback, BLKBACK_CENSUS_NR,
 	     [BLKBACK_CENSUS_DEVS] = "devs",

@@ -1048,6 +1048,7 @@ int blkback_ring_connect(struct blkback_ring *ring,
 {
 	struct blkback_dev *dev = ring->dev;
 	evtchn_port_t port;
+	int cpu;
 	int err;
 
 	lockdep_assert_held(&dev->mutex);
@@ -1086,7 +1087,10 @@ int blkback_ring_connect(struct blkback_ring *ring,
 		return err;
 	ring->irq = err;
 	/* No CPU is tied to a backend ring: the policy spreads them. */
-	xenpv_irq_place(dev->xbdev, ring->irq, -1, ring->index + dev->domid);
+	cpu = xenpv_irq_place(dev->xbdev, ring->irq, -1,
+			      ring->index + dev->domid);
+	if (blkback_worker_follows_irq)
+		xenpv_irq_follow(&ring->follow, ring->irq, cpu, ring->task);
 	wake_up_process(ring->task);
 	return 0;
 }
@@ -1105,6 +1109,7 @@ int blkback_ring_connect(struct blkback_ring *ring,
 void blkback_ring_disconnect(struct blkback_ring *ring)
 {
 	lockdep_assert_held(&ring->dev->mutex);
+	xenpv_irq_unfollow(&ring->follow);
 	/* The worker stops taking requests, drains, sends its last notify. */
 	if (ring->task)
 		kthread_stop(ring->task);

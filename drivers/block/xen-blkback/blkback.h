@@ -83,6 +83,7 @@ struct blkback_preq {
  * @ring_size: slots
  * @irq: the event channel's interrupt, or 0
  * @task: the worker
+ * @follow: keeps @task on @irq's CPU (module parameter worker_follows_irq)
  * @wq: the worker sleeps here
  * @more: an interrupt or a completion left work for the worker
  * @eoi: an interrupt waits for its late EOI
@@ -119,6 +120,7 @@ struct blkback_ring {
 	unsigned int ring_size;
 	int irq;
 	struct task_struct *task;
+	struct xenpv_irq_follow follow;
 	wait_queue_head_t wq;
 	bool more;
 	bool eoi;
@@ -225,6 +227,7 @@ extern unsigned int blkback_max_persistent_grants;
 extern unsigned int blkback_persistent_grant_idle_ms;
 extern unsigned int blkback_resize_poll_ms;
 extern bool blkback_feature_flush_cache;
+extern bool blkback_worker_follows_irq;
 extern struct dentry *blkback_debugfs_root;
 
 /* blkback-ring.c: rings, requests, grants, bios. */
