@@ -9,6 +9,9 @@
  *                    queue its frontend asked for
  *   detach_attach    a disk attached to a running guest connects, and
  *                    detaching it leaves no device and no thread behind
+ *   worker_follows_irq  (this project's backend) each ring's thread may
+ *                    run only on its interrupt's CPU, and follows the
+ *                    interrupt when smp_affinity moves it
  *
  * The first two look at the disks attached to guests now, and skip when
  * there are none.  The last needs XEN_SELFTEST_DOMAIN (a running guest
@@ -236,6 +239,123 @@ TEST_F(back, detach_attach)
 		usleep(100000);
 	EXPECT_EQ(0, count_threads(domid, devid, vdev))
 		TH_LOG("backend threads left after the detach");
+}
+
+/* A key of /proc/PID/status ("Cpus_allowed_list"); -1 if unreadable. */
+static int proc_status(int pid, const char *key, char *out, size_t len)
+{
+	char p[64], ln[256];
+	size_t kl = strlen(key);
+	FILE *f;
+	int err = -1;
+
+	snprintf(p, sizeof(p), "/proc/%d/status", pid);
+	f = fopen(p, "r");
+	if (!f)
+		return -1;
+	while (fgets(ln, sizeof(ln), f))
+		if (!strncmp(ln, key, kl) && ln[kl] == ':') {
+			snprintf(out, len, "%s", ln + kl + 1 + strspn(ln + kl + 1, " \t"));
+			out[strcspn(out, "\n")] = '\0';
+			err = 0;
+			break;
+		}
+	fclose(f);
+	return err;
+}
+
+/* The interrupt named @name in /proc/interrupts; -1 if none. */
+static int irq_by_name(const char *name)
+{
+	char ln[1024], *end;
+	FILE *f = fopen("/proc/interrupts", "r");
+	int irq = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(ln, sizeof(ln), f)) {
+		long n = strtol(ln, &end, 10);
+
+		ln[strcspn(ln, "\n")] = '\0';
+		end = strrchr(ln, ' ');
+		if (*ln && end && !strcmp(end + 1, name) && n >= 0) {
+			irq = n;
+			break;
+		}
+	}
+	fclose(f);
+	return irq;
+}
+
+/* Whether thread @pid's allowed CPUs become @want within 2 s. */
+static bool allowed_becomes(int pid, const char *want, char *got, size_t len)
+{
+	for (int i = 0; i < 20; i++) {
+		if (!proc_status(pid, "Cpus_allowed_list", got, len) && !strcmp(got, want))
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+/* Move @irq to @cpu; the thread @pid must follow. */
+static void move_and_check(struct __test_metadata *_metadata, int pid,
+			   const char *comm, int irq, int cpu)
+{
+	char p[64], want[16], got[64];
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity_list", irq);
+	snprintf(want, sizeof(want), "%d", cpu);
+	fd = open(p, O_WRONLY);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", p, strerror(errno));
+	ASSERT_LT(0, write(fd, want, strlen(want))) TH_LOG("%s: %s", p, strerror(errno));
+	close(fd);
+	EXPECT_TRUE(allowed_becomes(pid, want, got, sizeof(got)))
+		TH_LOG("%s: interrupt %d moved to CPU %d, thread allowed on %s", comm,
+		       irq, cpu, got);
+}
+
+TEST_F(back, worker_follows_irq)
+{
+	char p[300], comm[64], want[64], got[64];
+	int checked = 0, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct dirent *e;
+	DIR *d;
+
+	if (!xen_dir_exists("/sys/module/xen_blkback/parameters/worker_follows_irq"))
+		SKIP(return, "not this project's backend (no worker_follows_irq)");
+	if (xen_read_line("/sys/module/xen_blkback/parameters/worker_follows_irq",
+			  got, sizeof(got)) || strcmp(got, "Y"))
+		SKIP(return, "xen_blkback.worker_follows_irq is off");
+	if (ncpu < 2)
+		SKIP(return, "one CPU: nowhere to move an interrupt");
+	d = opendir("/proc");
+	ASSERT_NE(NULL, d);
+	while ((e = readdir(d))) {
+		int pid, irq, a, b, c;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		pid = atoi(e->d_name);
+		snprintf(p, sizeof(p), "/proc/%s/comm", e->d_name);
+		if (xen_read_line(p, comm, sizeof(comm)) ||
+		    sscanf(comm, "%d.vbd%d-%d", &a, &b, &c) != 3)
+			continue;
+		irq = irq_by_name(comm);
+		ASSERT_LE(0, irq) TH_LOG("%s: no interrupt of that name", comm);
+		snprintf(p, sizeof(p), "/proc/irq/%d/effective_affinity_list", irq);
+		ASSERT_EQ(0, xen_read_line(p, want, sizeof(want)));
+		EXPECT_TRUE(allowed_becomes(pid, want, got, sizeof(got)))
+			TH_LOG("%s: interrupt %d on CPU %s, thread allowed on %s", comm,
+			       irq, want, got);
+		move_and_check(_metadata, pid, comm, irq, (atoi(want) + 1) % ncpu);
+		move_and_check(_metadata, pid, comm, irq, atoi(want));
+		checked++;
+	}
+	closedir(d);
+	if (!checked)
+		SKIP(return, "no ring of this project's backend is connected");
 }
 
 TEST_HARNESS_MAIN
