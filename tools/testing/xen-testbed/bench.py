@@ -235,7 +235,7 @@ def table(records):
                 ln = (f"{w:17} {r['dom0']:>5} {r['disk']:>7} {r['type']:>4} "
                       f"{r['kernel']:>5} {r['frontend']:>5} {r['backend']:>5} "
                       f"{r['queues']:2} {r['iops']:7.0f} "
-                      f"{r.get('vs_native', 0):7.2f} "
+                      f"{(format(r['vs_native'], '.2f') if 'vs_native' in r else '-'):>7} "
                       f"{(format(r['vs_stock'], '.2f') if 'vs_stock' in r else '-'):>6} "
                       f"{r['lat_p99_us']:8.0f}")
                 if clock == "icount":
