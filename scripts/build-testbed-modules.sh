@@ -55,10 +55,22 @@ build_test_module() {
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		"$TOP/tools/testing/$name/" "$src/"
 	install -D -m644 "$TOP/tools/testing/common/kmod.mk" "$top/tools/testing/common/kmod.mk"
+	# xen-kunit compiles the userspace tests' files and the drivers'
+	# protocol cores they include.
+	if [ "$name" = xen-kunit ]; then
+		local d
+		mkdir -p "$top/drivers/block"
+		for d in common xenpv blkfront blkback; do
+			rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
+				--exclude='*' "$TOP/tools/testing/$d/" "$top/tools/testing/$d/"
+		done
+		rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+			"$TOP/drivers/block/" "$top/drivers/block/"
+	fi
 	log "modules: building test module $name for $kind"
 	make -s -C "$src" KDIR="$kdir" modules >&2 ||
 		die "test module $name build for $kind failed"
-	cp "$src/$name.ko" "$BUILD/modules-$kind/"
+	cp "$src"/*.ko "$BUILD/modules-$kind/"
 }
 
 # One build at a time: two would share build/mod-*.
@@ -72,6 +84,7 @@ build_test_module 612 "$BUILD/kernel/obj" xenpv-census
 build_test_module 612 "$BUILD/kernel/obj" xen-evtchnhostile
 build_test_module 612 "$BUILD/kernel/obj" xen-mfnmap
 build_test_module 612 "$BUILD/kernel/obj" xen-watchstall
+build_test_module 612 "$BUILD/kernel/obj" xen-kunit
 kdir=$(deb61_kdir)
 build_for deb61 "$kdir"
 build_test_module deb61 "$kdir" xen-mfnmap

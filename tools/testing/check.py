@@ -64,12 +64,15 @@ BACKEND = [
     "ours+ours/hostile_back:pv,rsp_dup_id,prod_jump,flip_initwait,closing_inflight@0",
     "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
+# The protocol cores' KUnit suites (tools/testing/xen-kunit) in dom0's
+# kernel: the userspace tests' own files, built as modules.
+KUNIT = ["kunit"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.
 LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
-    + OURS_ONLY + BACKEND + LANES
+    + OURS_ONLY + BACKEND + LANES + KUNIT
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
 # show the failure there, or the scenario proves nothing.
 LANES_OFF = ["stalled_lane:pv,stuck"]
@@ -290,8 +293,9 @@ def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700):
         for r in json.load(f):
             record(f"{prefix}-{r['name']}", r["status"],
                    r["reason"] if r["status"] != "pass" else "")
-    record_tap(os.path.join(BUILD, "testbed", "runs", name, "files", "kselftest"),
-               prefix.replace("testbed", "kselftest"))
+    files = os.path.join(BUILD, "testbed", "runs", name, "files")
+    record_tap(os.path.join(files, "kselftest"), prefix.replace("testbed", "kselftest"))
+    record_tap(os.path.join(files, "kunit"), prefix.replace("testbed", "kunit"))
 
 
 TAP = re.compile(r"^(ok|not ok) \d+ (\S+)(?: # (SKIP|XFAIL)\b ?(.*))?")

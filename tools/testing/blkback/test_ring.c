@@ -201,16 +201,17 @@ static void counter_table(void)
 	CHECK_EQ(n, ARRAY_SIZE(linux_files));
 }
 
-int main(void)
-{
-	RUN(ordinary);
-	RUN(overrun);
-	RUN(backwards);
-	RUN(wrap_around);
-	RUN(own_state_warns);
-	RUN(exhaustive_small_ring);
-	RUN(hostile_producer_stops);
-	RUN(state_table);
-	RUN(counter_table);
-	return t_done();
-}
+static const struct t_case_def t_cases[] = {
+	T_CASE_DEF(ordinary),
+	T_CASE_DEF(overrun),
+	T_CASE_DEF(backwards),
+	T_CASE_DEF(wrap_around),
+	T_CASE_DEF(own_state_warns),
+	T_CASE_DEF(exhaustive_small_ring),
+	T_CASE_DEF(hostile_producer_stops),
+	T_CASE_DEF(state_table),
+	T_CASE_DEF(counter_table),
+	{}
+};
+
+T_SUITE(xen_blkback_ring, t_cases, NULL);

@@ -248,8 +248,8 @@ static void barrier_backend(void)
 static void queues_and_rounds(void)
 {
 	struct blkfront_params p = conn();
-	struct blkfront_inflight in[41];
-	struct blkfront_recover_step st[41];
+	static struct blkfront_inflight in[41];
+	static struct blkfront_recover_step st[41];
 	struct blkfront_recover_sum sum;
 	unsigned int i;
 
@@ -392,20 +392,20 @@ static void end_to_end(void)
 	CHECK_EQ(total, lay.nr_sectors);
 }
 
-int main(void)
-{
-	make_segs();
-	RUN(all_fit);
-	RUN(smaller_indirect_splits);
-	RUN(parts_beyond_the_ring);
-	RUN(parts_one_at_a_time);
-	RUN(split_respects_logical_blocks);
-	RUN(lost_features_fail);
-	RUN(barrier_backend);
-	RUN(queues_and_rounds);
-	RUN(bad_input);
-	RUN(out_of_memory);
-	RUN(wire_ops);
-	RUN(end_to_end);
-	return t_done();
-}
+static const struct t_case_def t_cases[] = {
+	T_CASE_DEF(all_fit),
+	T_CASE_DEF(smaller_indirect_splits),
+	T_CASE_DEF(parts_beyond_the_ring),
+	T_CASE_DEF(parts_one_at_a_time),
+	T_CASE_DEF(split_respects_logical_blocks),
+	T_CASE_DEF(lost_features_fail),
+	T_CASE_DEF(barrier_backend),
+	T_CASE_DEF(queues_and_rounds),
+	T_CASE_DEF(bad_input),
+	T_CASE_DEF(out_of_memory),
+	T_CASE_DEF(wire_ops),
+	T_CASE_DEF(end_to_end),
+	{}
+};
+
+T_SUITE(xen_blkfront_recovery, t_cases, make_segs);

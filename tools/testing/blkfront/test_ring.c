@@ -64,10 +64,11 @@ static void counter_table(void)
 	CHECK(blkfront_stat_desc[BLKFRONT_STAT_SPLIT].flags & XENPV_STAT_SYSFS);
 }
 
-int main(void)
-{
-	RUN(ring_sizes);
-	RUN(state_table);
-	RUN(counter_table);
-	return t_done();
-}
+static const struct t_case_def t_cases[] = {
+	T_CASE_DEF(ring_sizes),
+	T_CASE_DEF(state_table),
+	T_CASE_DEF(counter_table),
+	{}
+};
+
+T_SUITE(xen_blkfront_ring, t_cases, NULL);

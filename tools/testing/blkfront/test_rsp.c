@@ -224,16 +224,17 @@ static void full_ring_out_of_order(void)
 	xenpv_ids_destroy(&ids);
 }
 
-int main(void)
-{
-	RUN(valid_response);
-	RUN(status_to_errno);
-	RUN(unknown_status);
-	RUN(bad_id);
-	RUN(id_not_in_flight);
-	RUN(wrong_op);
-	RUN(producer_jumps);
-	RUN(verdict_strings);
-	RUN(full_ring_out_of_order);
-	return t_done();
-}
+static const struct t_case_def t_cases[] = {
+	T_CASE_DEF(valid_response),
+	T_CASE_DEF(status_to_errno),
+	T_CASE_DEF(unknown_status),
+	T_CASE_DEF(bad_id),
+	T_CASE_DEF(id_not_in_flight),
+	T_CASE_DEF(wrong_op),
+	T_CASE_DEF(producer_jumps),
+	T_CASE_DEF(verdict_strings),
+	T_CASE_DEF(full_ring_out_of_order),
+	{}
+};
+
+T_SUITE(xen_blkfront_response, t_cases, NULL);

@@ -8,6 +8,104 @@
 #ifndef TESTING_COMMON_TEST_H
 #define TESTING_COMMON_TEST_H
 
+/*
+ * A test file ends with the table of its cases and T_SUITE():
+ *
+ *	static const struct t_case_def t_cases[] = {
+ *		T_CASE_DEF(first_case),
+ *		...
+ *		{}
+ *	};
+ *	T_SUITE(suite_name, t_cases, setup_or_NULL);
+ *
+ * In userspace that is main(); built into a kernel module
+ * (tools/testing/xen-kunit) it is a KUnit suite running the same cases
+ * as the parameters of one test, whose CHECKs are KUnit expectations.
+ */
+struct t_case_def {
+	void (*fn)(void);
+	const char *name;
+};
+
+#define T_CASE_DEF(fn)	{ fn, #fn }
+
+#ifdef __KERNEL__
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/sprintf.h>
+#include <linux/types.h>
+
+static struct kunit *t_kunit;
+static char t_case[128];
+
+#define T_CASE(...)	snprintf(t_case, sizeof(t_case), __VA_ARGS__)
+#define T_CASE_END()	(t_case[0] = '\0')
+#define CHECK(cond)	KUNIT_EXPECT_TRUE_MSG(t_kunit, cond, "%s", t_case)
+#define CHECK_EQ(a, b)	KUNIT_EXPECT_EQ_MSG(t_kunit, (long long)(a),	\
+					    (long long)(b), "%s", t_case)
+/*
+ * The kernel has no way to count a WARN: the statement runs, its WARN
+ * is printed, and its values are checked; the count is checked in
+ * userspace only.
+ */
+#define CHECK_WARNS(n, stmt) do {					\
+	(void)(n);							\
+	stmt;								\
+} while (0)
+
+/* Failing allocations on demand is the userspace allocator's. */
+static inline void shim_fail_alloc(unsigned long n)
+{
+	if (n)
+		kunit_skip(t_kunit, "needs the userspace tests' failing allocator");
+}
+
+static void (*t_setup)(void);
+
+/* One parameter per case of the table, named after it. */
+static inline const void *t_next_case(const struct t_case_def *cases,
+				      const void *prev, char *desc)
+{
+	const struct t_case_def *c = prev ? (const struct t_case_def *)prev + 1 :
+					    cases;
+
+	if (!c->fn)
+		return NULL;
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+	return c;
+}
+
+static inline void t_run_case(struct kunit *t)
+{
+	const struct t_case_def *c = t->param_value;
+
+	t_kunit = t;
+	T_CASE_END();
+	if (t_setup)
+		t_setup();
+	c->fn();
+}
+
+#define T_SUITE(suite, cases, setup)					\
+static const void *suite##_next(const void *prev, char *desc)		\
+{									\
+	t_setup = setup;						\
+	return t_next_case(cases, prev, desc);				\
+}									\
+static struct kunit_case suite##_kcases[] = {				\
+	KUNIT_CASE_PARAM(t_run_case, suite##_next),			\
+	{}								\
+};									\
+static struct kunit_suite suite##_suite = {				\
+	.name = #suite,							\
+	.test_cases = suite##_kcases,					\
+};									\
+kunit_test_suite(suite##_suite);					\
+MODULE_DESCRIPTION("KUnit: " #suite);					\
+MODULE_LICENSE("GPL")
+
+#else /* userspace */
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -91,6 +189,31 @@ static void t_run(void (*fn)(void), const char *name)
 
 #define RUN(fn)	t_run(fn, #fn)
 
+static int t_done(void)
+{
+	printf("%d passed, %d failed\n", t_passed, t_failed);
+	return t_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static inline int t_main(const char *suite, const struct t_case_def *c,
+			 void (*setup)(void))
+{
+	printf("# %s\n", suite);
+	if (setup)
+		setup();
+	for (; c->fn; c++)
+		t_run(c->fn, c->name);
+	return t_done();
+}
+
+#define T_SUITE(suite, cases, setup)					\
+int main(void)								\
+{									\
+	exit(t_main(#suite, cases, setup));				\
+}
+
+#endif /* __KERNEL__ */
+
 /*
  * A fixed-seed xorshift64 generator, so that a random run repeats
  * exactly; a test may set t_rng_state to its own seed first.
@@ -103,12 +226,6 @@ static inline u64 t_rng(void)
 	t_rng_state ^= t_rng_state >> 7;
 	t_rng_state ^= t_rng_state << 17;
 	return t_rng_state;
-}
-
-static int t_done(void)
-{
-	printf("%d passed, %d failed\n", t_passed, t_failed);
-	return t_failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 #endif

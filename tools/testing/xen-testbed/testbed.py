@@ -144,7 +144,11 @@ def pack_cpio(root, out):
 # Test-only modules (scripts/build-testbed-modules.sh builds them), for
 # guests and for dom0; those not built for a kernel are left out.
 GUEST_TEST_MODULES = ("xen-blkhostile", "xenpv-census", "xen-evtchnhostile", "xen-watchstall")
-DOM0_TEST_MODULES = ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census", "xen-watchstall")
+# tools/testing/xen-kunit: the protocol cores' KUnit suites, run in dom0.
+KUNIT_MODULES = ("xenpv-core-kunit", "xen-blkfront-rsp-kunit", "xen-blkfront-ring-kunit",
+                 "xen-blkfront-recovery-kunit", "xen-blkback-ring-kunit")
+DOM0_TEST_MODULES = ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census",
+                     "xen-watchstall") + KUNIT_MODULES
 
 
 def ours_module(kind, name):

@@ -282,18 +282,19 @@ static void counter_tables(void)
 	CHECK_EQ(v[1], 25);
 }
 
-int main(void)
-{
-	RUN(get_all_then_full);
-	RUN(double_free);
-	RUN(put_out_of_range);
-	RUN(init_limits_and_enomem);
-	RUN(walk_and_priv);
-	RUN(corrupt_free_list_warns);
-	RUN(id_check_verdicts);
-	RUN(producer_indexes);
-	RUN(state_tables);
-	RUN(state_moves);
-	RUN(counter_tables);
-	return t_done();
-}
+static const struct t_case_def t_cases[] = {
+	T_CASE_DEF(get_all_then_full),
+	T_CASE_DEF(double_free),
+	T_CASE_DEF(put_out_of_range),
+	T_CASE_DEF(init_limits_and_enomem),
+	T_CASE_DEF(walk_and_priv),
+	T_CASE_DEF(corrupt_free_list_warns),
+	T_CASE_DEF(id_check_verdicts),
+	T_CASE_DEF(producer_indexes),
+	T_CASE_DEF(state_tables),
+	T_CASE_DEF(state_moves),
+	T_CASE_DEF(counter_tables),
+	{}
+};
+
+T_SUITE(xenpv_core, t_cases, NULL);
