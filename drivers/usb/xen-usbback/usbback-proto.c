@@ -23,7 +23,6 @@
 #include <linux/string.h>
 
 #include "usbback-proto.h"
-#include <xenpv/xs-parse.h>
 
 /* ---- The controller's states and counters -------------------------------- */
 
@@ -100,7 +99,6 @@ static_assert(offsetof(struct xenusb_urb_response, status) == 4);
 static_assert(sizeof(struct xenusb_conn_response) == 4);
 static_assert(USBBACK_URB_RING_SIZE == 16);
 static_assert(USBBACK_CONN_RING_SIZE == 512);
-static_assert(sizeof(struct usbback_iso_desc) == USBBACK_ISO_DESC_SIZE);
 /* The in-flight table has a bit per ring slot; a port mask a bit per port. */
 static_assert(USBBACK_URB_RING_SIZE <= 32 && USBBACK_MAX_PORTS < 32);
 
@@ -245,37 +243,6 @@ int usbback_ctrl_init(struct usbback_ctrl *ctrl, unsigned int nr_ports,
 		return -EINVAL;
 	ctrl->nr_ports = nr_ports;
 	ctrl->usb_ver = usb_ver;
-	return 0;
-}
-
-/**
- * usbback_parse_ctrl() - parse the toolstack's "num-ports" and "usb-ver"
- * @nr_ports: the "num-ports" value, NULL if absent
- * @usb_ver: the "usb-ver" value, NULL if absent
- * @ports: set to the port count, 1 to USBBACK_MAX_PORTS
- * @ver: set to XENUSB_VER_USB11 or XENUSB_VER_USB20
- *
- * Both are required (libxl always writes them).
- *
- * Return: 0; -EINVAL for an absent or malformed number or one out of
- * range (-ERANGE for one beyond 32 bits).
- */
-int usbback_parse_ctrl(const char *nr_ports, const char *usb_ver,
-		       unsigned int *ports, unsigned int *ver)
-{
-	u32 p, v;
-	int err;
-
-	err = xenpv_parse_u32(nr_ports, &p);
-	if (!err)
-		err = xenpv_parse_u32(usb_ver, &v);
-	if (err)
-		return err;
-	if (!p || p > USBBACK_MAX_PORTS ||
-	    (v != XENUSB_VER_USB11 && v != XENUSB_VER_USB20))
-		return -EINVAL;
-	*ports = p;
-	*ver = v;
 	return 0;
 }
 
@@ -598,7 +565,7 @@ static enum usbback_verdict usbback_check_iso_req(const struct usbback_req *req,
 	if (!n || n > USBBACK_MAX_ISO_PACKETS)
 		return USBBACK_REQ_ISO_PACKETS;
 	if (usbback_check_segs(req, req->nr_segs, req->nr_desc_segs,
-			       n * USBBACK_ISO_DESC_SIZE, bad))
+			       n * XENPV_USB_ISO_DESC_SIZE, bad))
 		return USBBACK_REQ_ISO_DESCS;
 	return USBBACK_REQ_OK;
 }
@@ -685,7 +652,7 @@ enum usbback_verdict usbback_check_req(const struct usbback_ctrl *ctrl,
  * Return: USBBACK_REQ_OK or USBBACK_REQ_ISO_PACKET.
  */
 enum usbback_verdict usbback_check_iso(const struct usbback_req *req,
-				       const struct usbback_iso_desc *descs,
+				       const struct xenpv_usb_iso_desc *descs,
 				       struct usbback_bad *bad)
 {
 	unsigned int i, n = req->raw.u.isoc.number_of_packets;

@@ -26,40 +26,17 @@
 #include <xen/interface/grant_table.h>
 #include <xen/interface/io/usbif.h>
 #include <xenpv/core.h>
+#include <xenpv/usbif.h>
 
 /* Slots of the two rings: one 4 KiB frame each, as usbif.h fixes them. */
 #define USBBACK_URB_RING_SIZE	XENUSB_URB_RING_SIZE
 #define USBBACK_CONN_RING_SIZE	XENUSB_CONN_RING_SIZE
 
-#define USBBACK_GRANT_SIZE	4096U
-#define USBBACK_MAX_SEGS	XENUSB_MAX_SEGMENTS_PER_REQUEST
-#define USBBACK_MAX_PORTS	XENUSB_MAX_PORTNR
-/* Device addresses a frontend may hand out with SET_ADDRESS: 1-127. */
-#define USBBACK_MAX_ADDR	127U
-
-/*
- * An isochronous request's packet descriptors, in the frontend's
- * descriptor segments: Linux's struct usb_iso_packet_descriptor, four
- * 32-bit fields, the last two written back by the backend.  Xen's
- * usbif.h does not define them; Documentation/usbback.rst does.
- */
-#define USBBACK_ISO_DESC_SIZE	16U
-/* Most packets one isochronous request may carry (the URB's size). */
-#define USBBACK_MAX_ISO_PACKETS	1024U
-
-/**
- * struct usbback_iso_desc - one isochronous packet, as on the wire
- * @offset: where the packet's data starts in the transfer buffer
- * @length: bytes the packet may carry
- * @actual_length: bytes it carried (written back)
- * @status: 0 or a negative Linux errno (written back)
- */
-struct usbback_iso_desc {
-	u32 offset;
-	u32 length;
-	u32 actual_length;
-	s32 status;
-};
+#define USBBACK_GRANT_SIZE	XENPV_USB_GRANT_SIZE
+#define USBBACK_MAX_SEGS	XENPV_USB_MAX_SEGS
+#define USBBACK_MAX_PORTS	XENPV_USB_MAX_PORTS
+#define USBBACK_MAX_ADDR	XENPV_USB_MAX_ADDR
+#define USBBACK_MAX_ISO_PACKETS	XENPV_USB_MAX_ISO_PACKETS
 
 /* ---- The controller's states and counters -------------------------------- */
 
@@ -189,8 +166,6 @@ struct usbback_ctrl {
 
 int usbback_ctrl_init(struct usbback_ctrl *ctrl, unsigned int nr_ports,
 		      unsigned int usb_ver);
-int usbback_parse_ctrl(const char *nr_ports, const char *usb_ver,
-		       unsigned int *ports, unsigned int *ver);
 int usbback_speed(const struct usbback_ctrl *ctrl, unsigned int usb_speed);
 int usbback_port_attach(struct usbback_ctrl *ctrl, unsigned int port,
 			unsigned int speed);
@@ -380,7 +355,7 @@ enum usbback_verdict usbback_check_req(const struct usbback_ctrl *ctrl,
 				       struct usbback_req *req,
 				       struct usbback_bad *bad);
 enum usbback_verdict usbback_check_iso(const struct usbback_req *req,
-				       const struct usbback_iso_desc *descs,
+				       const struct xenpv_usb_iso_desc *descs,
 				       struct usbback_bad *bad);
 s32 usbback_verdict_status(enum usbback_verdict v);
 bool usbback_verdict_fatal(enum usbback_verdict v);

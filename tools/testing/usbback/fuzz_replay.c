@@ -97,7 +97,7 @@ static struct xenusb_urb_request semi_valid_wire(void)
 		r.u.isoc.number_of_packets = nudge(n, 2048);
 		r.u.isoc.nr_frame_desc_segs = fill_segs(&r, r.nr_buffer_segs,
 							t_rng() % 2 ? 0 : 4000,
-							n * USBBACK_ISO_DESC_SIZE);
+							n * XENPV_USB_ISO_DESC_SIZE);
 	}
 	if (t_rng() % 16 == 0)
 		r.pipe |= XENUSB_PIPE_UNLINK;
@@ -113,7 +113,7 @@ static struct xenusb_urb_request semi_valid_wire(void)
 static size_t semi_valid_request(u8 *buf, size_t room)
 {
 	struct xenusb_urb_request r = semi_valid_wire();
-	struct usbback_iso_desc d;
+	struct xenpv_usb_iso_desc d;
 	size_t len = semi_valid_ctrl(buf);
 	unsigned int i;
 
@@ -122,7 +122,7 @@ static size_t semi_valid_request(u8 *buf, size_t room)
 	len = replay_put_be(buf, len, t_rng() % 16 ? 0 : 1, 1);
 	len = replay_put_be(buf, len, t_rng() % 2 ? r.buffer_length : t_rng() % 70000, 4);
 	for (i = 0; i < r.u.isoc.number_of_packets && len + sizeof(d) < room; i++) {
-		d = (struct usbback_iso_desc){
+		d = (struct xenpv_usb_iso_desc){
 			.offset = nudge(i * 16, 70000), .length = nudge(16, 70000) };
 		memcpy(buf + len, &d, sizeof(d));
 		len += sizeof(d);

@@ -148,7 +148,7 @@ static void fuzz_check_plan(const struct usbback_req *r, u32 limit)
 
 static void fuzz_iso(struct fuzz_in *in, const struct usbback_req *r)
 {
-	static struct usbback_iso_desc d[USBBACK_MAX_ISO_PACKETS];
+	static struct xenpv_usb_iso_desc d[USBBACK_MAX_ISO_PACKETS];
 	unsigned int i, n = r->raw.u.isoc.number_of_packets;
 	struct usbback_bad bad;
 

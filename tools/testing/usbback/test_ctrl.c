@@ -40,8 +40,8 @@ static void parse_keys(void)
 		       or_none(cases[i].ver));
 		nr = 99;
 		v = 99;
-		CHECK_EQ(usbback_parse_ctrl(cases[i].ports, cases[i].ver, &nr,
-					    &v), cases[i].ret);
+		CHECK_EQ(xenpv_usb_parse_ctrl(cases[i].ports, cases[i].ver,
+					      &nr, &v), cases[i].ret);
 		if (cases[i].ret) {
 			CHECK_EQ(nr, 99);
 			CHECK_EQ(v, 99);

@@ -260,7 +260,7 @@ static void control_data_stage(void)
 
 static void iso_requests(void)
 {
-	struct usbback_iso_desc d[3];
+	struct xenpv_usb_iso_desc d[3];
 	struct xenusb_urb_request r;
 	struct usbback_req req;
 	unsigned int i;
@@ -271,7 +271,7 @@ static void iso_requests(void)
 	CHECK_EQ(req.nr_segs, 1);
 	CHECK_EQ(req.nr_desc_segs, 1);
 	for (i = 0; i < 3; i++)
-		d[i] = (struct usbback_iso_desc){ i * 192, 192, 0, 0 };
+		d[i] = (struct xenpv_usb_iso_desc){ i * 192, 192, 0, 0 };
 	CHECK_EQ(usbback_check_iso(&req, d, &bad), USBBACK_REQ_OK);
 	d[2].length = 193;
 	CHECK_EQ(usbback_check_iso(&req, d, &bad), USBBACK_REQ_ISO_PACKET);
@@ -280,7 +280,7 @@ static void iso_requests(void)
 	CHECK_EQ(bad.limit, 576);
 	CHECK_MSG(&r, "(port 1 dev 5 ep 4): iso packet beyond the buffer 2 (577, limit 576)");
 	/* 32-bit wrap-around of offset + length is caught. */
-	d[2] = (struct usbback_iso_desc){ 0xffffff00u, 0x100, 0, 0 };
+	d[2] = (struct xenpv_usb_iso_desc){ 0xffffff00u, 0x100, 0, 0 };
 	CHECK_EQ(usbback_check_iso(&req, d, &bad), USBBACK_REQ_ISO_PACKET);
 
 	r = iso_req(3, 192);

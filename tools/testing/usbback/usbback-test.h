@@ -128,7 +128,7 @@ static inline struct xenusb_urb_request iso_req(unsigned int n, unsigned int siz
 	r.u.isoc.number_of_packets = n;
 	r.u.isoc.interval = 1;
 	r.u.isoc.nr_frame_desc_segs = fill_segs(&r, r.nr_buffer_segs, 0,
-						n * USBBACK_ISO_DESC_SIZE);
+						n * XENPV_USB_ISO_DESC_SIZE);
 	return r;
 }
 
