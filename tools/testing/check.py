@@ -246,7 +246,8 @@ def check_dkms():
         ["dkms", "add", src],
         ["dkms", "build", name, "-k", kver],
         ["dkms", "install", name, "-k", kver],
-        ["modinfo", "-k", kver, "-F", "filename", "xen-blkfront", "xen-blkback"],
+        ["modinfo", "-k", kver, "-F", "filename", "xen-blkfront", "xen-blkback",
+         "xen-usbback"],
     ]
     subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
     out, fail = "", None
@@ -258,8 +259,8 @@ def check_dkms():
                 "    | " + ln for ln in (r.stdout + r.stderr).splitlines()[-15:])
             break
     paths = out.split()
-    if not fail and (len(paths) != 2 or any("/updates/dkms/" not in p for p in paths)):
-        fail = f"modinfo finds the modules at {paths}, not both in updates/dkms"
+    if not fail and (len(paths) != 3 or any("/updates/dkms/" not in p for p in paths)):
+        fail = f"modinfo finds the modules at {paths}, not all in updates/dkms"
     subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
     shutil.rmtree("/usr/src/xen-pv-drivers-0.1", ignore_errors=True)
     record("dkms", "fail" if fail else "pass",
