@@ -247,7 +247,7 @@ def check_dkms():
         ["dkms", "build", name, "-k", kver],
         ["dkms", "install", name, "-k", kver],
         ["modinfo", "-k", kver, "-F", "filename", "xen-blkfront", "xen-blkback",
-         "xen-usbback"],
+         "xen-usbback", "xen-hcd"],
     ]
     subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
     out, fail = "", None
@@ -259,7 +259,7 @@ def check_dkms():
                 "    | " + ln for ln in (r.stdout + r.stderr).splitlines()[-15:])
             break
     paths = out.split()
-    if not fail and (len(paths) != 3 or any("/updates/dkms/" not in p for p in paths)):
+    if not fail and (len(paths) != 4 or any("/updates/dkms/" not in p for p in paths)):
         fail = f"modinfo finds the modules at {paths}, not all in updates/dkms"
     subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
     shutil.rmtree("/usr/src/xen-pv-drivers-0.1", ignore_errors=True)
