@@ -50,7 +50,7 @@ static size_t semi_valid_request(u8 *buf, size_t room)
 	len = replay_put_be(buf, len, (t_rng() | 0x7c) & (t_rng() % 4 ? ~2 : ~0), 1);
 	len = replay_put_be(buf, len, t_rng() % 8 ? 0 : t_rng() % 4, 1);
 	len = replay_put_be(buf, len,
-		     t_rng() % 4 ? 0x8000 | (t_rng() % 4096) : t_rng(), 2);
+			    t_rng() % 4 ? 0x8000 | (t_rng() % 4096) : t_rng(), 2);
 	len = replay_put_be(buf, len, t_rng() % 4 ? 1 << 20 : t_rng(), 8);
 	r64.op = ops[t_rng() % ARRAY_SIZE(ops)];
 	r64.id = t_rng();
