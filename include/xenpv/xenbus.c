@@ -590,6 +590,8 @@ void xenpv_census_debugfs(struct dentry *parent, const struct xenpv_census *c)
 			return;
 	debugfs_create_file("census", 0400, parent, (void *)c,
 			    &xenpv_census_fops);
+}
+
 /**
  * xenpv_backend_frontend_changed() - a backend's walk of its frontend's
  *	xenbus states, as libxl expects it
