@@ -20,6 +20,13 @@
 #define XENPV_USB_GRANT_SIZE		4096U
 #define XENPV_USB_MAX_SEGS		XENUSB_MAX_SEGMENTS_PER_REQUEST
 #define XENPV_USB_MAX_PORTS		XENUSB_MAX_PORTNR
+/*
+ * The longest transfer a request carries: 16 full segments, 64 KiB.
+ * buffer_length has 16 bits, so a bulk or interrupt transfer of 64 KiB
+ * goes as 0 (Linux's xen-hcd sends it so); both our ends follow that.
+ */
+#define XENPV_USB_MAX_LENGTH		(XENPV_USB_MAX_SEGS * XENPV_USB_GRANT_SIZE)
+
 /* Device addresses a frontend may hand out with SET_ADDRESS: 1-127. */
 #define XENPV_USB_MAX_ADDR		127U
 

@@ -589,13 +589,33 @@ static enum usbback_verdict usbback_check_setup(struct usbback_req *req,
 	return USBBACK_REQ_OK;
 }
 
+/*
+ * The transfer's length.  buffer_length has 16 bits, and Linux's xen-hcd
+ * sends a bulk or interrupt transfer of 64 KiB (16 full segments) as 0:
+ * such a request is taken at 64 KiB when its segments hold that much (a
+ * control request's wLength has 16 bits too, so it never needs it).
+ */
+static u32 usbback_req_length(const struct usbback_req *req)
+{
+	u32 sum = 0;
+	unsigned int i;
+
+	if (req->raw.buffer_length || req->nr_segs > USBBACK_MAX_SEGS ||
+	    (req->type != XENUSB_PIPE_TYPE_BULK &&
+	     req->type != XENUSB_PIPE_TYPE_INT))
+		return req->raw.buffer_length;
+	for (i = 0; i < req->nr_segs; i++)
+		sum += req->raw.seg[i].length;
+	return sum == XENPV_USB_MAX_LENGTH ? sum : 0;
+}
+
 /**
  * usbback_check_req() - check a request against the controller
  * @ctrl: the controller's state
  * @eps: the endpoints of the device on the request's port, NULL if the
  *	port has no device
- * @req: the request from usbback_get_req(); its @action and (control)
- *	@in are set here
+ * @req: the request from usbback_get_req(); its @length, @action and
+ *	(control) @in are set here
  * @bad: filled in with the details when the check fails
  *
  * An unlink request is checked only for its id (usbback_inflight_find()
@@ -617,6 +637,7 @@ enum usbback_verdict usbback_check_req(const struct usbback_ctrl *ctrl,
 	enum usbback_verdict v;
 
 	memset(bad, 0, sizeof(*bad));
+	req->length = usbback_req_length(req);
 	if (req->unlink) {
 		req->action = USBBACK_ACT_UNLINK;
 		return USBBACK_REQ_OK;
@@ -626,8 +647,7 @@ enum usbback_verdict usbback_check_req(const struct usbback_ctrl *ctrl,
 	if (req->nr_segs + req->nr_desc_segs > USBBACK_MAX_SEGS)
 		v = USBBACK_REQ_TOO_MANY_SEGS;
 	else
-		v = usbback_check_segs(req, 0, req->nr_segs,
-				       req->raw.buffer_length, bad);
+		v = usbback_check_segs(req, 0, req->nr_segs, req->length, bad);
 	if (!v && req->type == XENUSB_PIPE_TYPE_ISOC)
 		v = usbback_check_iso_req(req, bad);
 	if (!v && req->type == XENUSB_PIPE_TYPE_CTRL)

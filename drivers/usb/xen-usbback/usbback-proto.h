@@ -244,6 +244,10 @@ struct usbback_setup {
  * @nr_segs: buffer segments as sent (nr_buffer_segs)
  * @nr_desc_segs: an isochronous request's descriptor segments, 0 for the
  *	others
+ * @length: the transfer's length in bytes (set by the checks):
+ *	buffer_length, or 65536 for a bulk or interrupt request of 0 whose
+ *	segments hold 64 KiB (usbif's 16 bits cannot say 65536, and Linux's
+ *	xen-hcd sends it so)
  * @setup: a control request's setup packet (set by usbback_get_req())
  * @action: what to do with it (set by the checks)
  *
@@ -260,6 +264,7 @@ struct usbback_req {
 	bool unlink;
 	u16 nr_segs;
 	u16 nr_desc_segs;
+	u32 length;
 	struct usbback_setup setup;
 	enum usbback_action action;
 };
@@ -289,7 +294,8 @@ enum xenpv_prod_verdict usbback_check_conn_prod(RING_IDX req_prod,
  * @USBBACK_REQ_TOO_MANY_SEGS: more segments than a request can carry
  * @USBBACK_REQ_SEG_BEYOND_FRAME: a segment ends past its 4 KiB frame
  * @USBBACK_REQ_SEG_EMPTY: a segment of 0 bytes
- * @USBBACK_REQ_LENGTH: the segments do not add up to buffer_length
+ * @USBBACK_REQ_LENGTH: the segments do not add up to buffer_length (or
+ *	to 64 KiB for a bulk or interrupt request of buffer_length 0)
  * @USBBACK_REQ_CTRL_LENGTH: a control request whose wLength is not its
  *	buffer_length
  * @USBBACK_REQ_CTRL_DIR: a control request whose pipe direction is not

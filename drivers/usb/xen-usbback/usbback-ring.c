@@ -332,7 +332,7 @@ static int usbback_prepare(struct usbback_dev *dev, struct usbback_pend *p,
 			   struct usb_device *udev)
 {
 	const struct usbback_req *req = &p->req;
-	u32 len = req->raw.buffer_length;
+	u32 len = req->length;
 	struct urb *urb;
 
 	if (len) {

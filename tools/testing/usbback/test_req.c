@@ -115,6 +115,21 @@ static void segment_layouts(void)
 	r.nr_buffer_segs = 0xffff;
 	CHECK_EQ(check(&r, NULL), USBBACK_REQ_TOO_MANY_SEGS);
 
+	/*
+	 * 64 KiB in 16 full segments: the 16-bit buffer_length wraps to 0,
+	 * as Linux's xen-hcd sends it; taken at 64 KiB when the segments
+	 * hold exactly that.
+	 */
+	r = wire(XENUSB_PIPE_TYPE_BULK, 1, 5, 1, true, 65536, 0);
+	CHECK_EQ(r.buffer_length, 0);
+	CHECK_EQ(r.nr_buffer_segs, 16);
+	CHECK_EQ(check(&r, &req), USBBACK_REQ_OK);
+	CHECK_EQ(req.length, 65536);
+	r.seg[15].length--;
+	CHECK_EQ(check(&r, NULL), USBBACK_REQ_LENGTH);
+	r = wire(XENUSB_PIPE_TYPE_BULK, 1, 5, 1, true, 65536, 100);
+	CHECK_EQ(check(&r, NULL), USBBACK_REQ_LENGTH);
+
 	/* Unaligned: the first segment ends at its frame's end. */
 	r = wire(XENUSB_PIPE_TYPE_BULK, 1, 5, 2, false, 8192, 100);
 	CHECK_EQ(r.nr_buffer_segs, 3);

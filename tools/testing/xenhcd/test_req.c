@@ -138,7 +138,13 @@ static void encode_types(void)
 	u.nr_segs = 17;
 	CHECK_WARNS(1, CHECK_EQ(xenhcd_encode(&r, &u), -E2BIG));
 	u.nr_segs = 2;
+	u.length = 65537;
+	CHECK_WARNS(1, CHECK_EQ(xenhcd_encode(&r, &u), -E2BIG));
+	/* 64 KiB: bulk and interrupt only, sent as 0 (16-bit field). */
 	u.length = 65536;
+	CHECK_EQ(xenhcd_encode(&r, &u), 0);
+	CHECK_EQ(r.buffer_length, 0);
+	u.pipe = xenhcd_pipe(linux_pipe(2, 3, 0, true), 1);
 	CHECK_WARNS(1, CHECK_EQ(xenhcd_encode(&r, &u), -E2BIG));
 }
 

@@ -298,7 +298,7 @@ static int xenhcd_urb_enqueue(struct usb_hcd *hcd, struct urb *urb,
 	/* Isochronous transfers are not carried yet. */
 	if (usb_pipeisoc(urb->pipe))
 		return -EOPNOTSUPP;
-	if (urb->transfer_buffer_length > U16_MAX)
+	if (urb->transfer_buffer_length > XENPV_USB_MAX_LENGTH)
 		return -EMSGSIZE;
 	up = kzalloc(sizeof(*up), mem_flags);
 	if (!up)

@@ -109,6 +109,9 @@ u32 xenhcd_pipe(unsigned int urb_pipe, unsigned int port)
  * @req: the slot (written once, whole)
  * @u: the URB's request
  *
+ * A bulk or interrupt transfer of 64 KiB goes with buffer_length 0, as
+ * Linux's xen-hcd sends it (XENPV_USB_MAX_LENGTH).
+ *
  * Return: 0, or -E2BIG for more segments or bytes than a request carries
  * (the caller's bug: it warns).
  */
@@ -117,14 +120,18 @@ int xenhcd_encode(struct xenusb_urb_request *req, const struct xenhcd_urb *u)
 	unsigned int i, nsegs = u->nr_segs + u->nr_desc_segs;
 	struct xenusb_urb_request r;
 
-	if (WARN_ON_ONCE(nsegs > XENPV_USB_MAX_SEGS || u->length > U16_MAX))
+	if (WARN_ON_ONCE(nsegs > XENPV_USB_MAX_SEGS ||
+			 u->length > XENPV_USB_MAX_LENGTH ||
+			 (u->length > U16_MAX &&
+			  xenusb_pipetype(u->pipe) != XENUSB_PIPE_TYPE_BULK &&
+			  xenusb_pipetype(u->pipe) != XENUSB_PIPE_TYPE_INT)))
 		return -E2BIG;
 	memset(&r, 0, sizeof(r));
 	r.id = u->id;
 	r.nr_buffer_segs = u->nr_segs;
 	r.pipe = u->pipe;
 	r.transfer_flags = u->short_not_ok ? XENUSB_SHORT_NOT_OK : 0;
-	r.buffer_length = u->length;
+	r.buffer_length = (u16)u->length;	/* 64 KiB goes as 0 */
 	switch (xenusb_pipetype(u->pipe)) {
 	case XENUSB_PIPE_TYPE_CTRL:
 		memcpy(r.u.ctrl, u->setup, sizeof(r.u.ctrl));

@@ -106,7 +106,8 @@ u32 xenhcd_pipe(unsigned int urb_pipe, unsigned int port);
  * @id: its ring id
  * @pipe: the usbif pipe (xenhcd_pipe())
  * @short_not_ok: URB_SHORT_NOT_OK
- * @length: transfer_buffer_length, at most 65535
+ * @length: transfer_buffer_length, at most 65535, or 65536 for bulk and
+ *	interrupt (XENPV_USB_MAX_LENGTH)
  * @setup: a control URB's setup packet
  * @interval: an interrupt or isochronous URB's interval
  * @start_frame: an isochronous URB's start frame
