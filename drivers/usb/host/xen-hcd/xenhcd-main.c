@@ -396,6 +396,30 @@ static int xenhcd_get_frame(struct usb_hcd *hcd)
 	return 0;
 }
 
+/*
+ * The root hub suspends when it has no device awake: nothing to stop,
+ * the backend's port events wake it (xenhcd_rh_changed()).  Without
+ * these, its autosuspend would fail and leave it deaf to port changes.
+ */
+static int xenhcd_bus_suspend(struct usb_hcd *hcd)
+{
+	return 0;
+}
+
+static int xenhcd_bus_resume(struct usb_hcd *hcd)
+{
+	return 0;
+}
+
+/* A port changed: have the hub driver look, waking the root hub first. */
+static void xenhcd_rh_changed(struct usb_hcd *hcd)
+{
+	if (HCD_RH_RUNNING(hcd))
+		usb_hcd_poll_rh_status(hcd);
+	else
+		usb_hcd_resume_root_hub(hcd);
+}
+
 #define XENHCD_DRIVER(ver_flag, desc)					\
 {									\
 	.description		= "xen-hcd",				\
@@ -409,6 +433,8 @@ static int xenhcd_get_frame(struct usb_hcd *hcd)
 	.get_frame_number	= xenhcd_get_frame,			\
 	.hub_status_data	= xenhcd_hub_status_data,		\
 	.hub_control		= xenhcd_hub_control,			\
+	.bus_suspend		= xenhcd_bus_suspend,			\
+	.bus_resume		= xenhcd_bus_resume,			\
 }
 
 static const struct hc_driver xenhcd_usb20_driver =
@@ -531,7 +557,7 @@ static irqreturn_t xenhcd_interrupt(int irq, void *data)
 	spin_unlock_irqrestore(&h->lock, flags);
 	xenhcd_giveback(h, &done);
 	if (changed)
-		usb_hcd_poll_rh_status(xenhcd_to_hcd(h));
+		xenhcd_rh_changed(xenhcd_to_hcd(h));
 	xenpv_irq_eoi(irq, did || changed);
 	return IRQ_HANDLED;
 }
@@ -581,7 +607,7 @@ static void xenhcd_ports_gone(struct xenhcd *h)
 		changed |= xenhcd_rh_event(&h->rh, port, XENUSB_SPEED_NONE);
 	spin_unlock_irqrestore(&h->lock, flags);
 	if (changed)
-		usb_hcd_poll_rh_status(xenhcd_to_hcd(h));
+		xenhcd_rh_changed(xenhcd_to_hcd(h));
 }
 
 static void xenhcd_fail_work(struct work_struct *work)
