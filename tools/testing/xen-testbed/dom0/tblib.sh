@@ -389,10 +389,11 @@ tb_undo() {
 tb_run_one() {
 	rm -f /tmp/tb-reason /tmp/*.dumped "$XLOG"/guest-*.log
 	xl dmesg -c >/dev/null
-	# The scenario's arguments are split on purpose.
+	# The scenario's arguments are split on purpose; the shift leaves a
+	# scenario without arguments no stray $1 (". FILE" keeps the caller's).
 	# shellcheck disable=SC2016,SC2086
 	TB_FRONT=$1 timeout -s KILL "$TB_SCENARIO_TIMEOUT" bash -c \
-		'. /tb/run.env; . /tb/tblib.sh; . "/tb/scenarios/$1.sh" "${@:2}"' \
+		'. /tb/run.env; . /tb/tblib.sh; f=$1; shift; . "/tb/scenarios/$f.sh" "$@"' \
 		_ "$2" ${3//,/ }
 }
 
