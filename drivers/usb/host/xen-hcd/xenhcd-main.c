@@ -651,10 +651,13 @@ static int xenhcd_connect(struct xenhcd *h)
 	err = xenpv_setup_ring(h->xbdev, &va, 1, &h->urb_ref);
 	if (err)
 		return err;
+	/* The event indexes start at 1: the first entry notifies. */
+	SHARED_RING_INIT((struct xenusb_urb_sring *)va);
 	FRONT_RING_INIT(&h->urb_ring, (struct xenusb_urb_sring *)va, XEN_PAGE_SIZE);
 	err = xenpv_setup_ring(h->xbdev, &va, 1, &h->conn_ref);
 	if (err)
 		goto out;
+	SHARED_RING_INIT((struct xenusb_conn_sring *)va);
 	FRONT_RING_INIT(&h->conn_ring, (struct xenusb_conn_sring *)va, XEN_PAGE_SIZE);
 	err = xenpv_evtchn_bind(h->xbdev, &h->evtchn, XENPV_EVTCHN_OURS,
 				xenhcd_interrupt, "xen-hcd", h);
