@@ -5,5 +5,5 @@
 usb_load_hcd "${2:-stock}"
 dev=$(usb_wait_disk) || gfail "no USB disk after 60s"
 gmark "USB disk $dev: $(cat "/sys/block/$dev/size") sectors, $(cat "/sys/block/$dev/device/model" 2>/dev/null)"
-fio_verify "$dev" "${1:-16M}" --numjobs=1
+fio_verify "$dev" "${1:-8M}" --numjobs=1
 gmark OK verified

@@ -4,7 +4,7 @@
 # (EHCI), fio verify over SIZE of it in the guest, through Linux's
 # xen-hcd or, as "ours/usb_pv", ours; then the backend unloads.
 # shellcheck shell=bash
-tb_usb_guest u usb_pv "${1:-16M} ${TB_FRONT:-stock}"
+tb_usb_guest u usb_pv "${1:-8M} ${TB_FRONT:-stock}"
 guest_finish u 300
 dmesg | grep -q "vusb-[0-9]*-0: port 1: $USB_BUSID" ||
 	fail "the backend never put $USB_BUSID on port 1"
