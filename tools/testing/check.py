@@ -67,11 +67,11 @@ BACKEND = [
 # The protocol cores' KUnit suites (tools/testing/xen-kunit) in dom0's
 # kernel: the userspace tests' own files, built as modules.
 KUNIT = ["kunit"]
-# PV USB: Linux's xen-hcd on our kernel backend, with the USB disk QEMU
-# gives dom0 (testbed.py adds it for usb_* scenarios).  Our xen-hcd
-# (ours/usb_pv, ours/usb_detach) joins once it has passed on the testbed:
-# its last run there predates the fix of its rings' event indexes.
-USB = ["usb_pv", "usb_detach"]
+# PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
+# disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
+# xen-hcd passed usb_pv once (run mv1 of 2026-12-04) and has not run
+# usb_detach yet.
+USB = ["usb_pv", "usb_detach", "ours/usb_pv"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.
