@@ -592,6 +592,91 @@ void xenpv_census_debugfs(struct dentry *parent, const struct xenpv_census *c)
 			    &xenpv_census_fops);
 }
 
+/**
+ * xenpv_backend_frontend_changed() - a backend's walk of its frontend's
+ *	xenbus states, as libxl expects it
+ * @xbdev: the backend's device
+ * @state: the frontend's new state
+ * @ops: what the driver does at each step
+ * @data: passed to @ops
+ *
+ * Initialising after Closed: @ops->restart, then InitWait.  Initialised
+ * or Connected: @ops->connect.  Closing: @ops->close, then Closing.
+ * Closed: @ops->close, then Closed, and once the toolstack took the
+ * device offline, as Unknown (the frontend is gone): @ops->close and the
+ * device is to go.
+ *
+ * Context: the driver's device lock held (its otherend_changed).
+ * Return: true when the caller is to drop its lock and call
+ * device_unregister() (remove() runs from there).
+ */
+bool xenpv_backend_frontend_changed(struct xenbus_device *xbdev,
+				    enum xenbus_state state,
+				    const struct xenpv_backend_ops *ops,
+				    void *data)
+{
+	switch (state) {
+	case XenbusStateInitialising:
+		if (xbdev->state == XenbusStateClosed) {
+			ops->restart(data);
+			xenbus_switch_state(xbdev, XenbusStateInitWait);
+		}
+		return false;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		ops->connect(data);
+		return false;
+	case XenbusStateClosing:
+		ops->close(data);
+		xenbus_switch_state(xbdev, XenbusStateClosing);
+		return false;
+	case XenbusStateClosed:
+		ops->close(data);
+		xenbus_switch_state(xbdev, XenbusStateClosed);
+		if (xenbus_dev_is_online(xbdev))
+			return false;
+		fallthrough;
+	case XenbusStateUnknown:
+		ops->close(data);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * xenpv_register_backend() - register a backend driver whose devices
+ *	have a statistics/ group
+ * @drv: the driver
+ * @s: its group (xenpv_stats_sysfs_init() is done here)
+ *
+ * Return: 0 or a negative errno, with nothing left registered.
+ */
+int xenpv_register_backend(struct xenbus_driver *drv,
+			   struct xenpv_stats_sysfs *s)
+{
+	int err = xenpv_stats_sysfs_init(s);
+
+	if (err)
+		return err;
+	err = xenbus_register_backend(drv);
+	if (err)
+		xenpv_stats_sysfs_free(s);
+	return err;
+}
+
+/**
+ * xenpv_unregister_backend() - undo xenpv_register_backend()
+ * @drv: the driver; each device is removed first
+ * @s: its group
+ */
+void xenpv_unregister_backend(struct xenbus_driver *drv,
+			      struct xenpv_stats_sysfs *s)
+{
+	xenbus_unregister_driver(drv);
+	xenpv_stats_sysfs_free(s);
+}
+
 /* ---- Fault injection ------------------------------------------------------------ */
 
 #ifdef XENPV_FAULT_INJECTION

@@ -267,6 +267,28 @@ struct xenpv_stats_sysfs {
 
 int xenpv_stats_sysfs_init(struct xenpv_stats_sysfs *s);
 void xenpv_stats_sysfs_free(struct xenpv_stats_sysfs *s);
+/**
+ * struct xenpv_backend_ops - a backend's steps as its frontend's state
+ *	changes (xenpv_backend_frontend_changed())
+ * @restart: the frontend starts over: offer a new connection
+ * @connect: the frontend is ready: map its rings, connect
+ * @close: the frontend closes or is gone: take the rings down (also
+ *	when they are down already)
+ */
+struct xenpv_backend_ops {
+	void (*restart)(void *data);
+	void (*connect)(void *data);
+	void (*close)(void *data);
+};
+
+bool xenpv_backend_frontend_changed(struct xenbus_device *xbdev,
+				    enum xenbus_state state,
+				    const struct xenpv_backend_ops *ops,
+				    void *data);
+int xenpv_register_backend(struct xenbus_driver *drv,
+			   struct xenpv_stats_sysfs *s);
+void xenpv_unregister_backend(struct xenbus_driver *drv,
+			      struct xenpv_stats_sysfs *s);
 
 /* ---- Census ---------------------------------------------------------------------- */
 

@@ -67,12 +67,17 @@ BACKEND = [
 # The protocol cores' KUnit suites (tools/testing/xen-kunit) in dom0's
 # kernel: the userspace tests' own files, built as modules.
 KUNIT = ["kunit"]
+# PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
+# disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
+# xen-hcd passed usb_pv once (run mv1 of 2026-12-04) and has not run
+# usb_detach yet.
+USB = ["usb_pv", "usb_detach", "ours/usb_pv"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.
 LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
-    + OURS_ONLY + BACKEND + LANES + KUNIT
+    + OURS_ONLY + BACKEND + LANES + KUNIT + USB
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
 # show the failure there, or the scenario proves nothing.
 LANES_OFF = ["stalled_lane:pv,stuck"]
@@ -246,7 +251,8 @@ def check_dkms():
         ["dkms", "add", src],
         ["dkms", "build", name, "-k", kver],
         ["dkms", "install", name, "-k", kver],
-        ["modinfo", "-k", kver, "-F", "filename", "xen-blkfront", "xen-blkback"],
+        ["modinfo", "-k", kver, "-F", "filename", "xen-blkfront", "xen-blkback",
+         "xen-usbback", "xen-hcd"],
     ]
     subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
     out, fail = "", None
@@ -258,8 +264,8 @@ def check_dkms():
                 "    | " + ln for ln in (r.stdout + r.stderr).splitlines()[-15:])
             break
     paths = out.split()
-    if not fail and (len(paths) != 2 or any("/updates/dkms/" not in p for p in paths)):
-        fail = f"modinfo finds the modules at {paths}, not both in updates/dkms"
+    if not fail and (len(paths) != 4 or any("/updates/dkms/" not in p for p in paths)):
+        fail = f"modinfo finds the modules at {paths}, not all in updates/dkms"
     subprocess.run(["dkms", "remove", name, "--all"], capture_output=True)
     shutil.rmtree("/usr/src/xen-pv-drivers-0.1", ignore_errors=True)
     record("dkms", "fail" if fail else "pass",
@@ -287,7 +293,8 @@ def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700):
     testbed.run(ap.Namespace(scenarios=scen, name=name, icount=False, smp=2, mem=6144,
                              dom0_mem=2048, timeout=timeout, scenario_timeout=300,
                              no_prepare=True, env=[], dom0_kernel=dom0,
-                             dom0_args=dom0_args))
+                             dom0_args=dom0_args,
+                             usb=any(s.rpartition("/")[2].startswith("usb_") for s in scen)))
     path = os.path.join(BUILD, "testbed", "runs", name, "results.json")
     with open(path) as f:
         for r in json.load(f):

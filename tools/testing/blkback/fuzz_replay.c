@@ -11,13 +11,6 @@
 
 #include "../common/replay.h"
 
-static size_t put_be(u8 *buf, size_t len, u64 v, unsigned int n)
-{
-	while (n--)
-		buf[len++] = v >> (8 * n);
-	return len;
-}
-
 /* Mostly small, sometimes on an edge. */
 static u64 pick_sector(void)
 {
@@ -53,12 +46,12 @@ static size_t semi_valid_request(u8 *buf, size_t room)
 	bool abi64 = t_rng() % 2;
 	size_t len = 0, n;
 
-	len = put_be(buf, len, 0, 1);
-	len = put_be(buf, len, (t_rng() | 0x7c) & (t_rng() % 4 ? ~2 : ~0), 1);
-	len = put_be(buf, len, t_rng() % 8 ? 0 : t_rng() % 4, 1);
-	len = put_be(buf, len,
-		     t_rng() % 4 ? 0x8000 | (t_rng() % 4096) : t_rng(), 2);
-	len = put_be(buf, len, t_rng() % 4 ? 1 << 20 : t_rng(), 8);
+	len = replay_put_be(buf, len, 0, 1);
+	len = replay_put_be(buf, len, (t_rng() | 0x7c) & (t_rng() % 4 ? ~2 : ~0), 1);
+	len = replay_put_be(buf, len, t_rng() % 8 ? 0 : t_rng() % 4, 1);
+	len = replay_put_be(buf, len,
+			    t_rng() % 4 ? 0x8000 | (t_rng() % 4096) : t_rng(), 2);
+	len = replay_put_be(buf, len, t_rng() % 4 ? 1 << 20 : t_rng(), 8);
 	r64.op = ops[t_rng() % ARRAY_SIZE(ops)];
 	r64.id = t_rng();
 	r64.sector = pick_sector();

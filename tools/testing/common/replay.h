@@ -38,7 +38,7 @@ static size_t random_input(u8 *buf, size_t room)
  * value for a fuzz target; false, and nothing appended, if that would
  * leave no byte free in @room.
  */
-static bool replay_put_line(u8 *buf, size_t room, size_t *len, const char *s)
+static inline bool replay_put_line(u8 *buf, size_t room, size_t *len, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -48,6 +48,14 @@ static bool replay_put_line(u8 *buf, size_t room, size_t *len, const char *s)
 	*len += n;
 	buf[(*len)++] = '\n';
 	return true;
+}
+
+/* Appends the @n low bytes of @v to @buf at @len, big-endian (as rd*()). */
+static inline size_t replay_put_be(u8 *buf, size_t len, u64 v, unsigned int n)
+{
+	while (n--)
+		buf[len++] = v >> (8 * n);
+	return len;
 }
 
 static void random_inputs(void)

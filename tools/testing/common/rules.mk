@@ -18,8 +18,10 @@
 #
 # A suite's Makefile sets these, then includes this file:
 #
-#   DRIVER        blkfront or blkback: the programs #include the protocol
-#                 core, drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.[ch]
+#   DRIVER        blkfront, blkback, usbback, xenhcd: the programs
+#                 #include the protocol core, $(DRIVER_DIR)/$(DRIVER)-proto.[ch]
+#   DRIVER_DIR    the driver's directory in the tree (default
+#                 drivers/block/xen-$(DRIVER))
 #   TESTS         the programs "make check" runs, each built from its .c
 #                 file; fuzz_replay among them (the fuzz target without
 #                 libFuzzer, under gcc's sanitizers)
@@ -41,8 +43,9 @@ COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 REPO := $(abspath $(COMMON_DIR)/../../..)
 # The xenpv core, linked into every program as into every module.
 CORE := $(REPO)/include/xenpv/core.c
-PROTO ?= $(if $(DRIVER),$(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.c \
-	 $(REPO)/drivers/block/xen-$(DRIVER)/$(DRIVER)-proto.h)
+DRIVER_DIR ?= drivers/block/xen-$(DRIVER)
+PROTO ?= $(if $(DRIVER),$(REPO)/$(DRIVER_DIR)/$(DRIVER)-proto.c \
+	 $(REPO)/$(DRIVER_DIR)/$(DRIVER)-proto.h)
 PROTO += $(wildcard $(REPO)/include/xenpv/*.h) $(CORE)
 
 KSRC_CANDIDATES := $(REPO)/build/kernel/src \
@@ -52,6 +55,7 @@ KSRC ?= $(firstword $(foreach d,$(KSRC_CANDIDATES),\
 
 KINC := kinc
 SHIM := $(wildcard shim/linux/*.h) $(wildcard $(COMMON_DIR)/shim/linux/*.h) \
+	$(wildcard $(COMMON_DIR)/shim/linux/usb/*.h) \
 	$(COMMON_DIR)/shim/linux.c $(wildcard $(COMMON_DIR)/*.h) \
 	$(wildcard $(COMMON_DIR)/shim/asm/*.h)
 SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -189,6 +189,17 @@ def guest_overlay(run, kind, stock_front):
     # Test-only modules (scripts/build-testbed-modules.sh builds them).
     copy_test_modules(kind, root, GUEST_TEST_MODULES)
     copy_kselftest(root)
+    hcd = ours_module(kind, "xen-hcd")
+    if hcd:
+        copy(hcd, os.path.join(root, "tb", "mod", "ours", "xen-hcd.ko"))
+    # Linux's own USB frontend and what a USB disk needs (usb_* scenarios).
+    if kind == "612":
+        kdir = os.path.join(BUILD, "kernel", "modules", "lib", "modules",
+                            kernel_release(), "kernel", "drivers")
+        for mod in ("usb/host/xen-hcd", "usb/storage/usb-storage", "scsi/sd_mod"):
+            path = os.path.join(kdir, mod + ".ko")
+            if os.path.exists(path):
+                copy(path, os.path.join(root, "tb", "mod", "stock", os.path.basename(path)))
     out = os.path.join(run, f"guest-{kind}.cpio.gz")
     pack_cpio(root, out)
     shutil.rmtree(root)
@@ -221,6 +232,9 @@ def dom0_overlay(run, scenarios, env, kind="612"):
         copy(back, os.path.join(root, "tb", "mod", "ours", "xen-blkback.ko"))
     copy_test_modules(kind, root, DOM0_TEST_MODULES)
     copy_kselftest(root)
+    usbback = ours_module(kind, "xen-usbback")
+    if usbback:
+        copy(usbback, os.path.join(root, "tb", "mod", "ours", "xen-usbback.ko"))
     img = os.path.join(root, "tb", "img")
     copy(os.path.join(BUILD, "kernel", "bzImage"), os.path.join(img, "bzImage"))
     copy(os.path.join(IMG, "deb61", "vmlinuz"), os.path.join(img, "deb61-vmlinuz"))
@@ -260,6 +274,15 @@ def qemu_cmd(args, run, initrd, xen):
            "-no-reboot", "-monitor", "none", "-serial", f"file:{serial}",
            "-kernel", xen, "-append", xen_args,
            "-initrd", f"{kimg} {dom0_args},{initrd}"]
+    if getattr(args, "usb", False):
+        # A USB 2.0 controller with a disk for the PV USB scenarios: usbif
+        # carries no SuperSpeed, so EHCI rather than xHCI.
+        disk = os.path.join(run, "usb-disk.img")
+        with open(disk, "wb") as f:
+            f.truncate(64 << 20)
+        cmd += ["-device", "usb-ehci,id=ehci",
+                "-drive", f"if=none,id=usbdisk,format=raw,file={disk}",
+                "-device", "usb-storage,bus=ehci.0,drive=usbdisk"]
     if args.icount:
         cmd += ["-icount", "shift=3,sleep=off", "-accel", "tcg"]
     else:
@@ -535,7 +558,13 @@ def main():
                     "own 6.1 (deb61), our backend built for it")
     ap.add_argument("--no-prepare", action="store_true",
                     help="do not (re)build the kernel and images first")
-    sys.exit(run(ap.parse_args()))
+    ap.add_argument("--usb", action="store_true",
+                    help="give dom0 an EHCI controller with a 64 MiB USB disk "
+                    "(on by itself when a scenario's name starts with usb_)")
+    args = ap.parse_args()
+    args.usb = args.usb or any(s.rpartition("/")[2].startswith("usb_")
+                               for s in args.scenarios)
+    sys.exit(run(args))
 
 
 if __name__ == "__main__":

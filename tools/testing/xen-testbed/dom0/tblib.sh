@@ -95,6 +95,64 @@ tb_load_backend() {
 	tb_msg "backend: $want xen-blkback"
 }
 
+# tb_load_usbback: load our USB backend (the usbback USB driver and the
+# vusb xenbus backend) unless it is loaded; marks dom0's log for
+# tb_usb_dmesg_clean.
+tb_load_usbback() {
+	echo "tb: usb scenario starts" >/dev/kmsg
+	[ -d /sys/bus/usb/drivers/usbback ] && return 0
+	insmod /tb/mod/ours/xen-usbback.ko || return 1
+	tb_msg "backend: our xen-usbback"
+}
+
+# tb_usb_disk: "BUS ADDR BUSID" of the USB disk QEMU gives dom0.
+tb_usb_disk() {
+	local d
+	for d in /sys/bus/usb/devices/*; do
+		[ "$(cat "$d/product" 2>/dev/null)" = "QEMU USB HARDDRIVE" ] || continue
+		echo "$(cat "$d/busnum") $(cat "$d/devnum") ${d##*/}"
+		return 0
+	done
+	return 1
+}
+
+# tb_usb_log: what the USB backend and libxl did (an EXIT trap of the
+# usb_* scenarios).
+tb_usb_log() {
+	echo "--- dom0 log (usb):"
+	dmesg | sed -n '/tb: usb scenario starts/,$p' | grep -i -E "usb|vusb|hcd" | tail -n 40
+	xenstore-ls -f /local/domain/0/backend/vusb 2>/dev/null | head -n 30
+}
+
+# tb_usb_guest NAME SCRIPT ARGS: a PV guest running guest/SCRIPT.sh ARGS,
+# with a type=pv controller of 4 ports whose port 1 has the USB disk
+# (USB_BUS, USB_ADDR and USB_BUSID say which).
+tb_usb_guest() {
+	trap tb_usb_log EXIT
+	tb_load_usbback || fail "cannot load xen-usbback"
+	read -r USB_BUS USB_ADDR USB_BUSID <<<"$(tb_usb_disk)"
+	[ -n "$USB_BUSID" ] || fail "no QEMU USB disk in dom0 (testbed.py --usb)"
+	tb_msg "USB disk $USB_BUSID (bus $USB_BUS, device $USB_ADDR), $(cat "/sys/bus/usb/devices/$USB_BUSID/speed") Mb/s"
+	guest_create "$1" disk=none front=none script="$2" args="$3"
+	xl usbctrl-attach "$1" type=pv version=2 ports=4 ||
+		fail "xl usbctrl-attach type=pv failed"
+	tb_usb_attach "$1"
+}
+
+# tb_usb_attach NAME: xl usbdev-attach of the USB disk to port 1.
+tb_usb_attach() {
+	xl usbdev-attach "$1" hostbus="$USB_BUS" hostaddr="$USB_ADDR" controller=0 port=1 ||
+		fail "xl usbdev-attach of $USB_BUSID failed"
+	xl usb-list "$1"
+}
+
+# tb_usb_dmesg_clean: no warning, bug or hung task in dom0's log since
+# tb_load_usbback; prints them if there are.
+tb_usb_dmesg_clean() {
+	! dmesg | sed -n '/tb: usb scenario starts/,$p' |
+		grep -E "WARNING:|BUG:|Oops|blocked for more than|refcount_t:"
+}
+
 # tb_backend_until_exit GUEST QUEUES [PARAM...]: reload the backend in use
 # offering QUEUES queues, ours also with PARAMs, for the rest of this
 # scenario; when its shell exits, GUEST is destroyed and the backend is
@@ -331,10 +389,11 @@ tb_undo() {
 tb_run_one() {
 	rm -f /tmp/tb-reason /tmp/*.dumped "$XLOG"/guest-*.log
 	xl dmesg -c >/dev/null
-	# The scenario's arguments are split on purpose.
+	# The scenario's arguments are split on purpose; the shift leaves a
+	# scenario without arguments no stray $1 (". FILE" keeps the caller's).
 	# shellcheck disable=SC2016,SC2086
 	TB_FRONT=$1 timeout -s KILL "$TB_SCENARIO_TIMEOUT" bash -c \
-		'. /tb/run.env; . /tb/tblib.sh; . "/tb/scenarios/$1.sh" "${@:2}"' \
+		'. /tb/run.env; . /tb/tblib.sh; f=$1; shift; . "/tb/scenarios/$f.sh" "$@"' \
 		_ "$2" ${3//,/ }
 }
 

@@ -136,3 +136,29 @@ wait_io() {
 	done
 	return 0
 }
+
+# usb_load_hcd stock|ours: that xen-hcd, with usb-storage and sd_mod; the
+# guest's USB log is printed when the script ends.
+usb_load_hcd() {
+	trap 'echo "--- guest log:"; dmesg | grep -i -E "usb|hcd|scsi|sd[a-z]" | tail -n 40' EXIT
+	insmod "/tb/mod/$1/xen-hcd.ko" || gfail "insmod of the $1 xen-hcd failed"
+	for m in sd_mod usb-storage; do
+		insmod "/tb/mod/stock/$m.ko" || gfail "insmod $m failed"
+	done
+}
+
+# usb_wait_disk: print the first sd disk once it is there (60s at most).
+usb_wait_disk() {
+	i=0
+	while [ $i -lt 600 ]; do
+		for b in /sys/block/sd*; do
+			[ -e "$b" ] || continue
+			wait_disk "${b##*/}" 30 || return 1
+			echo "${b##*/}"
+			return 0
+		done
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}

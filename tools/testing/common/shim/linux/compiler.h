@@ -9,6 +9,7 @@
 #define barrier()	__asm__ __volatile__("" : : : "memory")
 #define __packed	__attribute__((__packed__))
 #define __aligned(x)	__attribute__((__aligned__(x)))
+#define __maybe_unused	__attribute__((__unused__))
 #ifndef __always_inline
 #define __always_inline	inline __attribute__((__always_inline__))
 #endif

@@ -6,6 +6,7 @@
 #include <linux/minmax.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
+#include <stdio.h>		/* the kernel's gives snprintf() */
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
