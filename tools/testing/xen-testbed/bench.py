@@ -39,7 +39,6 @@ PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "our
 # (softirq: null_blk's default completion; inline: in the submitter) and
 # dom0's kernel.  /stock compares with stock/stock of the same setting.
 SETTING = ("type", "kernel", "disk", "dom0")
-KERNEL_NAMES = {"612": "6.12 -O2 (testbed)", "deb61": "Debian 6.1"}
 
 
 def have(pair):
@@ -239,7 +238,7 @@ def table(records):
                       f"{(format(r['vs_stock'], '.2f') if 'vs_stock' in r else '-'):>6} "
                       f"{r['lat_p99_us']:8.0f}")
                 if clock == "icount":
-                    sp = [r.get(f"insn_{s}") for s in ("guest", "dom0", "xen")]
+                    sp = [r.get(f"insn_{s}") for s in report.SIDES]
                     ln += f" {r.get('insn_per_io', 0):7}" + "".join(
                         f" {v if v is not None else '-':>6}" for v in sp)
                 else:
