@@ -600,7 +600,8 @@ void xenpv_census_debugfs(struct dentry *parent, const struct xenpv_census *c)
  * @ops: what the driver does at each step
  * @data: passed to @ops
  *
- * Initialising after Closed: @ops->restart, then InitWait.  Initialised
+ * Initialising after Closed: @ops->restart, then InitWait unless it
+ * failed (it said why, with xenbus_dev_fatal() for example).  Initialised
  * or Connected: @ops->connect.  Closing: @ops->close, then Closing.
  * Closed: @ops->close, then Closed, and once the toolstack took the
  * device offline, as Unknown (the frontend is gone): @ops->close and the
@@ -617,10 +618,8 @@ bool xenpv_backend_frontend_changed(struct xenbus_device *xbdev,
 {
 	switch (state) {
 	case XenbusStateInitialising:
-		if (xbdev->state == XenbusStateClosed) {
-			ops->restart(data);
+		if (xbdev->state == XenbusStateClosed && !ops->restart(data))
 			xenbus_switch_state(xbdev, XenbusStateInitWait);
-		}
 		return false;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:

@@ -270,13 +270,14 @@ void xenpv_stats_sysfs_free(struct xenpv_stats_sysfs *s);
 /**
  * struct xenpv_backend_ops - a backend's steps as its frontend's state
  *	changes (xenpv_backend_frontend_changed())
- * @restart: the frontend starts over: offer a new connection
+ * @restart: the frontend starts over: offer a new connection; 0, or a
+ *	negative errno after saying why (the device stays in Closed)
  * @connect: the frontend is ready: map its rings, connect
  * @close: the frontend closes or is gone: take the rings down (also
  *	when they are down already)
  */
 struct xenpv_backend_ops {
-	void (*restart)(void *data);
+	int (*restart)(void *data);
 	void (*connect)(void *data);
 	void (*close)(void *data);
 };

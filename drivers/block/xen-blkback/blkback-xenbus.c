@@ -480,51 +480,50 @@ static int blkback_write_limits(struct blkback_dev *dev)
 	return err;
 }
 
+/* The frontend starts over: offer a new connection. */
+static int blkback_restart(void *data)
+{
+	struct blkback_dev *dev = data;
+	int err = blkback_write_limits(dev);
+
+	if (err) {
+		xenbus_dev_fatal(dev->xbdev, err, "writing the backend's limits");
+		return err;
+	}
+	blkback_set_state(dev, dev->devt ? BB_READY : BB_WAIT_DEVICE);
+	return 0;
+}
+
+static void blkback_connect(void *data)
+{
+	blkback_try_connect(data);
+}
+
+static void blkback_close_rings(void *data)
+{
+	blkback_close(data);
+}
+
+static const struct xenpv_backend_ops blkback_backend_ops = {
+	.restart	= blkback_restart,
+	.connect	= blkback_connect,
+	.close		= blkback_close_rings,
+};
+
 static void blkback_frontend_changed(struct xenbus_device *xbdev,
 				     enum xenbus_state frontend_state)
 {
 	struct blkback_dev *dev = dev_get_drvdata(&xbdev->dev);
-	int err;
+	bool gone;
 
 	mutex_lock(&dev->mutex);
 	dev->frontend_state = frontend_state;
-	switch (frontend_state) {
-	case XenbusStateInitialising:
-		if (xbdev->state != XenbusStateClosed)
-			break;
-		/* The frontend starts over: offer a new connection. */
-		err = blkback_write_limits(dev);
-		if (err) {
-			xenbus_dev_fatal(xbdev, err, "writing the backend's limits");
-			break;
-		}
-		blkback_set_state(dev, dev->devt ? BB_READY : BB_WAIT_DEVICE);
-		xenbus_switch_state(xbdev, XenbusStateInitWait);
-		break;
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-		blkback_try_connect(dev);
-		break;
-	case XenbusStateClosing:
-		blkback_close(dev);
-		xenbus_switch_state(xbdev, XenbusStateClosing);
-		break;
-	case XenbusStateClosed:
-		blkback_close(dev);
-		xenbus_switch_state(xbdev, XenbusStateClosed);
-		if (xenbus_dev_is_online(xbdev))
-			break;
-		fallthrough;
-	case XenbusStateUnknown:
-		blkback_close(dev);
-		mutex_unlock(&dev->mutex);
-		/* The toolstack is done with it: remove() runs from here. */
-		device_unregister(&xbdev->dev);
-		return;
-	default:
-		break;
-	}
+	gone = xenpv_backend_frontend_changed(xbdev, frontend_state,
+					      &blkback_backend_ops, dev);
 	mutex_unlock(&dev->mutex);
+	/* The toolstack is done with it: remove() runs from here. */
+	if (gone)
+		device_unregister(&xbdev->dev);
 }
 
 /* ---- Counters: statistics/ in sysfs, the rings in debugfs ------------------ */
@@ -680,14 +679,7 @@ static struct xenbus_driver blkback_driver = {
  */
 int blkback_xenbus_init(void)
 {
-	int err = xenpv_stats_sysfs_init(&blkback_stats_sysfs);
-
-	if (err)
-		return err;
-	err = xenbus_register_backend(&blkback_driver);
-	if (err)
-		xenpv_stats_sysfs_free(&blkback_stats_sysfs);
-	return err;
+	return xenpv_register_backend(&blkback_driver, &blkback_stats_sysfs);
 }
 
 /**
@@ -695,6 +687,5 @@ int blkback_xenbus_init(void)
  */
 void blkback_xenbus_exit(void)
 {
-	xenbus_unregister_driver(&blkback_driver);
-	xenpv_stats_sysfs_free(&blkback_stats_sysfs);
+	xenpv_unregister_backend(&blkback_driver, &blkback_stats_sysfs);
 }

@@ -147,9 +147,10 @@ static void usbback_close(void *data)
 		usbback_set_state(dev, UB_CLOSED);
 }
 
-static void usbback_restart(void *data)
+static int usbback_restart(void *data)
 {
 	usbback_set_state(data, UB_WAIT_FRONTEND);
+	return 0;
 }
 
 static const struct xenpv_backend_ops usbback_backend_ops = {
