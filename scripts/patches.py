@@ -61,6 +61,7 @@ class Step:
         self.name, self.core, self.line = name, core, line
         self.add, self.remove, self.diff = [], [], []
         self.probe_header, self.build_y, self.selftest = [], [], []
+        self.build_m = []
 
     @property
     def msg(self):
@@ -72,7 +73,7 @@ def parse_series():
     path = os.path.join(PATCHES, "series")
     steps, actions = [], {"add": "add", "remove": "remove", "diff": "diff",
                           "probe-header": "probe_header", "build-y": "build_y",
-                          "selftest": "selftest"}
+                          "build-m": "build_m", "selftest": "selftest"}
     with open(path) as f:
         for n, raw in enumerate(f, 1):
             words = raw.split("#", 1)[0].split()
@@ -89,6 +90,8 @@ def parse_series():
     for s in steps:
         if not os.path.exists(s.msg):
             die(f"{path}:{s.line}: no commit message {os.path.relpath(s.msg, TOP)}")
+        if len(s.build_m) % 2:
+            die(f"{path}:{s.line}: build-m SYMBOL DIR, in pairs")
         if s.core and s.probe_header:
             die(f"{path}:{s.line}: a core step cannot write a probe header")
     return steps
@@ -229,7 +232,13 @@ def build_step(step, touched):
     targets = [f[:-2] + ".o" for f in touched if f.endswith(".c") and
                not f.startswith("tools/") and os.path.exists(os.path.join(TREE, f))]
     targets += step.build_y
-    if any(f.endswith("Kconfig") for f in touched):
+    modules = list(zip(step.build_m[::2], step.build_m[1::2]))
+    for sym, d in modules:
+        run([os.path.join(TREE, "scripts", "config"), "--file",
+             os.path.join(OBJ, ".config"), "--module", sym])
+        targets += [os.path.relpath(c, TREE)[:-2] + ".o"
+                    for c in glob.glob(os.path.join(TREE, d, "*.c"))]
+    if modules or any(f.endswith("Kconfig") for f in touched):
         run(["make", "-s", "-C", TREE, f"O={OBJ}", "ARCH=x86_64", "olddefconfig"])
     bad = []
     if targets:
@@ -239,8 +248,26 @@ def build_step(step, touched):
     for d in step.build_y:
         if not os.path.exists(os.path.join(OBJ, d, "built-in.a")):
             bad.append(f"{d} was not built in (=y)")
+    bad += modules_problems(modules)
     for t in step.selftest:
         bad += [f"selftest {t}: {b}" for b in build_selftest(t)]
+    return bad
+
+
+def modules_problems(modules):
+    """Each (SYMBOL, DIR) of build-m: SYMBOL stayed =m in the series'
+    config and DIR's sources were compiled."""
+    bad = []
+    with open(os.path.join(OBJ, ".config")) as f:
+        config = f.read()
+    for sym, d in modules:
+        if f"\nCONFIG_{sym}=m\n" not in config:
+            bad.append(f"CONFIG_{sym} is not =m (its dependencies?)")
+        srcs = glob.glob(os.path.join(TREE, d, "*.c"))
+        missing = [os.path.basename(c) for c in srcs if not os.path.exists(
+            os.path.join(OBJ, d, os.path.basename(c)[:-2] + ".o"))]
+        if not srcs or missing:
+            bad.append(f"{d}: not compiled with CONFIG_{sym}=m: {missing or 'no sources'}")
     return bad
 
 
