@@ -82,18 +82,14 @@ def plan(a):
 def icount_boots(a, boots):
     """Run the icount boots two at a time: under the instruction counter
     QEMU runs one host thread, and its figures do not depend on what
-    else the host runs.  The testbed lock is taken once for all."""
-    lock = testbed.qemu_lock()
-
+    else the host runs.  The caller holds the testbed lock."""
     def one(b):
         name, dom0, scen = b
         testbed.LOG_TAG.name = name
         return boot(name, dom0, scen, a, True, WORKLOADS, not a.no_profile)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
-        rcs = list(ex.map(one, boots))
-    lock.close()
-    return rcs
+        return list(ex.map(one, boots))
 
 
 def fio_record(path, workload):
@@ -309,7 +305,7 @@ def boot(name, dom0, scen, a, icount, workloads, profile):
     return testbed.run(argparse.Namespace(
         scenarios=scen, name=name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
         timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
-        dom0_kernel=dom0, locked=icount))
+        dom0_kernel=dom0, locked=True))
 
 
 def main():
@@ -347,6 +343,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     start, rc, records = time.time(), 0, []
     boots = plan(a)
+    # One lock for every boot: no other run slips in between them.
+    lock = testbed.qemu_lock()
     for (name, _, _), r in zip(boots, icount_boots(a, boots)):
         rc |= r
         records += collect(name, "icount", WORKLOADS)
@@ -357,6 +355,7 @@ def main():
                 for v in a.wall_vcpus.split(",") for f, b in pairs]
         rc |= boot("bench-wall", "612", scen, a, False, ww, False)
         records += median_records(collect("bench-wall", "wall", ww))
+    lock.close()
     ratios(records)
     for r in records:
         r.pop("rep", None)
