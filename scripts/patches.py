@@ -11,7 +11,11 @@
     patches.py apply --core DIR apply the core steps to the kernel tree DIR
                                 (what the testbed kernel carries)
     patches.py inputs --core    the files the core steps are made of, one a
-                                line (build-kernel.sh hashes them)
+                                line
+    patches.py key --core       a hash of the core steps: what they do and
+                                their files' contents (build-kernel.sh
+                                rebuilds the testbed kernel when it changes,
+                                not when a step that is not core does)
 
 patches/series lists the steps and says how to write one.
 `make patches` keeps a git tree of the pristine source and a kernel build
@@ -20,6 +24,7 @@ compiles only what the steps touch.
 """
 import argparse
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -107,10 +112,21 @@ def project_files(path):
 
 
 def step_inputs(step):
-    files = [os.path.join(PATCHES, "series")]
-    files += [os.path.join(TOP, f) for p in step.add for f in project_files(p)]
+    files = [os.path.join(TOP, f) for p in step.add for f in project_files(p)]
     files += [os.path.join(PATCHES, d) for d in step.diff]
     return files
+
+
+def steps_key(steps):
+    """A hash of STEPS: their names, actions and input files' contents."""
+    h = hashlib.sha256()
+    for s in steps:
+        h.update(repr((s.name, s.add, s.remove, s.diff, s.probe_header)).encode())
+        for f in step_inputs(s):
+            h.update(os.path.relpath(f, TOP).encode() + b"\0")
+            with open(f, "rb") as fh:
+                h.update(fh.read())
+    return h.hexdigest()[:16]
 
 
 def apply_step(step, tree, build_dir=None):
@@ -364,13 +380,15 @@ def make_series(steps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("make", "apply", "inputs"))
+    ap.add_argument("command", choices=("make", "apply", "inputs", "key"))
     ap.add_argument("dir", nargs="?", help="kernel tree (apply)")
     ap.add_argument("--core", action="store_true", help="the core steps only")
     args = ap.parse_intermixed_args()
     steps = [s for s in parse_series() if s.core or not args.core]
     if args.command == "inputs":
         print("\n".join(sorted({f for s in steps for f in step_inputs(s)})))
+    elif args.command == "key":
+        print(steps_key(steps))
     elif args.command == "apply":
         if not args.dir or not os.path.isdir(args.dir):
             die("apply needs a kernel tree")

@@ -19,9 +19,8 @@ need_pkgs build-essential flex bison libelf-dev libssl-dev bc cpio dwarves \
 deb=$(fetch_deb "$KSRC_PKG")
 frag=$TB_DIR/kernel.config
 series=(python3 "$TOP/scripts/patches.py")
-mapfile -t inputs < <("${series[@]}" inputs --core)
-[ ${#inputs[@]} -gt 0 ] || die "cannot read patches/series"
-src_key=$( { basename "$deb"; cat "${inputs[@]}"; } | sha256sum | cut -c1-16)
+steps_key=$("${series[@]}" key --core) || die "cannot read patches/series"
+src_key=$( { basename "$deb"; echo "$steps_key"; } | sha256sum | cut -c1-16)
 cfg_key=$( { echo "$src_key"; cat "$frag"; } | sha256sum | cut -c1-16)
 KB=$BUILD/kernel
 M=(make -s -C "$KB/src" O="$KB/obj" ARCH=x86_64)
