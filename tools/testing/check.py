@@ -65,8 +65,9 @@ BACKEND = [
     "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
 # The protocol cores' KUnit suites (tools/testing/xen-kunit) in dom0's
-# kernel: the userspace tests' own files, built as modules.
-KUNIT = ["kunit"]
+# kernel and in a PV guest's: the userspace tests' own files, built as
+# modules.
+KUNIT = ["kunit:pv"]
 # PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
 # xen-hcd passed usb_pv once (run mv1 of 2026-12-04) and has not run

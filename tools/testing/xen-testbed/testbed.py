@@ -143,10 +143,12 @@ def pack_cpio(root, out):
 
 # Test-only modules (scripts/build-testbed-modules.sh builds them), for
 # guests and for dom0; those not built for a kernel are left out.
-GUEST_TEST_MODULES = ("xen-blkhostile", "xenpv-census", "xen-evtchnhostile", "xen-watchstall")
-# tools/testing/xen-kunit: the protocol cores' KUnit suites, run in dom0.
+# tools/testing/xen-kunit: the protocol cores' KUnit suites, run in dom0
+# and in guests (scenario kunit).
 KUNIT_MODULES = ("xenpv-core-kunit", "xen-blkfront-rsp-kunit", "xen-blkfront-ring-kunit",
                  "xen-blkfront-recovery-kunit", "xen-blkback-ring-kunit")
+GUEST_TEST_MODULES = ("xen-blkhostile", "xenpv-census", "xen-evtchnhostile",
+                      "xen-watchstall") + KUNIT_MODULES
 DOM0_TEST_MODULES = ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census",
                      "xen-watchstall") + KUNIT_MODULES
 
@@ -163,6 +165,13 @@ def copy_test_modules(kind, root, names):
         path = ours_module(kind, name)
         if path:
             copy(path, os.path.join(root, "tb", "mod", "test", f"{name}.ko"))
+
+
+def copy_common(root):
+    """common/*.sh, the scripts dom0 and guests both run, as /tb/common/."""
+    for f in os.listdir(os.path.join(TB, "common")):
+        if f.endswith(".sh"):
+            copy(os.path.join(TB, "common", f), os.path.join(root, "tb", "common", f))
 
 
 def copy_kselftest(root):
@@ -189,6 +198,7 @@ def guest_overlay(run, kind, stock_front):
     # Test-only modules (scripts/build-testbed-modules.sh builds them).
     copy_test_modules(kind, root, GUEST_TEST_MODULES)
     copy_kselftest(root)
+    copy_common(root)
     hcd = ours_module(kind, "xen-hcd")
     if hcd:
         copy(hcd, os.path.join(root, "tb", "mod", "ours", "xen-hcd.ko"))
@@ -232,6 +242,7 @@ def dom0_overlay(run, scenarios, env, kind="612"):
         copy(back, os.path.join(root, "tb", "mod", "ours", "xen-blkback.ko"))
     copy_test_modules(kind, root, DOM0_TEST_MODULES)
     copy_kselftest(root)
+    copy_common(root)
     usbback = ours_module(kind, "xen-usbback")
     if usbback:
         copy(usbback, os.path.join(root, "tb", "mod", "ours", "xen-usbback.ko"))
