@@ -68,6 +68,14 @@ BACKEND = [
 # kernel and in a PV guest's: the userspace tests' own files, built as
 # modules.
 KUNIT = ["kunit:pv"]
+# Faults injected into our frontend and backend (built with
+# XENPV_FAULT_INJECTION) at connect time and during I/O, and the
+# censuses of what both hold across attach/detach and create/destroy
+# cycles.  A part of each list, for time (the whole lists took 16 minutes
+# in run core-fl of 2026-12-04, and pass): CHECK_SCENARIOS=
+# "ours+ours/faults:pv ours+ours/leaks:pv" runs them all.
+ROBUST = ["ours+ours/faults:pv,front:grant:connect,back:xs_write:connect,"
+          "front:grant:io,back:grant:io", "ours+ours/leaks:pv,10,2"]
 # PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
 # xen-hcd passed usb_pv once (run mv1 of 2026-12-04) and has not run
@@ -78,7 +86,7 @@ USB = ["usb_pv", "usb_detach", "ours/usb_pv"]
 # runs the guests' suspend from a watch, in their legacy lane.
 LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
-    + OURS_ONLY + BACKEND + LANES + KUNIT + USB
+    + OURS_ONLY + BACKEND + LANES + KUNIT + ROBUST + USB
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
 # show the failure there, or the scenario proves nothing.
 LANES_OFF = ["stalled_lane:pv,stuck"]
