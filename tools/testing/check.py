@@ -74,8 +74,8 @@ KUNIT = ["kunit:pv"]
 # cycles.  A part of each list, for time (the whole lists took 16 minutes
 # in run core-fl of 2026-12-04, and pass): CHECK_SCENARIOS=
 # "ours+ours/faults:pv ours+ours/leaks:pv" runs them all.
-ROBUST = ["ours+ours/faults:pv,front:grant:connect,back:xs_write:connect,"
-          "front:grant:io,back:grant:io", "ours+ours/leaks:pv,10,2"]
+ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
+          "front.grant.io,back.grant.io", "ours+ours/leaks:pv,10,2"]
 # PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
 # xen-hcd passed usb_pv once (run mv1 of 2026-12-04) and has not run

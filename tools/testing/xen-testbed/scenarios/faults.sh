@@ -3,8 +3,9 @@
 # (both built with XENPV_FAULT_INJECTION; the knobs are debugfs's
 # xen-blkfront/fault/KIND/ in the guest and xen-blkback/fault/KIND/ in
 # dom0, KIND one of grant alloc evtchn xs_write xs_txn).  A guest (fl)
-# with xvda; each STEP is SIDE:KIND:WHEN, all of the list below by
-# default:
+# with xvda; each STEP is SIDE:KIND:WHEN (or SIDE.KIND.WHEN, as a
+# scenario's name must spell it: results are named after it and ':'
+# ends the file part), all of the list below by default:
 #   SIDE:KIND:connect  one fault of KIND is armed in SIDE (front or back)
 #       and xvdb attached: its connection must fail cleanly (the fault
 #       fired, an error node says why, the guest stays up), xvdb detach
@@ -22,7 +23,7 @@ front:xs_write:connect front:xs_txn:connect back:grant:connect
 back:alloc:connect back:evtchn:connect back:xs_write:connect
 back:xs_txn:connect front:grant:io front:alloc:io back:grant:io
 back:alloc:io"
-steps=${*:2}
+steps=$(echo "${*:2}" | tr . :)
 [ -n "$steps" ] || steps=$ALL
 if [ "$(tb_backend)" != ours ] || [ "${TB_FRONT:-stock}" != ours ]; then
 	fail "faults injects into our drivers (run it as ours+ours/)"
