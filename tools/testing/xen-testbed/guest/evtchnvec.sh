@@ -92,13 +92,16 @@ if [ "$on_dest" -eq 0 ] || [ "$on_home" -ne 0 ]; then
 	gfail "queue 0's interrupts per vCPU $moved, expected all on cpu $dest"
 fi
 
-# vCPU 1 (both queues' now) offline and back, three times, while fio
-# verifies: no I/O lost.  On the upcall, an event Xen queued for vCPU 1
-# before its channels moved off it is raised again on the new vCPU (the
-# xen-events-fifo-offline step of patches/series); Linux dropped it, and
-# the ring waited for it for good.
+# vCPU 1 offline and back, three times, both queues' channels on it each
+# time, while fio verifies: no I/O lost.  On the upcall, an event Xen
+# queued for vCPU 1 before its channels moved off it is raised again on
+# the new vCPU (the xen-events-fifo-offline step of patches/series);
+# Linux dropped it, and the ring waited for it for good.
 (
 	for r in 1 2 3; do
+		for i in $irqs; do
+			echo 1 >/proc/irq/"$i"/smp_affinity_list || echo "irq $i: cannot move it to cpu 1"
+		done
 		sleep 1
 		echo 0 >/sys/devices/system/cpu/cpu1/online || echo "offlining cpu1 failed ($r)"
 		sleep 1
