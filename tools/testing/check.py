@@ -6,7 +6,8 @@ Static checks (shellcheck, checkpatch --strict, sparse), the compat probe
 mechanism against both supported kernels, the userspace unit tests, the
 patch series (make patches), and the testbed scenarios: one QEMU boot
 with the testbed's kernel in dom0, a short one with the same kernel and
-xenbus.watch_lanes=0, one with Debian 12's.  CHECK_SCENARIOS,
+xenbus.watch_lanes=0 on the patched hypervisor (patches/xen), one with
+Debian 12's.  CHECK_SCENARIOS,
 CHECK_LANES_OFF_SCENARIOS or CHECK_DEB61_SCENARIOS run only the
 scenarios they name, in that boot only; --static-only skips the testbed.
 """
@@ -88,8 +89,15 @@ LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
     + OURS_ONLY + BACKEND + LANES + KUNIT + ROBUST + USB
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
-# show the failure there, or the scenario proves nothing.
+# show the failure there, or the scenario proves nothing.  It boots the
+# patched hypervisor (patches/xen, EVTCHNOP_bind_vector), which changes
+# nothing for PV guests, so the guest kernel's per-channel vectors
+# (xen.evtchn_vectors on and off, with our blkfront) are tested there too.
+# evtchn_vector (the hostile module) is not yet: its checks pass, but its
+# guard that the victim still verifies when they end has failed in every
+# run so far (the victim's 384M is done first; nullb1 holds 512M).
 LANES_OFF = ["stalled_lane:pv,stuck"]
+EVTCHN_VECTORS = ["evtchn_irqs:pvh,2"]
 # A third boot, dom0 running Debian 12's own 6.1 kernel with our backend
 # built for it loaded on top (a distribution's dom0 with our module): first
 # Linux's backend (the setup works), then ours behind a PV and a PVH guest,
@@ -292,17 +300,17 @@ def check_patches():
         record("patches", "pass", out[-1].split("] ", 1)[-1] if out else "")
 
 
-def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700):
+def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700, xen="debian"):
     """Run SCEN in one boot with dom0 kernel DOM0 (and DOM0_ARGS on its
-    command line); record each result."""
+    command line) on hypervisor XEN (testbed.py --xen); record each result."""
     import argparse as ap
     import json
     print(f"testbed: {len(scen)} scenarios in one boot, dom0 kernel {dom0}"
-          + (f" with {dom0_args}" if dom0_args else ""), flush=True)
+          + (f" with {dom0_args}" if dom0_args else "") + f", {xen} Xen", flush=True)
     testbed.run(ap.Namespace(scenarios=scen, name=name, icount=False, smp=2, mem=6144,
                              dom0_mem=2048, timeout=timeout, scenario_timeout=300,
                              no_prepare=True, env=[], dom0_kernel=dom0,
-                             dom0_args=dom0_args,
+                             dom0_args=dom0_args, xen=xen,
                              usb=any(s.rpartition("/")[2].startswith("usb_") for s in scen)))
     path = os.path.join(BUILD, "testbed", "runs", name, "results.json")
     with open(path) as f:
@@ -334,24 +342,24 @@ def record_tap(d, prefix):
 
 def check_testbed():
     """The testbed boots.  CHECK_SCENARIOS (dom0 6.12),
-    CHECK_LANES_OFF_SCENARIOS (dom0 6.12, xenbus.watch_lanes=0) or
+    CHECK_LANES_OFF_SCENARIOS (dom0 6.12, xenbus.watch_lanes=0, patched Xen) or
     CHECK_DEB61_SCENARIOS (dom0 Debian 6.1) run only the boots they are
     set for, with the scenarios they name (empty: the boot's usual ones)."""
     boots = [
-        ("CHECK_SCENARIOS", "check", "612", "", SCENARIOS, "testbed", 2700),
+        ("CHECK_SCENARIOS", "check", "612", "", SCENARIOS, "testbed", 2700, "debian"),
         ("CHECK_LANES_OFF_SCENARIOS", "check-lanes-off", "612", "xenbus.watch_lanes=0",
-         LANES_OFF, "testbed-lanesoff", 900),
+         LANES_OFF + EVTCHN_VECTORS, "testbed-lanesoff", 1800, "patched"),
         ("CHECK_DEB61_SCENARIOS", "check-deb61", "deb61", "", DEB61_DOM0,
-         "testbed-deb61dom0", 2700),
+         "testbed-deb61dom0", 2700, "debian"),
     ]
     chosen = any(os.environ.get(b[0]) is not None for b in boots)
-    for var, name, dom0, dom0_args, usual, prefix, timeout in boots:
+    for var, name, dom0, dom0_args, usual, prefix, timeout, xen in boots:
         spec = os.environ.get(var)
         if chosen and spec is None:
             continue
         scen = spec.split() if spec else usual
         if scen:
-            testbed_boot(name, dom0, scen, prefix, dom0_args, timeout)
+            testbed_boot(name, dom0, scen, prefix, dom0_args, timeout, xen)
 
 
 def main():

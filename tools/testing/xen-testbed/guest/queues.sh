@@ -3,37 +3,6 @@
 # (or EXPECTED queues when given).
 # shellcheck shell=sh
 
-# check_irq_placement DEV: with one fio job pinned to each vCPU, the
-# interrupts of every ring N (our frontend names them blkif-VDEV-rN) are
-# taken on a vCPU that blk-mq maps to hardware queue N.
-check_irq_placement() {
-	cat /proc/interrupts >/tmp/irq.before
-	fio --name=irq --filename="/dev/$1" --allow_file_create=0 --ioengine=libaio --direct=1 \
-		--rw=randread --bs=4k --iodepth=8 --size=64M --time_based \
-		--runtime=3 --numjobs="$(nproc)" --cpus_allowed="0-$(($(nproc) - 1))" \
-		--cpus_allowed_policy=split >/tmp/fio.out 2>&1 ||
-		gfail "fio for the interrupt placement failed: $(tail -n 2 /tmp/fio.out)"
-	cat /proc/interrupts >/tmp/irq.after
-	n=$(nproc)
-	for q in /sys/block/"$1"/mq/[0-9]*; do
-		i=${q##*/}
-		# The CPU that took most of this queue's interrupts during fio.
-		cpu=$(awk -v n="$n" -v name="blkif-[0-9]+-r$i\$" '
-			$NF ~ name { k = $1; for (c = 0; c < n; c++) v[FILENAME, k, c] = $(c + 2); keys[k] = 1 }
-			END { for (k in keys) for (c = 0; c < n; c++) {
-				d = v["/tmp/irq.after", k, c] - v["/tmp/irq.before", k, c]
-				if (d > best) { best = d; bc = c } }
-			if (best > 0) print bc }' /tmp/irq.before /tmp/irq.after)
-		[ -n "$cpu" ] || gfail "queue $i: no interrupts named blkif-*-r$i during fio"
-		list=$(tr -d ' ' <"$q/cpu_list")
-		echo "  queue $i: interrupts on cpu $cpu, blk-mq cpus $list"
-		case ",$list," in
-		*",$cpu,"*) ;;
-		*) gfail "queue $i: interrupts on cpu $cpu, not on one of its cpus ($list)" ;;
-		esac
-	done
-}
-
 want=${1:-$(nproc)}
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
 got=$(nr_queues xvda)
