@@ -81,6 +81,7 @@ MODULE_PARM_DESC(done, "1 once every attack ran and the controller is closed");
  * @irq: its interrupt, 0 when unbound
  * @data: a page for request data, granted writable as @data_ref
  * @data_ref: its grant
+ * @back: the backend's xenbus state, as otherend_changed last saw it
  * @wq: woken by the interrupt and by the backend's state changes
  * @work: runs the attacks
  * @id: the next request id
@@ -98,6 +99,7 @@ struct uh_dev {
 	wait_queue_head_t wq;
 	struct work_struct work;
 	u16 id;
+	enum xenbus_state back;
 };
 
 static u32 uh_pipe(unsigned int port, unsigned int dev, unsigned int ep,
@@ -150,9 +152,10 @@ static void uh_push(struct uh_dev *uh, unsigned int n)
 	notify_remote_via_irq(uh->irq);
 }
 
+/* Cached: a wait condition must not sleep (a xenstore read would). */
 static enum xenbus_state uh_back_state(struct uh_dev *uh)
 {
-	return xenbus_read_driver_state(uh->xbdev->otherend);
+	return READ_ONCE(uh->back);
 }
 
 /* The response to @id (others are dropped); false after UH_WAIT_MS. */
@@ -401,6 +404,7 @@ static void uh_backend_changed(struct xenbus_device *xbdev,
 {
 	struct uh_dev *uh = dev_get_drvdata(&xbdev->dev);
 
+	WRITE_ONCE(uh->back, state);
 	wake_up(&uh->wq);
 }
 
@@ -418,6 +422,7 @@ static int uh_probe(struct xenbus_device *xbdev,
 	uh->conn_ref = INVALID_GRANT_REF;
 	init_waitqueue_head(&uh->wq);
 	INIT_WORK(&uh->work, uh_work);
+	uh->back = xenbus_read_driver_state(xbdev->otherend);
 	dev_set_drvdata(&xbdev->dev, uh);
 	schedule_work(&uh->work);
 	return 0;
