@@ -14,12 +14,14 @@
  *    never given (for the data into and out of the device);
  *  - then one request that breaks the protocol (the "fatal" parameter):
  *    more segments than a request has, a segment past its page, segments
- *    longer than the buffer, or a request producer that jumps past the
- *    ring; the backend must fail the
+ *    longer than the buffer, the id of a request still in flight, or a
+ *    request producer that jumps past the ring; the backend must fail the
  *    controller (leave Connected).
  *
  * Between the two, a good GET_DESCRIPTOR to the port's device must still
- * be answered with its 18 bytes.  Each attack logs one line,
+ * be answered with its 18 bytes, and a bulk IN the device never answers
+ * is left in flight, for the backend to kill and answer when it fails
+ * the controller.  Each attack logs one line,
  *
  *	xen-usbhostile: attack NAME: OUTCOME ok|WRONG
  *
@@ -32,6 +34,7 @@
 
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -54,12 +57,14 @@
 #define UH_HUGE_GREF	0xfffff0U
 /* The port the toolstack attached a device to. */
 #define UH_PORT		1
+/* The address we give the port's device. */
+#define UH_ADDR		5
 /* Our request ids start here; each attack takes the next. */
 #define UH_ID_BASE	0x4800
 
 static char *fatal = "prod_jump";
 module_param(fatal, charp, 0444);
-MODULE_PARM_DESC(fatal, "the protocol violation sent last: too_many_segs, seg_past_page, seg_too_long or prod_jump");
+MODULE_PARM_DESC(fatal, "the protocol violation sent last: too_many_segs, seg_past_page, seg_too_long, dup_id or prod_jump");
 static int total;
 module_param(total, int, 0444);
 MODULE_PARM_DESC(total, "attacks run");
@@ -82,6 +87,8 @@ MODULE_PARM_DESC(done, "1 once every attack ran and the controller is closed");
  * @data: a page for request data, granted writable as @data_ref
  * @data_ref: its grant
  * @back: the backend's xenbus state, as otherend_changed last saw it
+ * @port_speed: UH_PORT's device's speed the backend reported, 0 for none
+ * @pending_id: the id of the bulk IN left in flight
  * @wq: woken by the interrupt and by the backend's state changes
  * @work: runs the attacks
  * @id: the next request id
@@ -100,6 +107,8 @@ struct uh_dev {
 	struct work_struct work;
 	u16 id;
 	enum xenbus_state back;
+	u8 port_speed;
+	u16 pending_id;
 };
 
 static u32 uh_pipe(unsigned int port, unsigned int dev, unsigned int ep,
@@ -258,6 +267,52 @@ static void uh_harmless(struct uh_dev *uh)
 			  8, UH_HUGE_GREF), XENUSB_STATUS_INVAL);
 }
 
+/* The first bulk IN endpoint in the configuration descriptor at @d. */
+static unsigned int uh_bulk_in(const u8 *d, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i + 4 <= len && d[i] >= 2; i += d[i])
+		if (d[i + 1] == USB_DT_ENDPOINT && (d[i + 2] & USB_DIR_IN) &&
+		    (d[i + 3] & USB_ENDPOINT_XFERTYPE_MASK) == USB_ENDPOINT_XFER_BULK)
+			return d[i + 2] & USB_ENDPOINT_NUMBER_MASK;
+	return 0;
+}
+
+/*
+ * A bulk IN the disk never answers (no command came before it) stays in
+ * flight: the backend must kill and answer it when the controller fails.
+ */
+static void uh_pending(struct uh_dev *uh)
+{
+	struct xenusb_urb_request *req;
+	u8 *d = page_address(uh->data);
+	unsigned int ep;
+
+	uh_expect(uh, "set_address", uh_ctrl(uh, UH_PORT, 0, USB_DIR_OUT,
+					      USB_REQ_SET_ADDRESS, UH_ADDR, 0, 0),
+		  XENUSB_STATUS_OK);
+	memset(d, 0, 64);
+	uh_expect(uh, "get_config", uh_ctrl(uh, UH_PORT, UH_ADDR, USB_DIR_IN,
+					     USB_REQ_GET_DESCRIPTOR,
+					     USB_DT_CONFIG << 8, 64, uh->data_ref),
+		  XENUSB_STATUS_OK);
+	ep = uh_bulk_in(d, 64);
+	if (!ep) {
+		uh_judge("bulk_in_pending", false, "no bulk IN endpoint");
+		return;
+	}
+	req = uh_ctrl(uh, UH_PORT, UH_ADDR, 0, 0, 0, 512, uh->data_ref);
+	req->pipe = uh_pipe(UH_PORT, UH_ADDR, ep, XENUSB_PIPE_TYPE_BULK, true);
+	memset(req->u.ctrl, 0, sizeof(req->u.ctrl));
+	uh->pending_id = req->id;
+	uh_push(uh, 1);
+	msleep(500);
+	uh_judge("bulk_in_pending", !RING_HAS_UNCONSUMED_RESPONSES(&uh->urb),
+		 "endpoint %u, %s", ep,
+		 RING_HAS_UNCONSUMED_RESPONSES(&uh->urb) ? "answered" : "in flight");
+}
+
 /* The protocol violation: the backend must leave Connected. */
 static void uh_fatal(struct uh_dev *uh)
 {
@@ -272,6 +327,8 @@ static void uh_fatal(struct uh_dev *uh)
 		req->seg[0].offset = XEN_PAGE_SIZE - 8;
 	} else if (!strcmp(fatal, "seg_too_long")) {
 		req->seg[0].length = 64;	/* the buffer is 18 bytes */
+	} else if (!strcmp(fatal, "dup_id")) {
+		req->id = uh->pending_id;	/* still in flight */
 	} else if (!strcmp(fatal, "prod_jump")) {
 		n = XENUSB_URB_RING_SIZE + 7;
 	} else {
@@ -307,6 +364,7 @@ static int uh_connect(struct uh_dev *uh)
 	struct xenbus_device *xbdev = uh->xbdev;
 	struct xenusb_urb_sring *us;
 	struct xenusb_conn_sring *cs;
+	unsigned int i;
 	int err;
 
 	xenbus_switch_state(xbdev, XenbusStateInitialising);
@@ -322,6 +380,11 @@ static int uh_connect(struct uh_dev *uh)
 	if (err)
 		return err;
 	XEN_FRONT_RING_INIT(&uh->conn, cs, XEN_PAGE_SIZE);
+	/* Room for port events: the backend replays them once connected. */
+	for (i = 0; i < XENUSB_CONN_RING_SIZE; i++)
+		RING_GET_REQUEST(&uh->conn, i)->id = i;
+	uh->conn.req_prod_pvt = XENUSB_CONN_RING_SIZE;
+	RING_PUSH_REQUESTS(&uh->conn);
 	err = xenbus_alloc_evtchn(xbdev, &uh->evtchn);
 	if (err)
 		return err;
@@ -381,17 +444,39 @@ static void uh_close(struct uh_dev *uh)
 	xenbus_teardown_ring((void **)&uh->conn.sring, 1, &uh->conn_ref);
 }
 
+/*
+ * Has the backend reported a device on UH_PORT?  The toolstack may
+ * attach it after we connected.  Consumes port events; does not sleep.
+ */
+static bool uh_port_up(struct uh_dev *uh)
+{
+	struct xenusb_conn_response rsp;
+
+	while (RING_HAS_UNCONSUMED_RESPONSES(&uh->conn)) {
+		virt_rmb();	/* the slots after rsp_prod */
+		rsp = *RING_GET_RESPONSE(&uh->conn, uh->conn.rsp_cons);
+		uh->conn.rsp_cons++;
+		if (rsp.portnum == UH_PORT)
+			uh->port_speed = rsp.speed;
+	}
+	return uh->port_speed != XENUSB_SPEED_NONE;
+}
+
 static void uh_work(struct work_struct *work)
 {
 	struct uh_dev *uh = container_of(work, struct uh_dev, work);
 	int err;
 
 	err = uh_connect(uh);
+	if (!err && !wait_event_timeout(uh->wq, uh_port_up(uh),
+					msecs_to_jiffies(3 * UH_WAIT_MS)))
+		err = -ENODEV;
 	if (err) {
 		uh_judge("connect", false, "failed (%d)", err);
 	} else {
 		uh_harmless(uh);
 		uh_good(uh);
+		uh_pending(uh);
 		uh_fatal(uh);
 	}
 	uh_close(uh);

@@ -17,7 +17,7 @@ until [ -e /sys/bus/xen/devices/vusb-0 ]; do
 	sleep 0.1
 done
 n=0
-[ $# -gt 0 ] || set -- too_many_segs seg_past_page seg_too_long prod_jump
+[ $# -gt 0 ] || set -- too_many_segs seg_past_page seg_too_long dup_id prod_jump
 for f in "$@"; do
 	insmod $ko fatal="$f" || gfail "insmod xen-usbhostile fatal=$f failed"
 	i=0

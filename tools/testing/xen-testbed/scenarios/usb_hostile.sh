@@ -11,7 +11,7 @@
 # shellcheck shell=bash
 mark="tb: usb_hostile $* begins ($(date +%s))"
 echo "$mark" >/dev/kmsg
-rounds=$(echo "${*:-too_many_segs seg_past_page seg_too_long prod_jump}" | wc -w)
+rounds=$(echo "${*:-too_many_segs seg_past_page seg_too_long dup_id prod_jump}" | wc -w)
 guest_create hv type=pv vcpus=1 front="${TB_FRONT:-stock}" script=verify \
 	args=32M disk="phy:/dev/nullb1,xvda,w"
 tb_usb_guest hh usb_hostile "$*"
