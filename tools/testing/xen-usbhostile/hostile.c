@@ -14,14 +14,13 @@
  *    never given (for the data into and out of the device);
  *  - then one request that breaks the protocol (the "fatal" parameter):
  *    more segments than a request has, a segment past its page, segments
- *    longer than the buffer, the id of a request still in flight, or a
- *    request producer that jumps past the ring; the backend must fail the
+ *    longer than the buffer, the id of a request still in flight (two
+ *    GET_DESCRIPTORs of one id in one batch), or a request producer that
+ *    jumps past the ring; the backend must fail the
  *    controller (leave Connected).
  *
  * Between the two, a good GET_DESCRIPTOR to the port's device must still
- * be answered with its 18 bytes, and a bulk IN the device never answers
- * is left in flight, for the backend to kill and answer when it fails
- * the controller.  Each attack logs one line,
+ * be answered with its 18 bytes.  Each attack logs one line,
  *
  *	xen-usbhostile: attack NAME: OUTCOME ok|WRONG
  *
@@ -34,7 +33,6 @@
 
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
-#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -57,8 +55,6 @@
 #define UH_HUGE_GREF	0xfffff0U
 /* The port the toolstack attached a device to. */
 #define UH_PORT		1
-/* The address we give the port's device. */
-#define UH_ADDR		5
 /* Our request ids start here; each attack takes the next. */
 #define UH_ID_BASE	0x4800
 
@@ -88,7 +84,6 @@ MODULE_PARM_DESC(done, "1 once every attack ran and the controller is closed");
  * @data_ref: its grant
  * @back: the backend's xenbus state, as otherend_changed last saw it
  * @port_speed: UH_PORT's device's speed the backend reported, 0 for none
- * @pending_id: the id of the bulk IN left in flight
  * @wq: woken by the interrupt and by the backend's state changes
  * @work: runs the attacks
  * @id: the next request id
@@ -108,7 +103,6 @@ struct uh_dev {
 	u16 id;
 	enum xenbus_state back;
 	u8 port_speed;
-	u16 pending_id;
 };
 
 static u32 uh_pipe(unsigned int port, unsigned int dev, unsigned int ep,
@@ -267,52 +261,6 @@ static void uh_harmless(struct uh_dev *uh)
 			  8, UH_HUGE_GREF), XENUSB_STATUS_INVAL);
 }
 
-/* The first bulk IN endpoint in the configuration descriptor at @d. */
-static unsigned int uh_bulk_in(const u8 *d, unsigned int len)
-{
-	unsigned int i;
-
-	for (i = 0; i + 4 <= len && d[i] >= 2; i += d[i])
-		if (d[i + 1] == USB_DT_ENDPOINT && (d[i + 2] & USB_DIR_IN) &&
-		    (d[i + 3] & USB_ENDPOINT_XFERTYPE_MASK) == USB_ENDPOINT_XFER_BULK)
-			return d[i + 2] & USB_ENDPOINT_NUMBER_MASK;
-	return 0;
-}
-
-/*
- * A bulk IN the disk never answers (no command came before it) stays in
- * flight: the backend must kill and answer it when the controller fails.
- */
-static void uh_pending(struct uh_dev *uh)
-{
-	struct xenusb_urb_request *req;
-	u8 *d = page_address(uh->data);
-	unsigned int ep;
-
-	uh_expect(uh, "set_address", uh_ctrl(uh, UH_PORT, 0, USB_DIR_OUT,
-					      USB_REQ_SET_ADDRESS, UH_ADDR, 0, 0),
-		  XENUSB_STATUS_OK);
-	memset(d, 0, 64);
-	uh_expect(uh, "get_config", uh_ctrl(uh, UH_PORT, UH_ADDR, USB_DIR_IN,
-					     USB_REQ_GET_DESCRIPTOR,
-					     USB_DT_CONFIG << 8, 64, uh->data_ref),
-		  XENUSB_STATUS_OK);
-	ep = uh_bulk_in(d, 64);
-	if (!ep) {
-		uh_judge("bulk_in_pending", false, "no bulk IN endpoint");
-		return;
-	}
-	req = uh_ctrl(uh, UH_PORT, UH_ADDR, 0, 0, 0, 512, uh->data_ref);
-	req->pipe = uh_pipe(UH_PORT, UH_ADDR, ep, XENUSB_PIPE_TYPE_BULK, true);
-	memset(req->u.ctrl, 0, sizeof(req->u.ctrl));
-	uh->pending_id = req->id;
-	uh_push(uh, 1);
-	msleep(500);
-	uh_judge("bulk_in_pending", !RING_HAS_UNCONSUMED_RESPONSES(&uh->urb),
-		 "endpoint %u, %s", ep,
-		 RING_HAS_UNCONSUMED_RESPONSES(&uh->urb) ? "answered" : "in flight");
-}
-
 /* The protocol violation: the backend must leave Connected. */
 static void uh_fatal(struct uh_dev *uh)
 {
@@ -328,7 +276,13 @@ static void uh_fatal(struct uh_dev *uh)
 	} else if (!strcmp(fatal, "seg_too_long")) {
 		req->seg[0].length = 64;	/* the buffer is 18 bytes */
 	} else if (!strcmp(fatal, "dup_id")) {
-		req->id = uh->pending_id;	/* still in flight */
+		/*
+		 * Its twin in the same batch: the backend answers the first
+		 * (which went to the device) only after it took the batch.
+		 */
+		uh->urb.req_prod_pvt++;
+		req = uh_get_desc(uh, UH_PORT, 0, uh->data_ref);
+		req->id = uh->id - 2;
 	} else if (!strcmp(fatal, "prod_jump")) {
 		n = XENUSB_URB_RING_SIZE + 7;
 	} else {
@@ -476,7 +430,6 @@ static void uh_work(struct work_struct *work)
 	} else {
 		uh_harmless(uh);
 		uh_good(uh);
-		uh_pending(uh);
 		uh_fatal(uh);
 	}
 	uh_close(uh);
