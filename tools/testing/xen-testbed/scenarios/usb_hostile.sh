@@ -22,7 +22,7 @@ nbroke=$(echo "$klog" | grep -c "vusb-$hdom-0: .*broke the protocol")
 echo "$klog" | grep "vusb-$hdom-0: .*broke the protocol"
 [ "$nbroke" -eq "$rounds" ] ||
 	fail "our backend logged $nbroke broken protocols of hh's controller, not $rounds (one a round)"
-tb_msg "hh's controller: $(tb_usb_stat "$hdom" bad_req) bad requests, $(tb_usb_stat "$hdom" grant_err) failed grant copies"
+tb_msg "hh's controller: $(echo "$klog" | grep -c "vusb-$hdom-0: refused") refusals and $(echo "$klog" | grep -c "vusb-$hdom-0: request .*grant copy") failed grant copies logged"
 guest_finish hh 60
 guest_finish hv 300
 tb_usb_census_wait ctrls rings urbs buf_pages
