@@ -7,7 +7,7 @@
 # Each build works on its own copy of the sources, so the two never mix
 # objects or generated compat headers.  The testbed's test-only modules
 # go into the same directories; they are not in the top-level Kbuild, so
-# modules_install never installs them: xen-blkhostile and
+# modules_install never installs them: xen-blkhostile, xen-usbhostile and
 # xen-evtchnhostile (guest modules), xen-blkhostile-back (dom0) and
 # xenpv-census (both) for 612, xen-mfnmap (dom0, for the benchmark's
 # profile) for both, since either kernel can run dom0, and xen-watchstall
@@ -79,6 +79,7 @@ exec 9>"$BUILD/modules.lock"
 flock 9
 build_for 612 "$BUILD/kernel/obj"
 build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile
+build_test_module 612 "$BUILD/kernel/obj" xen-usbhostile
 build_test_module 612 "$BUILD/kernel/obj" xen-blkhostile-back
 build_test_module 612 "$BUILD/kernel/obj" xenpv-census
 build_test_module 612 "$BUILD/kernel/obj" xen-evtchnhostile

@@ -79,9 +79,10 @@ ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
           "front.grant.io,back.grant.io", "ours+ours/leaks:pv,10,2"]
 # PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
-# xen-hcd passed usb_pv once (run mv1 of 2026-12-04) and has not run
-# usb_detach yet.
-USB = ["usb_pv", "usb_detach", "ours/usb_pv"]
+# xen-hcd passed usb_pv once (run mv1 of 2026-12-04).  usb_hostile first:
+# usb_pv after it shows a guest still gets the disk through the backend.
+USB = ["usb_hostile", "usb_pv", "usb_detach", "usb_destroy", "ours/usb_pv",
+       "ours/usb_detach"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.

@@ -15,6 +15,7 @@
  * io_mutex, then its lock.
  */
 
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <xen/xen.h>
@@ -22,6 +23,13 @@
 #include "usbback.h"
 
 struct workqueue_struct *usbback_wq;
+struct dentry *usbback_debugfs_root;
+
+XENPV_CENSUS(usbback, USBBACK_CENSUS_NR,
+	     [USBBACK_CENSUS_CTRLS] = "ctrls",
+	     [USBBACK_CENSUS_RINGS] = "rings",
+	     [USBBACK_CENSUS_URBS] = "urbs",
+	     [USBBACK_CENSUS_BUF_PAGES] = "buf_pages");
 
 /* The controllers and the interfaces bound to us. */
 static DEFINE_MUTEX(usbback_mutex);
@@ -267,6 +275,9 @@ static int __init usbback_init(void)
 	usbback_wq = alloc_workqueue("xen-usbback", WQ_UNBOUND, 0);
 	if (!usbback_wq)
 		return -ENOMEM;
+	usbback_debugfs_root = debugfs_create_dir("xen-usbback", NULL);
+	xenpv_census_debugfs(usbback_debugfs_root, &usbback_census_desc);
+	xenpv_fault_debugfs(usbback_debugfs_root);
 	err = usb_register(&usbback_usb_driver);
 	if (err)
 		goto out_wq;
@@ -278,6 +289,7 @@ static int __init usbback_init(void)
 out_usb:
 	usb_deregister(&usbback_usb_driver);
 out_wq:
+	debugfs_remove_recursive(usbback_debugfs_root);
 	destroy_workqueue(usbback_wq);
 	return err;
 }
@@ -288,6 +300,7 @@ static void __exit usbback_exit(void)
 	usbback_xenbus_exit();
 	usb_deregister(&usbback_usb_driver);
 	destroy_workqueue(usbback_wq);
+	debugfs_remove_recursive(usbback_debugfs_root);
 }
 module_exit(usbback_exit);
 

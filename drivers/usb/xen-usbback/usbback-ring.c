@@ -105,10 +105,14 @@ static int usbback_copy(struct usbback_dev *dev, struct usbback_pend *p,
 static void usbback_free_pend(struct usbback_pend *p)
 {
 	usb_free_urb(p->urb);
-	if (p->buf)
+	if (p->buf) {
 		free_pages((unsigned long)p->buf, p->order);
+		atomic_long_sub(1 << p->order,
+				&usbback_census[USBBACK_CENSUS_BUF_PAGES]);
+	}
 	kfree(p->setup);
 	kfree(p);
+	atomic_long_dec(&usbback_census[USBBACK_CENSUS_URBS]);
 }
 
 /* Forget a request in flight: its id may come back once answered. */
@@ -340,6 +344,8 @@ static int usbback_prepare(struct usbback_dev *dev, struct usbback_pend *p,
 		p->buf = (void *)__get_free_pages(GFP_KERNEL, p->order);
 		if (!p->buf)
 			return -ENOMEM;
+		atomic_long_add(1 << p->order,
+				&usbback_census[USBBACK_CENSUS_BUF_PAGES]);
 		if (!req->in && usbback_copy(dev, p, false, len))
 			return -EFAULT;
 	}
@@ -375,6 +381,7 @@ static void usbback_submit(struct usbback_dev *dev, struct usbback_req *req,
 
 	p = XENPV_ALLOC(kzalloc(sizeof(*p), GFP_KERNEL));
 	if (p) {
+		atomic_long_inc(&usbback_census[USBBACK_CENSUS_URBS]);
 		p->dev = dev;
 		p->req = *req;
 		p->slot = slot;
@@ -420,7 +427,7 @@ static void usbback_refuse(struct usbback_dev *dev, struct usbback_req *req,
 	if (usbback_verdict_fatal(bad->verdict))
 		xenpv_fail(&dev->fail, why);
 	else
-		dev_dbg_ratelimited(&dev->xbdev->dev, "refused: %s\n", why);
+		dev_info_ratelimited(&dev->xbdev->dev, "refused: %s\n", why);
 }
 
 /* Carry out one request taken off the ring. */
@@ -623,6 +630,7 @@ int usbback_ring_connect(struct usbback_dev *dev, grant_ref_t urb_ref,
 	if (err < 0)
 		goto out_conn;
 	dev->irq = err;
+	atomic_long_inc(&usbback_census[USBBACK_CENSUS_RINGS]);
 	spin_lock_irq(&dev->lock);
 	memset(&dev->inflight, 0, sizeof(dev->inflight));
 	usbback_conn_replay(&dev->ctrl);
@@ -669,4 +677,5 @@ void usbback_ring_disconnect(struct usbback_dev *dev)
 	xenbus_unmap_ring_vfree(dev->xbdev, dev->conn_ring.sring);
 	dev->urb_ring.sring = NULL;
 	dev->conn_ring.sring = NULL;
+	atomic_long_dec(&usbback_census[USBBACK_CENSUS_RINGS]);
 }

@@ -13,6 +13,7 @@
  * ended and answered first.
  */
 
+#include <linux/debugfs.h>
 #include <linux/slab.h>
 #include <xen/xen.h>
 #include <xenpv/usbif.h>
@@ -193,6 +194,27 @@ static struct xenpv_stats_sysfs usbback_stats_sysfs = {
 	.sum	= usbback_sum_stats,
 };
 
+/*
+ * debugfs stats: one line of every counter, after the controller's state
+ * and the requests in flight (taken off the ring, not answered yet).
+ */
+static int usbback_stats_show(struct seq_file *m, void *unused)
+{
+	struct usbback_dev *dev = m->private;
+	unsigned int inflight;
+
+	xenpv_stats_seq_header(m, "state inflight", usbback_stat_desc,
+			       USBBACK_NR_STATS);
+	spin_lock_irq(&dev->lock);
+	inflight = usbback_inflight_count(&dev->inflight);
+	spin_unlock_irq(&dev->lock);
+	seq_printf(m, "%s %u", xenpv_state_name(&usbback_states,
+						READ_ONCE(dev->state)), inflight);
+	xenpv_stats_seq_values(m, USBBACK_NR_STATS, dev->stats);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(usbback_stats);
+
 /* ---- Probe and remove ------------------------------------------------------------- */
 
 /* "num-ports" and "usb-ver", as libxl wrote them. */
@@ -238,6 +260,7 @@ static int usbback_probe(struct xenbus_device *xbdev,
 	xenpv_fail_init(&dev->fail, usbback_fail_work);
 	dev->state = UB_WAIT_FRONTEND;
 	dev_set_drvdata(&xbdev->dev, dev);
+	atomic_long_inc(&usbback_census[USBBACK_CENSUS_CTRLS]);
 
 	err = usbback_read_ctrl(dev);
 	if (err)
@@ -245,6 +268,10 @@ static int usbback_probe(struct xenbus_device *xbdev,
 	err = device_add_group(&xbdev->dev, &usbback_stats_sysfs.group);
 	if (err)
 		goto out_free;
+	dev->debugfs = debugfs_create_dir(dev_name(&xbdev->dev),
+					  usbback_debugfs_root);
+	debugfs_create_file("stats", 0444, dev->debugfs, dev,
+			    &usbback_stats_fops);
 	usbback_ctrl_add(dev);
 	/* It fires once at once: devices attached before we came are seen. */
 	err = xenbus_watch_pathfmt(xbdev, &dev->port_watch, NULL,
@@ -262,10 +289,12 @@ out_watch:
 	kfree(dev->port_watch.node);
 out_list:
 	usbback_ctrl_del(dev);
+	debugfs_remove_recursive(dev->debugfs);
 	device_remove_group(&xbdev->dev, &usbback_stats_sysfs.group);
 out_free:
 	dev_set_drvdata(&xbdev->dev, NULL);
 	kfree(dev);
+	atomic_long_dec(&usbback_census[USBBACK_CENSUS_CTRLS]);
 	return err;
 }
 
@@ -273,6 +302,7 @@ static void usbback_remove(struct xenbus_device *xbdev)
 {
 	struct usbback_dev *dev = dev_get_drvdata(&xbdev->dev);
 
+	debugfs_remove_recursive(dev->debugfs);
 	device_remove_group(&xbdev->dev, &usbback_stats_sysfs.group);
 	unregister_xenbus_watch(&dev->port_watch);
 	kfree(dev->port_watch.node);
@@ -285,6 +315,7 @@ static void usbback_remove(struct xenbus_device *xbdev)
 	cancel_work_sync(&dev->fail.work);
 	dev_set_drvdata(&xbdev->dev, NULL);
 	kfree(dev);
+	atomic_long_dec(&usbback_census[USBBACK_CENSUS_CTRLS]);
 }
 
 XENPV_REMOVE(usbback_remove);

@@ -81,6 +81,7 @@ struct usbback_pend {
  * @iso_warned: the first isochronous request was logged
  * @plan: the worker's grant copy plan of one request
  * @ops: the worker's grant copies of one request
+ * @debugfs: its directory in the module's debugfs directory
  */
 struct usbback_dev {
 	struct xenbus_device *xbdev;
@@ -108,10 +109,33 @@ struct usbback_dev {
 	bool iso_warned;
 	struct usbback_copy plan[USBBACK_MAX_COPIES];
 	struct gnttab_copy ops[USBBACK_MAX_COPIES];
+	struct dentry *debugfs;
 };
+
+/**
+ * enum usbback_census - what the module holds (debugfs census)
+ * @USBBACK_CENSUS_CTRLS: controllers probed and not removed
+ * @USBBACK_CENSUS_RINGS: ring pairs mapped (two grants of the frontend
+ *	each) and not unmapped
+ * @USBBACK_CENSUS_URBS: requests given a URB and not freed
+ * @USBBACK_CENSUS_BUF_PAGES: pages of those requests' transfer buffers
+ * @USBBACK_CENSUS_NR: number of counters
+ *
+ * With no controller left all are 0; the lifecycle tests compare them.
+ */
+enum usbback_census {
+	USBBACK_CENSUS_CTRLS,
+	USBBACK_CENSUS_RINGS,
+	USBBACK_CENSUS_URBS,
+	USBBACK_CENSUS_BUF_PAGES,
+	USBBACK_CENSUS_NR
+};
+
+extern atomic_long_t usbback_census[USBBACK_CENSUS_NR];
 
 /* usbback-main.c */
 extern struct workqueue_struct *usbback_wq;
+extern struct dentry *usbback_debugfs_root;
 void usbback_ctrl_add(struct usbback_dev *dev);
 void usbback_ctrl_del(struct usbback_dev *dev);
 void usbback_ports_changed(struct usbback_dev *dev);

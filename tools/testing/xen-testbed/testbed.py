@@ -147,8 +147,8 @@ def pack_cpio(root, out):
 # and in guests (scenario kunit).
 KUNIT_MODULES = ("xenpv-core-kunit", "xen-blkfront-rsp-kunit", "xen-blkfront-ring-kunit",
                  "xen-blkfront-recovery-kunit", "xen-blkback-ring-kunit")
-GUEST_TEST_MODULES = ("xen-blkhostile", "xenpv-census", "xen-evtchnhostile",
-                      "xen-watchstall") + KUNIT_MODULES
+GUEST_TEST_MODULES = ("xen-blkhostile", "xen-usbhostile", "xenpv-census",
+                      "xen-evtchnhostile", "xen-watchstall") + KUNIT_MODULES
 DOM0_TEST_MODULES = ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census",
                      "xen-watchstall") + KUNIT_MODULES
 

@@ -146,6 +146,29 @@ tb_usb_attach() {
 	xl usb-list "$1"
 }
 
+# tb_usb_stat DOMID COLUMN: a column (state, inflight or a counter) of
+# our backend's debugfs stats of DOMID's controller 0.
+tb_usb_stat() {
+	awk -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+		NR == 2 && k { print $k }' "/sys/kernel/debug/xen-usbback/vusb-$1-0/stats"
+}
+
+# tb_usb_census_wait ITEM... : wait (15 s at most) until each ITEM of our
+# backend's census (ctrls, rings, urbs, buf_pages) is 0; fails naming
+# what is left.
+tb_usb_census_wait() {
+	local census=/sys/kernel/debug/xen-usbback/census i it left
+	for ((i = 0; i < 30; i++)); do
+		left=
+		for it in "$@"; do
+			awk -v k="$it" '$1 == k && $2 != 0 { exit 1 }' "$census" || left+="$it "
+		done
+		[ -z "$left" ] && return 0
+		sleep 0.5
+	done
+	fail "xen-usbback still holds ${left}15s on: $(tr '\n' ' ' <"$census")"
+}
+
 # tb_usb_dmesg_clean: no warning, bug or hung task in dom0's log since
 # tb_load_usbback; prints them if there are.
 tb_usb_dmesg_clean() {

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# usb_hostile [FATAL...]: no USB frontend; xen-usbhostile binds the
+# guest's vusb controller (dom0 attached the USB disk to its port 1) and
+# sends dom0's backend bad requests, once per FATAL attack (default: all
+# four), each round ending with that protocol violation: the module is
+# loaded, runs, closes the controller, is unbound and unloaded, and the
+# next round connects again.  Every attack must get the outcome the
+# module expects; this guest's kernel must not complain.
+# shellcheck shell=sh
+ko=/tb/mod/test/xen-usbhostile.ko
+p=/sys/module/xen_usbhostile/parameters
+[ -f $ko ] || gfail "no $ko in the guest image (scripts/build-testbed-modules.sh builds it)"
+i=0
+until [ -e /sys/bus/xen/devices/vusb-0 ]; do
+	i=$((i + 1))
+	[ $i -gt 600 ] && gfail "no vusb-0 controller after 60s"
+	sleep 0.1
+done
+n=0
+[ $# -gt 0 ] || set -- too_many_segs seg_past_page seg_too_long dup_id prod_jump
+for f in "$@"; do
+	insmod $ko fatal="$f" || gfail "insmod xen-usbhostile fatal=$f failed"
+	i=0
+	while [ "$(cat $p/done)" -lt 1 ]; do
+		i=$((i + 1))
+		[ $i -gt 1200 ] && gfail "xen-usbhostile fatal=$f did not finish within 120s"
+		sleep 0.1
+	done
+	total=$(cat $p/total)
+	wrong=$(cat $p/wrong)
+	echo "usb_hostile: round $f: $total attacks, $wrong wrong"
+	[ "$total" -gt 1 ] || gfail "round $f: xen-usbhostile ran no attack"
+	[ "$wrong" -eq 0 ] ||
+		gfail "round $f: $wrong wrong outcome(s): $(dmesg | grep -E 'xen-usbhostile: .*WRONG' | sed 's/.*xen-usbhostile: //' | tr '\n' ';')"
+	echo vusb-0 >/sys/bus/xen/drivers/xen-usbhostile/unbind ||
+		gfail "unbinding vusb-0 from xen-usbhostile failed"
+	rmmod xen_usbhostile || gfail "rmmod xen-usbhostile failed after the unbind"
+	n=$((n + 1))
+done
+dmesg | grep 'xen-usbhostile: '
+gkernel_clean
+gmark "HOSTILE-DONE rounds=$n"
