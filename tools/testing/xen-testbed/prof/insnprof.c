@@ -226,6 +226,7 @@ static void window_stop(const char *name)
 static void *follow(void *arg)
 {
 	char line[4096], cmd[16], name[256];
+	size_t len = 0;
 	FILE *f = NULL;
 
 	(void)arg;
@@ -239,11 +240,16 @@ static void *follow(void *arg)
 				continue;
 			}
 		}
-		if (!fgets(line, sizeof(line), f)) {
+		if (!fgets(line + len, sizeof(line) - len, f)) {
 			clearerr(f);
 			usleep(20000);
 			continue;
 		}
+		/* A line QEMU is still writing: read on until its end. */
+		len = strlen(line);
+		if (len && line[len - 1] != '\n' && len < sizeof(line) - 1)
+			continue;
+		len = 0;
 		p = strstr(line, "@@PROF ");
 		if (!p || sscanf(p + 7, "%15s %255[A-Za-z0-9_.-]", cmd, name) != 2)
 			continue;
