@@ -15,6 +15,7 @@ sent back are kept under build/testbed/runs/NAME/. Exit status 0 when every
 scenario passed.
 """
 import argparse
+import bisect
 import base64
 import fcntl
 import gzip
@@ -87,20 +88,29 @@ def dom0_kernel(kind):
 
 
 def hypercall_stubs():
-    """The testbed kernel's HVM hypercall stubs, as "START END" in hex.
+    """Where the testbed kernel's PVH guests exit to Xen, as "START END"
+    pairs in hex: the hypercall stubs and the x2APIC EOI write.
 
     QEMU's software SVM now and then triple-faults a PVH guest right at
-    its VMMCALL; dom0's tb_emulator_fault() knows it by a RIP in here.
+    such an exit (its VMMCALL, or the WRMSR of the EOI after an upcall,
+    seen once right after xl restore); dom0's tb_emulator_fault() knows
+    it by a RIP in here.
     """
-    syms = {}
+    syms, addrs = {}, []
     with open(os.path.join(BUILD, "kernel", "obj", "System.map")) as f:
         for ln in f:
             addr, _, name = ln.split()[:3]
-            syms[name] = addr
+            syms.setdefault(name, []).append(int(addr, 16))
+            addrs.append(int(addr, 16))
+    addrs.sort()
     # xen_hypercall_amd (VMMCALL) is followed by xen_hypercall_intel
     # (VMCALL); each stub is one call and a return, well under 16 bytes.
-    end = int(syms["xen_hypercall_intel"], 16) + 16
-    return f"{syms['xen_hypercall_amd']} {end:016x}"
+    ranges = [(syms["xen_hypercall_amd"][0], syms["xen_hypercall_intel"][0] + 16)]
+    # The EOI write is a static function in two files: each copy, up to
+    # the next symbol.
+    ranges += [(a, addrs[bisect.bisect_right(addrs, a)])
+               for a in syms["native_apic_msr_eoi"]]
+    return " ".join(f"{a:016x} {b:016x}" for a, b in ranges)
 
 
 def prepare():

@@ -424,9 +424,10 @@ tb_run_one() {
 # guest for a triple fault that no guest code can cause, two kinds seen
 # from QEMU's software SVM (Documentation/testbed.rst, "Guest TSC"):
 # vCPU state holding Xen's own code selector (cs e008) and RIP, right
-# after xl restore; or a RIP inside the testbed kernel's VMMCALL
-# hypercall stub ($TB_HCALL_RIPS, "START END" from System.map), a guest
-# killed by the instruction that enters Xen.  Or a guest kernel died of a
+# after xl restore; or a RIP where the testbed kernel exits to Xen
+# ($TB_HCALL_RIPS, "START END" pairs from System.map: its VMMCALL
+# hypercall stub, its x2APIC EOI write), a guest killed by the
+# instruction that enters Xen.  Or a guest kernel died of a
 # double fault in its exception entry code with the fault on its own
 # entry stack (the cpu_entry_area, fffffe...): a page fault that recurses
 # in the entry code until that stack overflows, which kernel code cannot
@@ -443,13 +444,14 @@ tb_emulator_fault() {
 		BEGIN { split(range, r, " ") }
 		/Triple fault/ { t = 1 }
 		t && /RIP: +e008:/ { f = 1 }
-		t && /RIP: +0010:\[</ && r[1] != "" {
+		t && /RIP: +0010:\[</ {
 			rip = $0
 			sub(/.*\[</, "", rip)
 			sub(/>.*/, "", rip)
 			# Same-length lower-case hex compares as text.
-			if (rip >= r[1] && rip < r[2])
-				f = 1
+			for (i = 1; i + 1 in r; i += 2)
+				if (rip >= r[i] && rip < r[i + 1])
+					f = 1
 		}
 		END { exit !f }'
 }
