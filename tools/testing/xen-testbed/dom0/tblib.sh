@@ -461,9 +461,10 @@ tb_emulator_fault() {
 # back the dom0 backend to switch to first) in turn,
 # each in its own shell with a hard timeout; with REASON, fail them all
 # with it instead (dom0 could not start the toolstack).  A scenario that
-# failed because of the emulator (tb_emulator_fault) runs once more.
+# failed because of the emulator (tb_emulator_fault) runs again, up to
+# three attempts in all.
 tb_run_all() {
-	local spec file args name rc d front
+	local spec file args name rc d front try
 	for spec in $TB_SCENARIOS; do
 		front=${TB_FRONT:-stock} prefix="" back=""
 		if [ "${spec#*/}" != "$spec" ]; then
@@ -491,13 +492,16 @@ tb_run_all() {
 		fi
 		tb_run_one "$front" "$file" "$args"
 		rc=$?
-		if [ $rc -ne 0 ] && tb_emulator_fault; then
-			tb_msg "emulator fault: a PVH guest died where no guest code can make it (QEMU's SVM emulation, see Documentation/testbed.rst); running $name once more"
+		# Each attempt starts with Xen's and the guests' logs cleared,
+		# so each retry needs an emulator fault of its own.
+		for try in 2 3; do
+			{ [ $rc -ne 0 ] && tb_emulator_fault; } || break
+			tb_msg "emulator fault: a PVH guest died where no guest code can make it (QEMU's SVM emulation, see Documentation/testbed.rst); running $name again (attempt $try of 3)"
 			tb_cleanup
 			tb_undo
 			tb_run_one "$front" "$file" "$args"
 			rc=$?
-		fi
+		done
 		if [ $rc -eq 0 ]; then
 			echo "@@TB PASS $name"
 		else
