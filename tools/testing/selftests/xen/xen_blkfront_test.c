@@ -15,7 +15,8 @@
  * The first two only read; the last two write and run only on a disk
  * named in XEN_SELFTEST_DISK (its contents are lost).  The last one also
  * needs XEN_SELFTEST_SAVE_WAIT: how many seconds to wait for the host to
- * run "xl save" and "xl restore" on this guest.
+ * run "xl save" and "xl restore" on this guest (at most SAVE_WAIT_MAX:
+ * the harness stops a test after its timeout, 30 s unless it says more).
  */
 #include <fcntl.h>
 #include <sched.h>
@@ -379,7 +380,10 @@ static bool saw_suspend(int kmsg, int seconds)
 	return false;
 }
 
-TEST_F(disk, survives_save_restore)
+/* The longest wait for the save; the test's timeout leaves a minute more. */
+#define SAVE_WAIT_MAX	540
+
+TEST_F_TIMEOUT(disk, survives_save_restore, SAVE_WAIT_MAX + 60)
 {
 	long wait = xen_env_num("XEN_SELFTEST_SAVE_WAIT", 0);
 	uint64_t seed = time(NULL) ^ 0x5a5a;
@@ -387,6 +391,8 @@ TEST_F(disk, survives_save_restore)
 
 	if (!self->writable || wait <= 0)
 		SKIP(return, "needs XEN_SELFTEST_DISK and XEN_SELFTEST_SAVE_WAIT (seconds)");
+	ASSERT_LE(wait, SAVE_WAIT_MAX)
+		TH_LOG("XEN_SELFTEST_SAVE_WAIT above %d s", SAVE_WAIT_MAX);
 	ASSERT_GE(self->sectors / 2048, 2 * SAVE_MB);
 	ASSERT_EQ(0, pattern_io(self->path, SAVE_MB, 0, seed, true));
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
