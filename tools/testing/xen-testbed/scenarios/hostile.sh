@@ -24,7 +24,7 @@ devt_hex() {
 guest_create hh type="$1" vcpus=1 front=none script=hostile disk=none
 guest_wait hh HOSTILE-READY 120
 guest_create hv type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=verify \
-	args="${TB_HOSTILE_VICTIM_SIZE:-192M}" disk="phy:/dev/nullb1,xvda,w"
+	args="${TB_HOSTILE_VICTIM_SIZE:-384M}" disk="phy:/dev/nullb1,xvda,w"
 vdom=$(xl domid hv) || fail "no domain id for hv"
 for ((i = 0; i < 240; i++)); do
 	[ "$(vbd_stat hv 51712 wr_req 2>/dev/null || echo 0)" -gt 0 ] && break
