@@ -2,7 +2,7 @@
 # usb_hostile [FATAL...]: no USB frontend; xen-usbhostile binds the
 # guest's vusb controller (dom0 attached the USB disk to its port 1) and
 # sends dom0's backend bad requests, once per FATAL attack (default: all
-# four), each round ending with that protocol violation: the module is
+# five), each round ending with that protocol violation: the module is
 # loaded, runs, closes the controller, is unbound and unloaded, and the
 # next round connects again.  Every attack must get the outcome the
 # module expects; this guest's kernel must not complain.
