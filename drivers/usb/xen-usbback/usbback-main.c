@@ -246,6 +246,24 @@ static void usbback_usb_disconnect(struct usb_interface *intf)
 }
 
 /*
+ * A reset keeps the device on its port.  The backend resets it itself
+ * (the frontend's SET_ADDRESS) with the port's URBs killed first and the
+ * worker, the only one to submit, busy with the reset; a reset dom0 makes
+ * ends the frontend's URBs in flight with an error, as the device's own
+ * reset does on real hardware.  Without these, the USB core would unbind
+ * the interfaces for the reset, taking the device off its port.
+ */
+static int usbback_usb_pre_reset(struct usb_interface *intf)
+{
+	return 0;
+}
+
+static int usbback_usb_post_reset(struct usb_interface *intf)
+{
+	return 0;
+}
+
+/*
  * Any interface: libxl binds whatever the user attaches.  Probe refuses
  * those of devices no port names, so nothing of dom0's is taken.
  */
@@ -258,6 +276,8 @@ static struct usb_driver usbback_usb_driver = {
 	.name		= USBBACK_DRIVER_NAME,
 	.probe		= usbback_usb_probe,
 	.disconnect	= usbback_usb_disconnect,
+	.pre_reset	= usbback_usb_pre_reset,
+	.post_reset	= usbback_usb_post_reset,
 	.id_table	= usbback_ids,
 };
 

@@ -62,6 +62,7 @@ const struct xenpv_stat usbback_stat_desc[USBBACK_NR_STATS] = {
 	[USBBACK_STAT_CONN_EVENTS]	= { "conn_events", 0 },
 	[USBBACK_STAT_IRQS]		= { "irqs", 0 },
 	[USBBACK_STAT_NOTIFY]		= { "notify", 0 },
+	[USBBACK_STAT_DEV_RESET]	= { "dev_resets", XENPV_STAT_SYSFS },
 };
 
 /* ---- The wire format ------------------------------------------------------- */

@@ -81,6 +81,7 @@ extern const struct xenpv_states usbback_states;
  * @USBBACK_STAT_CONN_EVENTS: port events sent on the conn ring
  * @USBBACK_STAT_IRQS: event channel interrupts taken
  * @USBBACK_STAT_NOTIFY: notifications sent to the frontend
+ * @USBBACK_STAT_DEV_RESET: devices reset for the frontend's SET_ADDRESS
  * @USBBACK_NR_STATS: number of counters
  *
  * Written only by the controller's worker; read by others with
@@ -101,6 +102,7 @@ enum usbback_stat {
 	USBBACK_STAT_CONN_EVENTS,
 	USBBACK_STAT_IRQS,
 	USBBACK_STAT_NOTIFY,
+	USBBACK_STAT_DEV_RESET,
 	USBBACK_NR_STATS
 };
 
@@ -196,8 +198,9 @@ bool usbback_conn_next(struct usbback_ctrl *ctrl,
  * enum usbback_action - what the backend does with a request that passed
  * @USBBACK_ACT_SUBMIT: submit it to the device through the USB core
  * @USBBACK_ACT_UNLINK: cancel the request it names
- * @USBBACK_ACT_SET_ADDRESS: record the address (usbback_set_address()) and
- *	answer at once: the device keeps the address dom0 gave it
+ * @USBBACK_ACT_SET_ADDRESS: record the address (usbback_set_address()),
+ *	reset the device (the frontend has just reset its port) and answer:
+ *	the device keeps the address dom0 gave it
  * @USBBACK_ACT_SET_CONFIG: SET_CONFIGURATION of the active configuration
  *	(or of none): answer at once, the device stays as it is
  * @USBBACK_ACT_SET_INTERFACE: SET_INTERFACE, through the USB core

@@ -13,11 +13,17 @@
  */
 
 #include <linux/gfp.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <xen/events.h>
 #include <xen/page.h>
 
 #include "usbback.h"
+
+static bool usbback_reset_on_address = true;
+module_param_named(reset_on_address, usbback_reset_on_address, bool, 0644);
+MODULE_PARM_DESC(reset_on_address,
+		 "Reset a device when its frontend addresses it after a port reset (default: on)");
 
 /* ---- Answers ----------------------------------------------------------------- */
 
@@ -403,6 +409,73 @@ static void usbback_submit(struct usbback_dev *dev, struct usbback_req *req,
 		usbback_free_pend(p);
 }
 
+/* ---- Killing URBs -------------------------------------------------------------- */
+
+/* Kill the URBs in flight of @port (0: every port), waiting for each. */
+static void usbback_kill(struct usbback_dev *dev, unsigned int port)
+{
+	struct urb *urbs[USBBACK_URB_RING_SIZE];
+	unsigned int i, n = 0;
+
+	spin_lock_irq(&dev->lock);
+	for (i = 0; i < USBBACK_URB_RING_SIZE; i++)
+		if (dev->pend[i] && (!port || dev->pend[i]->port == port))
+			urbs[n++] = usb_get_urb(dev->pend[i]->urb);
+	spin_unlock_irq(&dev->lock);
+	for (i = 0; i < n; i++) {
+		usb_kill_urb(urbs[i]);
+		usb_put_urb(urbs[i]);
+	}
+}
+
+/**
+ * usbback_kill_port() - end every URB sent to a port's device
+ * @dev: the controller
+ * @port: the port, whose device is leaving
+ *
+ * They are answered by the worker (status "shutdown").
+ *
+ * Context: process; &struct usbback_dev.io_mutex held, so that no new one
+ * is submitted meanwhile.
+ */
+void usbback_kill_port(struct usbback_dev *dev, unsigned int port)
+{
+	lockdep_assert_held(&dev->io_mutex);
+	usbback_kill(dev, port);
+	usbback_kick(dev);
+}
+
+/* ---- Requests the backend carries out -------------------------------------- */
+
+/*
+ * The frontend addresses its port's device after a reset of its virtual
+ * port, so the device itself is reset too, as a port reset does on real
+ * hardware.  Whatever the last user left half done (a bulk-only transport
+ * in the middle of a command when xl destroy killed its URBs, say) is
+ * gone, and a guest's error recovery, which resets the port, reaches the
+ * device.  The USB core gives it back its address and configuration.
+ */
+static int usbback_reset_dev(struct usbback_dev *dev, unsigned int port,
+			     struct usb_device *udev)
+{
+	int err;
+
+	lockdep_assert_held(&dev->io_mutex);
+	if (!READ_ONCE(usbback_reset_on_address))
+		return 0;
+	usbback_kill(dev, port);
+	err = usb_lock_device_for_reset(udev, NULL);
+	if (err)
+		return err;
+	err = usb_reset_device(udev);
+	usb_unlock_device(udev);
+	usbback_stat(dev, USBBACK_STAT_DEV_RESET, 1);
+	if (err)
+		dev_info_ratelimited(&dev->xbdev->dev, "port %u: reset of %s failed: %d\n",
+				     port, dev_name(&udev->dev), err);
+	return err;
+}
+
 /* SET_INTERFACE and CLEAR_FEATURE(HALT), through the USB core. */
 static int usbback_core_request(struct usb_device *udev,
 				const struct usbback_req *req)
@@ -466,7 +539,10 @@ static void usbback_handle(struct usbback_dev *dev, struct usbback_req *req)
 	case USBBACK_ACT_CLEAR_HALT:
 		err = usbback_core_request(udev, req);
 		break;
-	default:	/* SET_ADDRESS, SET_CONFIGURATION: answered here */
+	case USBBACK_ACT_SET_ADDRESS:
+		err = usbback_reset_dev(dev, req->port, udev);
+		break;
+	default:	/* SET_CONFIGURATION: answered here */
 		usbback_stat(dev, USBBACK_STAT_LOCAL, 1);
 		err = 0;
 		break;
@@ -554,42 +630,6 @@ void usbback_kick(struct usbback_dev *dev)
 {
 	if (READ_ONCE(dev->running))
 		queue_work(usbback_wq, &dev->work);
-}
-
-/* ---- Killing URBs -------------------------------------------------------------- */
-
-/* Kill the URBs in flight of @port (0: every port), waiting for each. */
-static void usbback_kill(struct usbback_dev *dev, unsigned int port)
-{
-	struct urb *urbs[USBBACK_URB_RING_SIZE];
-	unsigned int i, n = 0;
-
-	spin_lock_irq(&dev->lock);
-	for (i = 0; i < USBBACK_URB_RING_SIZE; i++)
-		if (dev->pend[i] && (!port || dev->pend[i]->port == port))
-			urbs[n++] = usb_get_urb(dev->pend[i]->urb);
-	spin_unlock_irq(&dev->lock);
-	for (i = 0; i < n; i++) {
-		usb_kill_urb(urbs[i]);
-		usb_put_urb(urbs[i]);
-	}
-}
-
-/**
- * usbback_kill_port() - end every URB sent to a port's device
- * @dev: the controller
- * @port: the port, whose device is leaving
- *
- * They are answered by the worker (status "shutdown").
- *
- * Context: process; &struct usbback_dev.io_mutex held, so that no new one
- * is submitted meanwhile.
- */
-void usbback_kill_port(struct usbback_dev *dev, unsigned int port)
-{
-	lockdep_assert_held(&dev->io_mutex);
-	usbback_kill(dev, port);
-	usbback_kick(dev);
 }
 
 /* ---- Connecting ------------------------------------------------------------------ */

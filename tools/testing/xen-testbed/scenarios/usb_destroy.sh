@@ -3,8 +3,10 @@
 # our backend.  Afterwards the controller is gone, our backend's census
 # holds nothing (no ring grant mapped, no URB, no buffer page), the
 # domain is gone (a grant left mapped keeps it dying), no dom0 task is
-# stuck, no warning is logged, the disk is still dom0's, and the backend
-# unloads.
+# stuck, no warning is logged, the disk is still dom0's, the next guest
+# given the disk verifies data on it (the backend resets the device when
+# that guest enumerates it: the destroy left its bulk-only transport in
+# the middle of a command), and the backend unloads.
 # shellcheck shell=bash
 tb_usb_guest u usb_load "${TB_FRONT:-stock}"
 domid=$(xl domid u) || fail "no domain id for u"
@@ -30,4 +32,13 @@ stuck=$(stuck_tasks)
 tb_usb_dmesg_clean || fail "dom0 logged a warning or a bug (above)"
 [ -e "/sys/bus/usb/devices/$USB_BUSID" ] || fail "the USB disk $USB_BUSID left dom0"
 tb_msg "$USB_BUSID after the destroy: driver $(basename "$(readlink "/sys/bus/usb/devices/$USB_BUSID:1.0/driver")")"
+guest_create u2 disk=none front=none script=usb_pv args="8M ${TB_FRONT:-stock}"
+xl usbctrl-attach u2 type=pv version=2 ports=4 ||
+	fail "xl usbctrl-attach type=pv for the next guest failed"
+tb_usb_attach u2
+domid=$(xl domid u2) || fail "no domain id for u2"
+guest_wait u2 "USB disk" 90
+tb_msg "next guest: $(tb_usb_stat "$domid" dev_resets) device reset(s) for its enumeration"
+guest_finish u2 300
+tb_usb_dmesg_clean || fail "dom0 logged a warning or a bug (above)"
 rmmod xen-usbback || fail "xen-usbback does not unload once its guest is gone"
