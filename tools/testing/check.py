@@ -81,12 +81,10 @@ ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
 # xen-hcd passed usb_pv once (run mv1 of 2026-12-04).  usb_hostile first:
 # usb_pv after it shows a guest still gets the disk through the backend.
-# usb_destroy last: in make check of 2026-12-04 20:50 our xen-hcd right
-# after it saw the disk but never got a bulk transfer through (the guest
-# reset the device again and again), and ours/usb_detach failed after
-# that; not understood yet (Documentation/usbback.rst, "Known problems").
-USB = ["usb_hostile", "usb_pv", "usb_detach", "ours/usb_pv", "ours/usb_detach",
-       "usb_destroy"]
+# usb_destroy's own next guest reads the disk (the backend resets it for
+# that guest's enumeration), and the ones after it show it again.
+USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
+       "ours/usb_detach"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.
@@ -97,12 +95,11 @@ SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY]
 # show the failure there, or the scenario proves nothing.  It boots the
 # patched hypervisor (patches/xen, EVTCHNOP_bind_vector), which changes
 # nothing for PV guests, so the guest kernel's per-channel vectors
-# (xen.evtchn_vectors on and off, with our blkfront) are tested there too.
-# evtchn_vector (the hostile module) is not yet: its checks pass, but its
-# guard that the victim still verifies when they end has failed in every
-# run so far (the victim's 384M is done first; nullb1 holds 512M).
+# (xen.evtchn_vectors on and off, with our blkfront) are tested there too,
+# and EVTCHNOP_bind_vector itself, attacked from PVH and PV guests while a
+# victim verifies data all along.
 LANES_OFF = ["stalled_lane:pv,stuck"]
-EVTCHN_VECTORS = ["evtchn_irqs:pvh,2"]
+EVTCHN_VECTORS = ["evtchn_irqs:pvh,2", "evtchn_vector:pvh"]
 # A third boot, dom0 running Debian 12's own 6.1 kernel with our backend
 # built for it loaded on top (a distribution's dom0 with our module): first
 # Linux's backend (the setup works), then ours behind a PV and a PVH guest,

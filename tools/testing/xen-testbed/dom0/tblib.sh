@@ -340,6 +340,33 @@ guest_finish() {
 	[ "$rc" = 0 ] || fail "guest $name: ${reason:-script exited with rc=$rc}"
 }
 
+# victim_create NAME TYPE VCPUS [SIZE]: guest NAME (blkfront $TB_FRONT)
+# runs fio verify rounds of SIZE (64M) over nullb1 until victim_stop;
+# returns once its writes reach the backend.
+victim_create() {
+	local i
+	guest_create "$1" type="$2" vcpus="$3" front="${TB_FRONT:-stock}" script=verify \
+		args="${4:-64M} until" disk="phy:/dev/nullb1,xvda,w"
+	for ((i = 0; i < 240; i++)); do
+		[ "$(vbd_stat "$1" 51712 wr_req 2>/dev/null || echo 0)" -gt 0 ] && return 0
+		sleep 0.5
+	done
+	fail "victim $1 wrote nothing within 120s"
+}
+
+# victim_stop NAME WHAT: NAME, still verifying all along WHAT (which has
+# just ended), stops after its round; each round must have verified.
+victim_stop() {
+	if grep -q '^@@G \(FAIL\|DONE\)' "$XLOG/guest-$1.log" 2>/dev/null ||
+		! guest_alive "$1"; then
+		guest_dump "$1"
+		fail "victim $1 stopped verifying during $2: $(sed -n 's/^@@G FAIL //p' "$XLOG/guest-$1.log" | head -n1)"
+	fi
+	guest_say "$1" STOP
+	guest_finish "$1" 300
+	tb_msg "victim $1: $(sed -n 's/^@@G VERIFIED //p' "$XLOG/guest-$1.log" | tr -d '\r') of fio verify during $2"
+}
+
 # vbd_stat NAME DEVID FIELD: a backend statistics counter of NAME's disk.
 vbd_stat() {
 	local domid
