@@ -55,23 +55,27 @@ static void usbback_push(struct usbback_dev *dev)
 }
 
 /*
- * Copy between the request's segments and its buffer: the first @limit
- * bytes, to the frontend (@to_front) or from it.  A grant the frontend
- * made unusable fails the copy.
+ * Copy between the request's segments and its buffer, or (@descs) an
+ * isochronous request's descriptor segments and its descriptor copy: the
+ * first @limit bytes, to the frontend (@to_front) or from it.  A grant
+ * the frontend made unusable fails the copy.
  */
 static int usbback_copy(struct usbback_dev *dev, struct usbback_pend *p,
-			bool to_front, u32 limit)
+			bool to_front, bool descs, u32 limit)
 {
 	const struct xenusb_request_segment *segs = p->req.raw.seg;
 	domid_t domid = dev->xbdev->otherend_id;
+	void *buf = descs ? (void *)p->descs : p->buf;
 	struct gnttab_copy *op;
 	unsigned int i, n;
 	void *va;
 
-	n = usbback_plan_copy(segs, 0, p->req.nr_segs, limit, dev->plan);
+	n = usbback_plan_copy(segs, descs ? p->req.nr_segs : 0,
+			      descs ? p->req.nr_desc_segs : p->req.nr_segs,
+			      limit, dev->plan);
 	for (i = 0; i < n; i++) {
 		op = &dev->ops[i];
-		va = p->buf + dev->plan[i].buf_off;
+		va = buf + dev->plan[i].buf_off;
 		memset(op, 0, sizeof(*op));
 		op->len = dev->plan[i].len;
 		if (to_front) {
@@ -116,6 +120,11 @@ static void usbback_free_pend(struct usbback_pend *p)
 		atomic_long_sub(1 << p->order,
 				&usbback_census[USBBACK_CENSUS_BUF_PAGES]);
 	}
+	if (p->descs) {
+		free_pages((unsigned long)p->descs, p->desc_order);
+		atomic_long_sub(1 << p->desc_order,
+				&usbback_census[USBBACK_CENSUS_BUF_PAGES]);
+	}
 	kfree(p->setup);
 	kfree(p);
 	atomic_long_dec(&usbback_census[USBBACK_CENSUS_URBS]);
@@ -130,22 +139,49 @@ static void usbback_forget(struct usbback_dev *dev, unsigned int slot)
 	spin_unlock_irq(&dev->lock);
 }
 
-/* Answer one request whose URB ended: data back first, then the response. */
+/* An isochronous request's packets' results, into its descriptor copy. */
+static void usbback_iso_results(struct usbback_pend *p)
+{
+	const struct usb_iso_packet_descriptor *d = p->urb->iso_frame_desc;
+	unsigned int i;
+
+	for (i = 0; i < p->urb->number_of_packets; i++) {
+		p->descs[i].actual_length = d[i].actual_length;
+		p->descs[i].status = d[i].status;
+	}
+}
+
+/*
+ * Answer one request whose URB ended: data (and an isochronous request's
+ * packet results) back first, then the response.  An isochronous IN
+ * request's data lies at each packet's offset: the whole buffer goes back.
+ */
 static void usbback_answer(struct usbback_dev *dev, struct usbback_pend *p)
 {
-	u32 len = p->urb->actual_length;
-	s32 status = usbback_urb_status(p->urb->status);
+	struct urb *urb = p->urb;
+	u32 len = urb->actual_length, back = len;
+	s32 status = usbback_urb_status(urb->status);
+	bool iso = p->req.type == XENUSB_PIPE_TYPE_ISOC;
 
-	if (p->urb->status)
+	if (urb->status)
 		usbback_stat(dev, USBBACK_STAT_URB_ERR, 1);
-	if (p->req.in && len && usbback_copy(dev, p, true, len)) {
+	if (iso) {
+		usbback_iso_results(p);
+		back = p->req.length;
+	}
+	if ((p->req.in && back && usbback_copy(dev, p, true, false, back)) ||
+	    (iso && usbback_copy(dev, p, true, true,
+				 urb->number_of_packets * XENPV_USB_ISO_DESC_SIZE))) {
 		status = XENUSB_STATUS_INVAL;
 		len = 0;
 	}
 	usbback_stat(dev, p->req.in ? USBBACK_STAT_BYTES_IN :
 				      USBBACK_STAT_BYTES_OUT, len);
 	usbback_forget(dev, p->slot);
-	usbback_respond(dev, p->req.id, status, len);
+	usbback_put_rsp(RING_GET_RESPONSE(&dev->urb_ring, dev->urb_ring.rsp_prod_pvt),
+			p->req.id, status, len, iso ? urb->error_count : 0,
+			iso ? urb->start_frame : 0);
+	dev->urb_ring.rsp_prod_pvt++;
 	usbback_free_pend(p);
 }
 
@@ -331,31 +367,89 @@ static unsigned int usbback_pipe(struct usb_device *udev,
 	case XENUSB_PIPE_TYPE_INT:
 		return req->in ? usb_rcvintpipe(udev, ep) :
 				 usb_sndintpipe(udev, ep);
+	case XENUSB_PIPE_TYPE_ISOC:
+		return req->in ? usb_rcvisocpipe(udev, ep) :
+				 usb_sndisocpipe(udev, ep);
 	default:
 		return req->in ? usb_rcvbulkpipe(udev, ep) :
 				 usb_sndbulkpipe(udev, ep);
 	}
 }
 
-/* Build the URB of a checked request; its data copied in for OUT. */
+static void usbback_refuse(struct usbback_dev *dev, struct usbback_req *req,
+			   struct usbback_bad *bad)
+{
+	char why[sizeof(dev->fail.why)];
+
+	usbback_stat(dev, USBBACK_STAT_BAD_REQ, 1);
+	usbback_respond(dev, req->id, usbback_verdict_status(bad->verdict), 0);
+	usbback_bad_str(req, bad, why, sizeof(why));
+	if (usbback_verdict_fatal(bad->verdict))
+		xenpv_fail(&dev->fail, why);
+	else
+		dev_info_ratelimited(&dev->xbdev->dev, "refused: %s\n", why);
+}
+
+/*
+ * An isochronous request's descriptors, copied in and checked, and its
+ * URB's packets: one pass, so that the URB is built from the checked copy
+ * only.  Its start frame is the host controller's to pick (URB_ISO_ASAP):
+ * the frontend's frame numbers are its own virtual controller's.
+ */
+static int usbback_prepare_iso(struct usbback_dev *dev, struct usbback_pend *p,
+			       struct usbback_bad *bad)
+{
+	unsigned int i, n = p->req.raw.u.isoc.number_of_packets;
+	u32 size = n * XENPV_USB_ISO_DESC_SIZE;
+	struct urb *urb = p->urb;
+
+	p->desc_order = get_order(size);
+	p->descs = (void *)__get_free_pages(GFP_KERNEL, p->desc_order);
+	if (!p->descs)
+		return -ENOMEM;
+	atomic_long_add(1 << p->desc_order,
+			&usbback_census[USBBACK_CENSUS_BUF_PAGES]);
+	if (usbback_copy(dev, p, false, true, size))
+		return -EFAULT;
+	if (usbback_check_iso(&p->req, p->descs, bad))
+		return -EPROTO;
+	urb->number_of_packets = n;
+	urb->interval = p->req.raw.u.isoc.interval;
+	urb->transfer_flags |= URB_ISO_ASAP;
+	for (i = 0; i < n; i++) {
+		urb->iso_frame_desc[i].offset = p->descs[i].offset;
+		urb->iso_frame_desc[i].length = p->descs[i].length;
+	}
+	return 0;
+}
+
+/*
+ * Build the URB of a checked request; its data copied in for OUT.  An
+ * isochronous IN buffer starts zeroed: all of it goes back to the
+ * frontend, the gaps between the packets' data too.
+ */
 static int usbback_prepare(struct usbback_dev *dev, struct usbback_pend *p,
-			   struct usb_device *udev)
+			   struct usb_device *udev, struct usbback_bad *bad)
 {
 	const struct usbback_req *req = &p->req;
+	bool iso = req->type == XENUSB_PIPE_TYPE_ISOC;
 	u32 len = req->length;
 	struct urb *urb;
 
 	if (len) {
 		p->order = get_order(len);
-		p->buf = (void *)__get_free_pages(GFP_KERNEL, p->order);
+		p->buf = (void *)__get_free_pages(GFP_KERNEL |
+						  (iso && req->in ? __GFP_ZERO : 0),
+						  p->order);
 		if (!p->buf)
 			return -ENOMEM;
 		atomic_long_add(1 << p->order,
 				&usbback_census[USBBACK_CENSUS_BUF_PAGES]);
-		if (!req->in && usbback_copy(dev, p, false, len))
+		if (!req->in && usbback_copy(dev, p, false, false, len))
 			return -EFAULT;
 	}
-	urb = usb_alloc_urb(0, GFP_KERNEL);
+	urb = usb_alloc_urb(iso ? req->raw.u.isoc.number_of_packets : 0,
+			    GFP_KERNEL);
 	if (!urb)
 		return -ENOMEM;
 	p->urb = urb;
@@ -375,13 +469,18 @@ static int usbback_prepare(struct usbback_dev *dev, struct usbback_pend *p,
 		urb->interval = req->raw.u.intr.interval;
 	urb->complete = usbback_urb_done;
 	urb->context = p;
-	return 0;
+	return iso ? usbback_prepare_iso(dev, p, bad) : 0;
 }
 
-/* Hand a checked data request to the device; answered when it ends. */
+/*
+ * Hand a checked data request to the device; answered when it ends.  An
+ * isochronous request whose packets lie outside its buffer is refused
+ * like any other bad request.
+ */
 static void usbback_submit(struct usbback_dev *dev, struct usbback_req *req,
 			   struct usb_device *udev, unsigned int slot)
 {
+	struct usbback_bad bad = {};
 	struct usbback_pend *p;
 	int err = -ENOMEM;
 
@@ -392,7 +491,7 @@ static void usbback_submit(struct usbback_dev *dev, struct usbback_req *req,
 		p->req = *req;
 		p->slot = slot;
 		p->port = req->port;
-		err = usbback_prepare(dev, p, udev);
+		err = usbback_prepare(dev, p, udev, &bad);
 	}
 	if (!err) {
 		spin_lock_irq(&dev->lock);
@@ -403,8 +502,11 @@ static void usbback_submit(struct usbback_dev *dev, struct usbback_req *req,
 			return;
 	}
 	usbback_forget(dev, slot);
-	usbback_respond(dev, req->id, err == -EFAULT ? XENUSB_STATUS_INVAL :
-				       usbback_urb_status(err), 0);
+	if (bad.verdict)
+		usbback_refuse(dev, req, &bad);
+	else
+		usbback_respond(dev, req->id, err == -EFAULT ? XENUSB_STATUS_INVAL :
+					       usbback_urb_status(err), 0);
 	if (p)
 		usbback_free_pend(p);
 }
@@ -489,20 +591,6 @@ static int usbback_core_request(struct usb_device *udev,
 	return usb_clear_halt(udev, usb_sndbulkpipe(udev, ep));
 }
 
-static void usbback_refuse(struct usbback_dev *dev, struct usbback_req *req,
-			   struct usbback_bad *bad)
-{
-	char why[sizeof(dev->fail.why)];
-
-	usbback_stat(dev, USBBACK_STAT_BAD_REQ, 1);
-	usbback_respond(dev, req->id, usbback_verdict_status(bad->verdict), 0);
-	usbback_bad_str(req, bad, why, sizeof(why));
-	if (usbback_verdict_fatal(bad->verdict))
-		xenpv_fail(&dev->fail, why);
-	else
-		dev_info_ratelimited(&dev->xbdev->dev, "refused: %s\n", why);
-}
-
 /* Carry out one request taken off the ring. */
 static void usbback_handle(struct usbback_dev *dev, struct usbback_req *req)
 {
@@ -526,13 +614,6 @@ static void usbback_handle(struct usbback_dev *dev, struct usbback_req *req)
 		usbback_respond(dev, req->id, XENUSB_STATUS_OK, 0);
 		goto out;
 	case USBBACK_ACT_SUBMIT:
-		if (req->type == XENUSB_PIPE_TYPE_ISOC) {
-			if (!dev->iso_warned)
-				dev_info(&dev->xbdev->dev, "isochronous transfers are not supported yet: refused\n");
-			dev->iso_warned = true;
-			err = -EIO;
-			break;
-		}
 		usbback_submit(dev, req, udev, slot);
 		goto out;
 	case USBBACK_ACT_SET_INTERFACE:

@@ -39,6 +39,9 @@ struct usbback_dev;
  * @buf: the transfer buffer (whole pages), NULL without data
  * @order: its page order
  * @setup: a control request's setup packet
+ * @descs: an isochronous request's packet descriptors (whole pages),
+ *	copied from the frontend's descriptor segments, NULL for the others
+ * @desc_order: their page order
  */
 struct usbback_pend {
 	struct list_head node;
@@ -50,6 +53,8 @@ struct usbback_pend {
 	void *buf;
 	unsigned int order;
 	struct usb_ctrlrequest *setup;
+	struct xenpv_usb_iso_desc *descs;
+	unsigned int desc_order;
 };
 
 /**
@@ -78,7 +83,6 @@ struct usbback_pend {
  * @fail: the frontend broke the protocol
  * @eoi: bit 0: an event came and waits for its late EOI from the worker
  * @stats: counters, written by the worker (enum usbback_stat)
- * @iso_warned: the first isochronous request was logged
  * @plan: the worker's grant copy plan of one request
  * @ops: the worker's grant copies of one request
  * @debugfs: its directory in the module's debugfs directory
@@ -106,7 +110,6 @@ struct usbback_dev {
 	struct xenpv_fail fail;
 	unsigned long eoi;
 	u64 stats[USBBACK_NR_STATS];
-	bool iso_warned;
 	struct usbback_copy plan[USBBACK_MAX_COPIES];
 	struct gnttab_copy ops[USBBACK_MAX_COPIES];
 	struct dentry *debugfs;
