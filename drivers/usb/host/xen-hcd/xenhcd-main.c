@@ -39,8 +39,11 @@
  * @id: its ring id while on the ring, -1 before
  * @status: what to give it back with
  * @unlink_queued: an unlink was asked for (queued or sent)
- * @nr_grefs: grants of its buffer
+ * @nr_grefs: grants of its buffer, then of its packet descriptors
  * @grefs: the grants
+ * @descs: an isochronous URB's packet descriptors (whole pages: the
+ *	backend writes the results there), NULL for the others
+ * @desc_order: their page order
  */
 struct xenhcd_urbp {
 	struct urb *urb;
@@ -51,6 +54,8 @@ struct xenhcd_urbp {
 	bool unlink_queued;
 	unsigned int nr_grefs;
 	grant_ref_t grefs[XENPV_USB_MAX_SEGS];
+	struct xenpv_usb_iso_desc *descs;
+	unsigned int desc_order;
 };
 
 /**
@@ -121,17 +126,17 @@ static void xenhcd_end_grants(struct xenhcd_urbp *up)
 	up->nr_grefs = 0;
 }
 
+/* Grant the @n frames of @base that @c names, after @up's grants so far. */
 static int xenhcd_grant_buffer(struct xenhcd *h, struct xenhcd_urbp *up,
-			       const struct xenhcd_chunk *c, unsigned int n)
+			       const void *base, const struct xenhcd_chunk *c,
+			       unsigned int n, bool readonly)
 {
-	struct urb *urb = up->urb;
-	bool readonly = !usb_pipein(urb->pipe);
 	unsigned int i;
 	int ref;
 
 	for (i = 0; i < n; i++) {
 		ref = gnttab_grant_foreign_access(h->xbdev->otherend_id,
-						  virt_to_gfn(urb->transfer_buffer + c[i].pos),
+						  virt_to_gfn(base + c[i].pos),
 						  readonly);
 		if (ref < 0) {
 			xenhcd_end_grants(up);
@@ -140,6 +145,69 @@ static int xenhcd_grant_buffer(struct xenhcd *h, struct xenhcd_urbp *up,
 		up->grefs[up->nr_grefs++] = ref;
 	}
 	return 0;
+}
+
+static void xenhcd_free_urbp(struct xenhcd_urbp *up)
+{
+	if (up->descs)
+		free_pages((unsigned long)up->descs, up->desc_order);
+	kfree(up);
+}
+
+/*
+ * An isochronous URB's packet descriptors, in pages of their own: the
+ * backend writes each packet's result into them.
+ */
+static int xenhcd_alloc_descs(struct xenhcd_urbp *up, gfp_t mem_flags)
+{
+	struct urb *urb = up->urb;
+	int i, n = urb->number_of_packets;
+
+	if (n <= 0 || n > XENPV_USB_MAX_ISO_PACKETS)
+		return -EINVAL;
+	up->desc_order = get_order(n * XENPV_USB_ISO_DESC_SIZE);
+	up->descs = (void *)__get_free_pages(mem_flags | __GFP_ZERO,
+					     up->desc_order);
+	if (!up->descs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		up->descs[i].offset = urb->iso_frame_desc[i].offset;
+		up->descs[i].length = urb->iso_frame_desc[i].length;
+	}
+	return 0;
+}
+
+/*
+ * The buffer's frames, and an isochronous URB's descriptor frames after
+ * them, planned and granted: the number of each in @u.
+ */
+static int xenhcd_grant_urb(struct xenhcd *h, struct xenhcd_urbp *up,
+			    struct xenhcd_chunk *chunks, struct xenhcd_urb *u)
+{
+	struct urb *urb = up->urb;
+	u32 len = urb->transfer_buffer_length;
+	int n, m = 0, err;
+
+	n = xenhcd_plan_buffer((unsigned long)urb->transfer_buffer, len, chunks,
+			       XENPV_USB_MAX_SEGS);
+	if (n < 0)
+		return n;
+	if (n && !urb->transfer_buffer)
+		return -EINVAL;
+	if (up->descs) {
+		m = xenhcd_plan_buffer((unsigned long)up->descs,
+				       urb->number_of_packets * XENPV_USB_ISO_DESC_SIZE,
+				       chunks + n, XENPV_USB_MAX_SEGS - n);
+		if (m < 0)
+			return m;
+	}
+	err = xenhcd_grant_buffer(h, up, urb->transfer_buffer, chunks, n,
+				  !usb_pipein(urb->pipe));
+	if (!err)
+		err = xenhcd_grant_buffer(h, up, up->descs, chunks + n, m, false);
+	u->nr_segs = n;
+	u->nr_desc_segs = m;
+	return err;
 }
 
 /*
@@ -161,19 +229,13 @@ static int xenhcd_send(struct xenhcd *h, struct xenhcd_urbp *up)
 	struct urb *urb = up->urb;
 	u32 len = urb->transfer_buffer_length;
 	struct xenhcd_urb u = { };
-	int n, id, err;
+	int id, err;
 
 	lockdep_assert_held(&h->lock);
-	n = xenhcd_plan_buffer((unsigned long)urb->transfer_buffer, len, chunks,
-			       XENPV_USB_MAX_SEGS);
-	if (n < 0)
-		return n;
-	if (n && !urb->transfer_buffer)
-		return -EINVAL;
 	id = xenpv_id_get(&h->ids, XENHCD_OP_SUBMIT, 0, up);
 	if (id < 0)
 		return id;
-	err = xenhcd_grant_buffer(h, up, chunks, n);
+	err = xenhcd_grant_urb(h, up, chunks, &u);
 	if (err) {
 		xenpv_id_put(&h->ids, id);
 		return err;
@@ -184,14 +246,17 @@ static int xenhcd_send(struct xenhcd *h, struct xenhcd_urbp *up)
 	u.length = len;
 	if (usb_pipecontrol(urb->pipe))
 		memcpy(u.setup, urb->setup_packet, sizeof(u.setup));
-	if (usb_pipeint(urb->pipe))
+	if (usb_pipeint(urb->pipe) || usb_pipeisoc(urb->pipe))
 		u.interval = urb->interval;
-	u.nr_segs = n;
+	if (up->descs) {
+		u.start_frame = urb->start_frame;
+		u.nr_packets = urb->number_of_packets;
+	}
 	u.chunks = chunks;
 	u.grefs = up->grefs;
 	xenhcd_encode(RING_GET_REQUEST(&h->urb_ring, h->urb_ring.req_prod_pvt), &u);
 	h->urb_ring.req_prod_pvt++;
-	h->sent[id] = (struct xenhcd_sent){ .length = len };
+	h->sent[id] = (struct xenhcd_sent){ .length = len, .nr_packets = u.nr_packets };
 	up->id = id;
 	xenhcd_stat(h, XENHCD_STAT_URBS, 1);
 	return 0;
@@ -255,7 +320,7 @@ static void xenhcd_giveback(struct xenhcd *h, struct list_head *done)
 		usb_hcd_unlink_urb_from_ep(hcd, up->urb);
 		spin_unlock_irqrestore(&h->lock, flags);
 		usb_hcd_giveback_urb(hcd, up->urb, up->status);
-		kfree(up);
+		xenhcd_free_urbp(up);
 	}
 }
 
@@ -295,9 +360,6 @@ static int xenhcd_urb_enqueue(struct usb_hcd *hcd, struct urb *urb,
 	LIST_HEAD(done);
 	int err;
 
-	/* Isochronous transfers are not carried yet. */
-	if (usb_pipeisoc(urb->pipe))
-		return -EOPNOTSUPP;
 	if (urb->transfer_buffer_length > XENPV_USB_MAX_LENGTH)
 		return -EMSGSIZE;
 	up = kzalloc(sizeof(*up), mem_flags);
@@ -306,6 +368,13 @@ static int xenhcd_urb_enqueue(struct usb_hcd *hcd, struct urb *urb,
 	up->urb = urb;
 	up->id = -1;
 	INIT_LIST_HEAD(&up->unode);
+	if (usb_pipeisoc(urb->pipe)) {
+		err = xenhcd_alloc_descs(up, mem_flags);
+		if (err) {
+			xenhcd_free_urbp(up);
+			return err;
+		}
+	}
 	spin_lock_irqsave(&h->lock, flags);
 	err = READ_ONCE(h->state) == XH_CONNECTED ? 0 : -ESHUTDOWN;
 	if (!err)
@@ -317,7 +386,7 @@ static int xenhcd_urb_enqueue(struct usb_hcd *hcd, struct urb *urb,
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
 	if (err)
-		kfree(up);
+		xenhcd_free_urbp(up);
 	xenhcd_giveback(h, &done);
 	return err;
 }
@@ -449,6 +518,28 @@ static void xenhcd_broken(struct xenhcd *h, enum xenhcd_verdict v)
 	xenpv_fail(&h->fail, xenhcd_verdict_str(v));
 }
 
+/*
+ * An isochronous URB's packets' results, from the descriptors the backend
+ * wrote (no longer granted: read once each, and checked).
+ */
+static enum xenhcd_verdict xenhcd_iso_results(struct xenhcd_urbp *up,
+					      const struct xenhcd_done *d)
+{
+	struct usb_iso_packet_descriptor *p = up->urb->iso_frame_desc;
+	enum xenhcd_verdict v;
+	int i;
+
+	for (i = 0; i < up->urb->number_of_packets; i++) {
+		v = xenhcd_iso_packet(&up->descs[i], p[i].length,
+				      &p[i].actual_length, &p[i].status);
+		if (v)
+			return v;
+	}
+	up->urb->error_count = d->error_count;
+	up->urb->start_frame = d->start_frame;
+	return XENHCD_RSP_OK;
+}
+
 /* Take the URB ring's responses; the URBs they end go to @done. */
 static bool xenhcd_urb_responses(struct xenhcd *h, struct list_head *done)
 {
@@ -482,11 +573,16 @@ static bool xenhcd_urb_responses(struct xenhcd *h, struct list_head *done)
 			xenhcd_end_grants(up);
 			up->id = -1;
 			list_del_init(&up->unode);
-			up->urb->actual_length = d.actual_length;
-			if (d.status)
+			/* Bad packet results: this URB fails, then the controller. */
+			if (up->descs)
+				v = xenhcd_iso_results(up, &d);
+			up->urb->actual_length = v ? 0 : d.actual_length;
+			if (v || d.status)
 				xenhcd_stat(h, XENHCD_STAT_URB_ERR, 1);
-			xenhcd_stat(h, XENHCD_STAT_BYTES, d.actual_length);
-			xenhcd_done(up, d.status, done);
+			xenhcd_stat(h, XENHCD_STAT_BYTES, up->urb->actual_length);
+			xenhcd_done(up, v ? -EPROTO : d.status, done);
+			if (v)
+				goto bad;
 		}
 		RING_FINAL_CHECK_FOR_RESPONSES(&h->urb_ring, more);
 	} while (more);
