@@ -209,6 +209,7 @@ def guest_overlay(run, kind, stock_front):
     copy_test_modules(kind, root, GUEST_TEST_MODULES)
     copy_kselftest(root)
     copy_common(root)
+    copy(build_usbxfer(), os.path.join(root, "tb", "bin", "usbxfer"), 0o755)
     hcd = ours_module(kind, "xen-hcd")
     if hcd:
         copy(hcd, os.path.join(root, "tb", "mod", "ours", "xen-hcd.ko"))
@@ -304,6 +305,13 @@ def qemu_cmd(args, run, initrd, xen):
         cmd += ["-device", "usb-ehci,id=ehci",
                 "-drive", f"if=none,id=usbdisk,format=raw,file={disk}",
                 "-device", "usb-storage,bus=ehci.0,drive=usbdisk"]
+        # Full-speed devices with isochronous and interrupt endpoints
+        # (usb_xfer), on an xHCI's USB 2.0 ports: EHCI takes no full-speed
+        # device without companion controllers.
+        cmd += ["-device", "qemu-xhci,id=xhci",
+                "-audiodev", "none,id=snd0",
+                "-device", "usb-audio,bus=xhci.0,audiodev=snd0",
+                "-device", "usb-tablet,bus=xhci.0"]
     if args.icount:
         cmd += ["-icount", "shift=3,sleep=off", "-accel", "tcg"]
     else:
@@ -313,6 +321,17 @@ def qemu_cmd(args, run, initrd, xen):
         os.makedirs(out, exist_ok=True)
         cmd += ["-plugin", f"{build_profiler()},serial={serial},out={out},ram={args.mem}"]
     return cmd, serial
+
+
+def build_usbxfer():
+    """Compile tools/testing/xen-usbxfer (static: the guests' libc may differ)."""
+    src = os.path.join(TB, "..", "xen-usbxfer", "usbxfer.c")
+    out = os.path.join(BUILD, "usbxfer", "usbxfer")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        if subprocess.call(["gcc", "-O2", "-Wall", "-static", "-o", out, src]):
+            die("building tools/testing/xen-usbxfer failed")
+    return out
 
 
 def build_profiler():

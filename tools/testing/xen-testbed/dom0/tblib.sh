@@ -105,16 +105,20 @@ tb_load_usbback() {
 	tb_msg "backend: our xen-usbback"
 }
 
-# tb_usb_disk: "BUS ADDR BUSID" of the USB disk QEMU gives dom0.
-tb_usb_disk() {
+# tb_usb_find PRODUCT: "BUS ADDR BUSID" of the USB device of dom0's whose
+# product string is PRODUCT.
+tb_usb_find() {
 	local d
 	for d in /sys/bus/usb/devices/*; do
-		[ "$(cat "$d/product" 2>/dev/null)" = "QEMU USB HARDDRIVE" ] || continue
+		[ "$(cat "$d/product" 2>/dev/null)" = "$1" ] || continue
 		echo "$(cat "$d/busnum") $(cat "$d/devnum") ${d##*/}"
 		return 0
 	done
 	return 1
 }
+
+# tb_usb_disk: "BUS ADDR BUSID" of the USB disk QEMU gives dom0.
+tb_usb_disk() { tb_usb_find "QEMU USB HARDDRIVE"; }
 
 # tb_usb_log: what the USB backend and libxl did (an EXIT trap of the
 # usb_* scenarios).

@@ -147,18 +147,42 @@ usb_load_hcd() {
 	done
 }
 
-# usb_wait_disk: print the first sd disk once it is there (60s at most).
-usb_wait_disk() {
-	i=0
-	while [ $i -lt 600 ]; do
-		for b in /sys/block/sd*; do
-			[ -e "$b" ] || continue
-			wait_disk "${b##*/}" 30 || return 1
-			echo "${b##*/}"
-			return 0
-		done
-		i=$((i + 1))
+# poll_until TENTHS CMD...: run CMD every 0.1 s until it succeeds, TENTHS
+# times at most; its status.
+poll_until() {
+	n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		n=$((n - 1))
 		sleep 0.1
+	done
+	return 1
+}
+
+# usb_first_disk: print the first sd disk, if there is one and it opens.
+usb_first_disk() {
+	for b in /sys/block/sd*; do
+		[ -e "$b" ] || continue
+		wait_disk "${b##*/}" 30 || return 1
+		echo "${b##*/}"
+		return 0
+	done
+	return 1
+}
+
+# usb_wait_disk: print the first sd disk once it is there (60s at most).
+usb_wait_disk() { poll_until 600 usb_first_disk; }
+
+# usb_product PRODUCT: "BUS DEV" of the USB device whose product string is
+# PRODUCT, once usbfs has its node.
+usb_product() {
+	for d in /sys/bus/usb/devices/*; do
+		[ "$(cat "$d/product" 2>/dev/null)" = "$1" ] || continue
+		bus=$(cat "$d/busnum") dev=$(cat "$d/devnum")
+		[ -e "/dev/bus/usb/$(printf %03d "$bus")/$(printf %03d "$dev")" ] || continue
+		echo "$bus $dev"
+		return 0
 	done
 	return 1
 }
