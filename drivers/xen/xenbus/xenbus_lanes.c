@@ -18,7 +18,10 @@
  * watches both reaching xen_update_blkif_status(), netback's hotplug and
  * state watches, device_unregister() reached from the bus watch and from
  * the other end's watch.  Lanes run in parallel as work items of one
- * bounded workqueue (xenbus.watch_lanes at once), not a thread each.
+ * bounded workqueue (xenbus.watch_lanes at once), not a thread each.  A
+ * callback stuck longer than xenbus.watch_stuck_ms gives its worker back:
+ * the watchdog raises the workqueue's bound by one for each (up to twice
+ * the usual), so that one stuck lane slows no other domain's.
  *
  * Queued events are bounded (XSA-349): per lane and in all, in events and
  * in bytes.  An event for a watch and path already queued is merged into
@@ -87,6 +90,11 @@ MODULE_PARM_DESC(watch_max_kib, "KiB of watch events queued in all lanes, at mos
 static unsigned int xs_warn_ms = 5000;
 module_param_named(watch_warn_ms, xs_warn_ms, uint, 0644);
 MODULE_PARM_DESC(watch_warn_ms, "Warn when a watch callback runs longer (ms, 0: never)");
+
+static unsigned int xs_stuck_ms = 1000;
+module_param_named(watch_stuck_ms, xs_stuck_ms, uint, 0644);
+MODULE_PARM_DESC(watch_stuck_ms,
+		 "A watch callback running longer (ms) no longer counts against watch_lanes (0: always counts)");
 
 /**
  * struct xs_queue_stats - what a lane (or all lanes) holds and has held
@@ -187,6 +195,8 @@ static struct xs_lane *xs_spare_lane;
 static bool xs_watchdog_armed;
 /* Set once by xs_lanes_init(); until then events wait in their lanes. */
 static struct workqueue_struct *xs_lanes_wq;
+/* Workers added to xs_lanes_wq's bound for stuck callbacks (watchdog's). */
+static unsigned int xs_lanes_extra;
 /* Woken whenever a callback or resync ends. */
 static DECLARE_WAIT_QUEUE_HEAD(xs_lanes_waitq);
 static DECLARE_DELAYED_WORK(xs_watchdog, xs_lanes_watchdog);
@@ -650,12 +660,17 @@ drop:
 
 static void xs_watchdog_arm(void)
 {
-	unsigned int period = clamp(READ_ONCE(xs_warn_ms) / 2, 10U,
-				    (unsigned int)XS_WATCHDOG_MAX_MS);
+	unsigned int warn_ms = READ_ONCE(xs_warn_ms);
+	unsigned int stuck_ms = READ_ONCE(xs_stuck_ms);
+	unsigned int period;
 
 	lockdep_assert_held(&xs_lanes_lock);
-	if (xs_watchdog_armed || !READ_ONCE(xs_warn_ms))
+	if (xs_watchdog_armed ||
+	    (!warn_ms && !stuck_ms && !READ_ONCE(xs_lanes_extra)))
 		return;
+	if (!warn_ms || (stuck_ms && stuck_ms < warn_ms))
+		warn_ms = stuck_ms;
+	period = clamp(warn_ms / 2, 10U, (unsigned int)XS_WATCHDOG_MAX_MS);
 	xs_watchdog_armed = true;
 	queue_delayed_work(system_wq, &xs_watchdog, msecs_to_jiffies(period));
 }
@@ -845,9 +860,28 @@ static void xs_lane_work(struct work_struct *work)
 		kfree(lane);
 }
 
+/*
+ * Give the workqueue one more worker for each of @stuck callbacks, up to
+ * twice watch_lanes (and WQ_UNBOUND_MAX_ACTIVE): a stuck lane no longer
+ * takes a worker from the others.  Called by the watchdog only.
+ */
+static void xs_lanes_set_extra(unsigned int stuck)
+{
+	unsigned int lanes = READ_ONCE(xs_watch_lanes);
+
+	if (!xs_lanes_wq)
+		return;
+	stuck = min3(stuck, lanes, (unsigned int)XS_LANES_MAX_ACTIVE - lanes);
+	if (stuck == xs_lanes_extra)
+		return;
+	WRITE_ONCE(xs_lanes_extra, stuck);
+	workqueue_set_max_active(xs_lanes_wq, lanes + stuck);
+}
+
 static void xs_lanes_watchdog(struct work_struct *work)
 {
-	unsigned int ms, warn_ms = READ_ONCE(xs_warn_ms);
+	unsigned int ms, stuck = 0, warn_ms = READ_ONCE(xs_warn_ms);
+	unsigned int stuck_ms = READ_ONCE(xs_stuck_ms);
 	struct xs_lane *lane;
 	bool running = false;
 	char name[12];
@@ -859,6 +893,8 @@ static void xs_lanes_watchdog(struct work_struct *work)
 			continue;
 		running = true;
 		ms = jiffies_to_msecs(jiffies - lane->since);
+		if (stuck_ms && ms >= stuck_ms)
+			stuck++;
 		if (lane->warned || !warn_ms || ms < warn_ms)
 			continue;
 		lane->warned = true;
@@ -867,7 +903,10 @@ static void xs_lanes_watchdog(struct work_struct *work)
 			xs_lane_name(lane, name, sizeof(name)), ms);
 	}
 	xs_watchdog_armed = false;
-	if (running)
+	spin_unlock(&xs_lanes_lock);
+	xs_lanes_set_extra(stuck);
+	spin_lock(&xs_lanes_lock);
+	if (running || xs_lanes_extra)
 		xs_watchdog_arm();
 	spin_unlock(&xs_lanes_lock);
 }
@@ -953,10 +992,11 @@ static int xs_lanes_show(struct seq_file *m, void *unused)
 	int bkt;
 
 	spin_lock(&xs_lanes_lock);
-	seq_printf(m, "lanes %u at_once %u frozen %u lane_max_events %u lane_max_kib %u max_events %u max_kib %u warn_ms %u\n",
+	seq_printf(m, "lanes %u at_once %u frozen %u lane_max_events %u lane_max_kib %u max_events %u max_kib %u stuck_ms %u stuck_extra %u warn_ms %u\n",
 		   xs_nr_lanes, READ_ONCE(xs_watch_lanes), xs_frozen,
 		   READ_ONCE(xs_lane_max_events), READ_ONCE(xs_lane_max_kib),
 		   READ_ONCE(xs_max_events), READ_ONCE(xs_max_kib),
+		   READ_ONCE(xs_stuck_ms), READ_ONCE(xs_lanes_extra),
 		   READ_ONCE(xs_warn_ms));
 	seq_puts(m, "all");
 	xs_show_queue(m, &xs_totals);

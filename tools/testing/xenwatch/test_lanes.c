@@ -406,6 +406,74 @@ static void slow_callback(void)
 	xw_stop();
 }
 
+/* debugfs's stuck_extra, polled until it is @want (5 s at most). */
+static bool stuck_extra_is(unsigned int want)
+{
+	char key[32], *text;
+	bool found = false;
+	int ms;
+
+	snprintf(key, sizeof(key), " stuck_extra %u ", want);
+	for (ms = 0; ms < 5000 && !found; ms++) {
+		text = xw_debugfs();
+		found = strstr(text, key);
+		free(text);
+		if (!found)
+			xw_sleep_us(1000);
+	}
+	return found;
+}
+
+/*
+ * Two lanes at once, both stuck: with watch_stuck_ms, the watchdog gives
+ * the workqueue a worker for each, so a third domain's callback runs
+ * meanwhile, and takes them back once they return; with 0, the third
+ * waits for a stuck one to end.
+ */
+static void stuck_gives_back(void)
+{
+	struct xw_gate gate[2];
+	struct tw w[4];
+	int d;
+
+	for (int pass = 0; pass < 2; pass++) {
+		xw_start(2);
+		WRITE_ONCE(xs_stuck_ms, pass ? 0 : 30);
+		for (d = 1; d <= 3; d++) {
+			tw_init(&w[d], d, "/local/domain/%d/data");
+			w[d].domid = -1;
+			if (d < 3) {
+				xw_gate_init(&gate[d - 1]);
+				w[d].gate = &gate[d - 1];
+			}
+			CHECK_EQ(xw_register(&w[d].w, d), 0);
+		}
+		xw_wait_idle();
+		xw_write("/local/domain/1/data/stall", "1");
+		xw_write("/local/domain/2/data/stall", "1");
+		CHECK(xw_gate_has_waiters(&gate[0], 1));
+		CHECK(xw_gate_has_waiters(&gate[1], 1));
+		xw_write("/local/domain/3/data/after", "1");
+		if (!pass) {
+			CHECK(xw_wait_count(&w[3].after, 1));
+			CHECK(stuck_extra_is(2));
+		} else {
+			xw_sleep_us(300000);
+			CHECK_EQ(__atomic_load_n(&w[3].after, __ATOMIC_ACQUIRE), 0);
+		}
+		xw_gate_open(&gate[0]);
+		xw_gate_open(&gate[1]);
+		CHECK(xw_wait_count(&w[3].after, 1));
+		if (!pass)
+			CHECK(stuck_extra_is(0));
+		for (d = 1; d <= 3; d++)
+			xw_unregister(&w[d].w);
+		xw_rm("/local");
+		xw_stop();
+	}
+	WRITE_ONCE(xs_stuck_ms, 1000);
+}
+
 int main(void)
 {
 	xw_default_bounds();
@@ -415,5 +483,6 @@ int main(void)
 	RUN(rendezvous);
 	RUN(lanes_freed);
 	RUN(slow_callback);
+	RUN(stuck_gives_back);
 	return t_done();
 }

@@ -62,6 +62,7 @@ struct workqueue_struct {
 	pthread_cond_t idle;
 	int busy;
 	bool stop;
+	int max_active;
 	int nr_threads;
 	pthread_t *threads;
 };
@@ -80,7 +81,8 @@ static void *wq_thread(void *arg)
 
 	pthread_mutex_lock(&wq_lock);
 	for (;;) {
-		while (list_empty(&wq->pending) && !wq->stop)
+		while ((list_empty(&wq->pending) || wq->busy >= wq->max_active) &&
+		       !wq->stop)
 			pthread_cond_wait(&wq->more, &wq_lock);
 		if (wq->stop)
 			break;
@@ -94,27 +96,46 @@ static void *wq_thread(void *arg)
 		pthread_mutex_lock(&wq_lock);
 		if (!--wq->busy && list_empty(&wq->pending))
 			pthread_cond_broadcast(&wq->idle);
+		/* A bound lowered meanwhile may leave a thread waiting. */
+		pthread_cond_signal(&wq->more);
 	}
 	pthread_mutex_unlock(&wq_lock);
 	return NULL;
+}
+
+/* Threads up to @max_active; those beyond a lowered bound just idle. */
+static void wq_grow(struct workqueue_struct *wq, int max_active)
+{
+	wq->max_active = max_active;
+	if (max_active <= wq->nr_threads)
+		return;
+	wq->threads = realloc(wq->threads, max_active * sizeof(pthread_t));
+	while (wq->nr_threads < max_active)
+		pthread_create(&wq->threads[wq->nr_threads++], NULL, wq_thread, wq);
 }
 
 struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
 					 int max_active, ...)
 {
 	struct workqueue_struct *wq = calloc(1, sizeof(*wq));
-	int i;
 
 	(void)name;
 	(void)flags;
 	INIT_LIST_HEAD(&wq->pending);
 	pthread_cond_init(&wq->more, NULL);
 	pthread_cond_init(&wq->idle, NULL);
-	wq->nr_threads = max_active;
-	wq->threads = calloc(max_active, sizeof(pthread_t));
-	for (i = 0; i < max_active; i++)
-		pthread_create(&wq->threads[i], NULL, wq_thread, wq);
+	pthread_mutex_lock(&wq_lock);
+	wq_grow(wq, max_active);
+	pthread_mutex_unlock(&wq_lock);
 	return wq;
+}
+
+void workqueue_set_max_active(struct workqueue_struct *wq, int max_active)
+{
+	pthread_mutex_lock(&wq_lock);
+	wq_grow(wq, max_active);
+	pthread_cond_broadcast(&wq->more);
+	pthread_mutex_unlock(&wq_lock);
 }
 
 static bool queue_locked(struct workqueue_struct *wq, struct work_struct *w)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Userspace shim: a workqueue is a pool of max_active threads taking work
- * items from one FIFO; a work item queued while pending is not queued
+ * Userspace shim: a workqueue is a pool of threads taking work items from
+ * one FIFO, at most max_active at once (workqueue_set_max_active() may
+ * change it); a work item queued while pending is not queued
  * again.  Delayed work is queued by a timer thread when due.
  */
 #ifndef _SHIM_LINUX_WORKQUEUE_H
@@ -45,6 +46,8 @@ extern struct workqueue_struct *system_wq;
 
 struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
 					 int max_active, ...);
+/* The most work items @wq runs at once, from now on. */
+void workqueue_set_max_active(struct workqueue_struct *wq, int max_active);
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
 			unsigned long delay);
