@@ -25,6 +25,15 @@ cfg_key=$( { echo "$src_key"; cat "$frag"; } | sha256sum | cut -c1-16)
 KB=$BUILD/kernel
 M=(make -s -C "$KB/src" O="$KB/obj" ARCH=x86_64)
 
+# One build at a time: a second testbed run (or bench boot) started
+# meanwhile waits for it, then finds the kernel up to date.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/kernel-build.lock"
+if ! flock -n 9; then
+	log "kernel: another build of it is running; waiting for it"
+	flock 9
+fi
+
 if stamp_ok kernel "$cfg_key" && [ -f "$KB/bzImage" ]; then
 	log "kernel: up to date ($KB/bzImage)"
 	exit 0
