@@ -168,8 +168,10 @@ static int run_iso(int fd, unsigned int total)
 		free(u);
 		done++;
 	}
-	printf("iso: interface %d alt %d endpoint 0x%02x (%u-byte packets): %u URBs, %u packets, %lu bytes, %d bad\n",
-	       ep.intf, ep.alt, ep.addr, ep.maxp, done, done * NR_PACKETS, bytes, bad);
+	printf("iso: interface %d alt %d endpoint 0x%02x (%u-byte packets): ",
+	       ep.intf, ep.alt, ep.addr, ep.maxp);
+	printf("%u URBs, %u packets, %lu bytes, %d bad\n",
+	       done, done * NR_PACKETS, bytes, bad);
 	return bad ? 1 : 0;
 }
 
@@ -189,8 +191,9 @@ static int run_intr(int fd)
 		die("submitting the interrupt URB");
 	usleep(300000);
 	if (ioctl(fd, USBDEVFS_REAPURBNDELAY, &r) == 0) {
-		printf("intr: endpoint 0x%02x: completed before the discard (status %d, %d bytes)\n",
-		       ep.addr, r->status, r->actual_length);
+		printf("intr: endpoint 0x%02x: completed before the discard ",
+		       ep.addr);
+		printf("(status %d, %d bytes)\n", r->status, r->actual_length);
 		return r->status ? 1 : 0;
 	}
 	if (ioctl(fd, USBDEVFS_DISCARDURB, &u) < 0)
