@@ -84,9 +84,10 @@ ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
 # usb_destroy's own next guest reads the disk (the backend resets it for
 # that guest's enumeration), and the ones after it show it again.
 # usb_xfer: isochronous and interrupt transfers (QEMU's USB audio device
-# and tablet), with a type=auto controller.
+# and tablet), with a type=auto controller.  usb_unplug last: QEMU pulls
+# the disk out and plugs it in again, with a new device number.
 USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
-       "ours/usb_detach", "usb_xfer", "ours/usb_xfer"]
+       "ours/usb_detach", "usb_xfer", "ours/usb_xfer", "usb_unplug"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -304,7 +305,9 @@ def qemu_cmd(args, run, initrd, xen):
             f.truncate(64 << 20)
         cmd += ["-device", "usb-ehci,id=ehci",
                 "-drive", f"if=none,id=usbdisk,format=raw,file={disk}",
-                "-device", "usb-storage,bus=ehci.0,drive=usbdisk"]
+                "-device", "usb-storage,bus=ehci.0,port=1,drive=usbdisk,id=usbstick",
+                # dom0 asks for the disk's unplug and replug (usb_unplug).
+                "-qmp", f"unix:{os.path.join(run, 'qmp.sock')},server=on,wait=off"]
         # Full-speed devices with isochronous and interrupt endpoints
         # (usb_xfer), on an xHCI's USB 2.0 ports: EHCI takes no full-speed
         # device without companion controllers.
@@ -348,13 +351,58 @@ def build_profiler():
     return so
 
 
-class Watch:
-    """Follow the serial log as QEMU writes it and print progress."""
+def qmp(sock, *cmds):
+    """Run QMP commands (name, arguments) on QEMU's monitor socket SOCK;
+    the error of the first that fails, or None."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(10)
+        s.connect(sock)
+        f = s.makefile("rw")
+        f.readline()    # the greeting
+        for name, arguments in (("qmp_capabilities", {}),) + cmds:
+            f.write(json.dumps({"execute": name, "arguments": arguments}) + "\n")
+            f.flush()
+            while True:
+                r = json.loads(f.readline())
+                if "event" not in r:
+                    break
+            if "error" in r:
+                return f"{name}: {r['error'].get('desc', r['error'])}"
+    return None
 
-    def __init__(self, path, names):
+
+class Watch:
+    """Follow the serial log as QEMU writes it and print progress.
+
+    "@@TB QEMU unplug" and "@@TB QEMU replug" from dom0 unplug the USB
+    disk from QEMU's EHCI and plug it into the same port again (QMP), as a
+    user pulls a stick out of the host and puts it back.
+    """
+
+    def __init__(self, path, names, rundir=None):
         self.path, self.names, self.pos, self.buf = path, names, 0, b""
         self.current, self.since, self.done = None, time.time(), {}
-        self.fatal, self.begun = None, 0
+        self.fatal, self.begun, self.rundir, self.plugs = None, 0, rundir, 0
+
+    def qemu_request(self, what):
+        sock = os.path.join(self.rundir or "", "qmp.sock")
+        if what == "unplug":
+            cmds = (("device_del", {"id": "usbstick"}),)
+        elif what == "replug":
+            self.plugs += 1
+            node = f"usbdisk{self.plugs}"
+            cmds = (("blockdev-add", {"driver": "raw", "node-name": node, "file": {
+                        "driver": "file", "filename": os.path.join(self.rundir, "usb-disk.img")}}),
+                    ("device_add", {"driver": "usb-storage", "bus": "ehci.0", "port": "1",
+                                    "drive": node, "id": "usbstick"}))
+        else:
+            log(f"  QEMU request '{what}' unknown: ignored")
+            return
+        try:
+            err = qmp(sock, *cmds)
+        except (OSError, ValueError) as e:
+            err = str(e)
+        log(f"  QEMU: the USB disk's {what} " + (f"failed: {err}" if err else "done"))
 
     def poll(self):
         try:
@@ -380,6 +428,8 @@ class Watch:
         tag, rest = m.group(1), m.group(2) or ""
         if tag == "@@TB" and rest.startswith("MSG "):
             log(f"  {rest[4:]}")
+        elif tag == "@@TB" and rest.startswith("QEMU "):
+            self.qemu_request(rest[5:].strip())
         elif tag == "@@TB" and rest.startswith("BEGIN "):
             self.current, self.since = rest[6:], time.time()
             self.begun += 1
@@ -495,7 +545,7 @@ def run(args):
     proc = subprocess.Popen(["timeout", "-k", "10", str(limit)] + cmd,
                             stdin=subprocess.DEVNULL, stderr=open(
                                 os.path.join(rundir, "qemu.stderr"), "w"))
-    w, beat = Watch(serial, names), time.time()
+    w, beat = Watch(serial, names, rundir), time.time()
     while proc.poll() is None:
         time.sleep(1)
         w.poll()

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# usb_detach [stock|ours]: fio reads the USB disk until dom0 detaches it;
+# usb_detach [stock|ours]: fio reads the USB disk until dom0 detaches it
+# (or QEMU unplugs it: usb_unplug);
 # the disk must go, then come back (dom0 attaches it again) and verify.
 # shellcheck shell=sh
 usb_load_hcd "${1:-stock}"
