@@ -190,14 +190,14 @@ static long kl_queued(int domid)
 {
 	struct xs_queue_stats *q = kl_q(domid);
 
-	return q ? q->events : -1;
+	return q ? (long)q->events : -1;
 }
 
 static long kl_dropped(int domid)
 {
 	struct xs_queue_stats *q = kl_q(domid);
 
-	return q ? q->dropped : -1;
+	return q ? (long)q->dropped : -1;
 }
 
 /* Wait until @done(@arg), at most KL_TIMEOUT_MS; false on a hang. */
@@ -381,7 +381,7 @@ static void merge_and_unregister(void)
 		kl_fire(&a.w, "/local/domain/1/data/key");
 	CHECK_EQ(a.w.nr_pending, 1);
 	CHECK_EQ(kl_queued(1), 1);
-	CHECK_EQ(kl_q(1) ? kl_q(1)->merged : -1, 99);
+	CHECK_EQ(kl_q(1) ? (long)kl_q(1)->merged : -1, 99);
 	/* b's events at the same path are b's own. */
 	kl_fire(&b.w, "/local/domain/1/data/key");
 	kl_fire(&b.w, "/local/domain/1/device/x");
@@ -463,8 +463,8 @@ static void lane_event_bound(void)
 	CHECK_EQ(atomic_read(&kl_doms[1].bad_order), 0);
 	CHECK_EQ(atomic_read(&b.calls), 3);
 	CHECK_EQ(atomic_read(&b.at_node), 0);
-	CHECK_EQ(kl_q(1) ? kl_q(1)->resyncs : -1, 1);
-	CHECK_EQ(kl_q(2) ? kl_q(2)->resyncs : -1, 0);
+	CHECK_EQ(kl_q(1) ? (long)kl_q(1)->resyncs : -1, 1);
+	CHECK_EQ(kl_q(2) ? (long)kl_q(2)->resyncs : -1, 0);
 	xs_lanes_unregister(&a.w);
 	xs_lanes_unregister(&b.w);
 	kl_stop();
@@ -585,7 +585,7 @@ static void all_lanes_bound(void)
 static void stalled_lane(void)
 {
 	static struct kl_watch w[KL_DOMS + 1];
-	bool all_ran = true;
+	bool all_ran = true, over;
 	int d, i;
 
 	reinit_completion(&kl_entered);
@@ -609,14 +609,16 @@ static void stalled_lane(void)
 	T_CASE_END();
 	xs_lanes_unregister(&w[2].w);
 	/* All of that while lane 1 was still stalled. */
-	CHECK(!READ_ONCE(kl_stall_over));
+	over = READ_ONCE(kl_stall_over);
+	CHECK(!over);
 	CHECK(all_ran);
 	CHECK_EQ(atomic_read(&w[1].after), 0);
 	CHECK_EQ(kl_queued(1), 1);
 
 	complete(&kl_gate);
 	CHECK(kl_wait_count(&w[1].after, 1));
-	CHECK(READ_ONCE(kl_stall_over));
+	over = READ_ONCE(kl_stall_over);
+	CHECK(over);
 	for (d = 1; d <= KL_DOMS; d++)
 		if (d != 2)
 			xs_lanes_unregister(&w[d].w);
