@@ -19,8 +19,10 @@
  *   XEN_SELFTEST_STALL_DOMID    the domain whose lane stalls (32001)
  *   XEN_SELFTEST_OTHER_DOMID    the domain whose events must go on (32002)
  *   XEN_SELFTEST_WATCH_EVENTS   events of the other domain (20)
- *   XEN_SELFTEST_WATCH_TIMEOUT  seconds to wait for them before calling
- *                               it a hang (60)
+ *   XEN_SELFTEST_WATCH_TIMEOUT  seconds to wait for them, and for each
+ *                               other step, before calling it a hang (30;
+ *                               at most 45: the test's own timeout is
+ *                               WATCH_TEST_TIMEOUT)
  *
  * Uses xenstore-write, xenstore-rm and xenstore-exists (xenstore-utils).
  */
@@ -34,6 +36,12 @@
 #define LANES_PARAM	"/sys/module/xenbus/parameters/watch_lanes"
 #define NO_MODULE	\
 	"helper module xen-watchstall not found: set XEN_SELFTEST_WATCHSTALL=PATH.ko"
+/*
+ * The harness kills a test that runs longer, with no teardown: the stall
+ * would stay.  Six waits of XEN_SELFTEST_WATCH_TIMEOUT at most fit in it.
+ */
+#define WATCH_TEST_TIMEOUT	300
+#define WAIT_MAX		45
 /* DOMID_FIRST_RESERVED: domain ids are below. */
 #define DOMID_LIMIT	0x7ff0
 
@@ -65,6 +73,14 @@ static int ws_set(const char *name, const char *value)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* XEN_SELFTEST_WATCH_TIMEOUT, within 1 to WAIT_MAX seconds. */
+static int wait_seconds(void)
+{
+	long t = xen_env_num("XEN_SELFTEST_WATCH_TIMEOUT", 30);
+
+	return t < 1 ? 1 : t > WAIT_MAX ? WAIT_MAX : t;
 }
 
 /* Wait until parameter @name is at least @min; false after @seconds. */
@@ -180,7 +196,7 @@ static void xs_clean(int domid, bool existed)
 
 FIXTURE_TEARDOWN(lanes)
 {
-	int timeout = xen_env_num("XEN_SELFTEST_WATCH_TIMEOUT", 60);
+	int timeout = wait_seconds();
 
 	if (!self->loaded)
 		return;
@@ -211,9 +227,9 @@ static int flood_write(int domid, int n)
 	return i < n ? -E2BIG : xs_cmd("%s", cmd);
 }
 
-TEST_F(lanes, stalled_watch)
+TEST_F_TIMEOUT(lanes, stalled_watch, WATCH_TEST_TIMEOUT)
 {
-	int timeout = xen_env_num("XEN_SELFTEST_WATCH_TIMEOUT", 60);
+	int timeout = wait_seconds();
 	int n = xen_env_num("XEN_SELFTEST_WATCH_EVENTS", 20);
 	int a = self->stall_dom, b = self->other_dom;
 	long before;
