@@ -220,6 +220,11 @@ static bool kl_count_done(atomic_t *count, int n)
 	return atomic_read(count) == n;
 }
 
+static bool kl_extra_done(atomic_t *unused, int n)
+{
+	return !READ_ONCE(xs_lanes_extra);
+}
+
 /* Wait until every lane is idle. */
 static bool kl_wait_idle(void)
 {
@@ -255,7 +260,20 @@ static void kl_stop(void)
 {
 	CHECK(kl_wait_idle());
 	flush_workqueue(xs_lanes_wq);
+	/* The watchdog is this module's code: it must not outlive a case. */
+	cancel_delayed_work_sync(&xs_watchdog);
+	spin_lock(&xs_lanes_lock);
+	xs_watchdog_armed = false;
+	WRITE_ONCE(xs_lanes_extra, 0);
+	spin_unlock(&xs_lanes_lock);
 	destroy_workqueue(xw_reset_lanes());
+}
+
+/* Before each case: the default bounds, and no watchdog unless asked. */
+static void kl_setup(void)
+{
+	xw_default_bounds();
+	WRITE_ONCE(xs_stuck_ms, 0);
 }
 
 /* ---- Which lane ------------------------------------------------------- */
@@ -625,6 +643,39 @@ static void stalled_lane(void)
 	kl_stop();
 }
 
+/*
+ * One worker, and lane 1's callback stuck past watch_stuck_ms: the
+ * watchdog gives the workqueue one more worker, lane 2's event runs
+ * meanwhile, and the extra worker goes once the stall ends.
+ */
+static void stuck_gives_back(void)
+{
+	struct kl_watch a, b;
+	bool over;
+
+	reinit_completion(&kl_entered);
+	reinit_completion(&kl_gate);
+	WRITE_ONCE(kl_stall_over, false);
+	kl_start(1);
+	WRITE_ONCE(xs_stuck_ms, 30);
+	kl_register(&a, 1, 1, "data");
+	kl_register(&b, 2, 2, "data");
+	kl_fire(&a.w, "/local/domain/1/data/stall");
+	CHECK(wait_for_completion_timeout(&kl_entered,
+					  msecs_to_jiffies(KL_TIMEOUT_MS)));
+	kl_fire(&b.w, "/local/domain/2/data/x");
+	CHECK(kl_wait_count(&b.calls, 1));
+	over = READ_ONCE(kl_stall_over);
+	CHECK(!over);
+	CHECK_EQ(READ_ONCE(xs_lanes_extra), 1);
+	complete(&kl_gate);
+	CHECK(kl_wait_idle());
+	CHECK(kl_wait(kl_extra_done, NULL, 0));
+	xs_lanes_unregister(&a.w);
+	xs_lanes_unregister(&b.w);
+	kl_stop();
+}
+
 static const struct t_case_def kl_cases[] = {
 	T_CASE_DEF(path_names_lane),
 	T_CASE_DEF(lane_per_domain),
@@ -635,7 +686,8 @@ static const struct t_case_def kl_cases[] = {
 	T_CASE_DEF(lane_kib_bound),
 	T_CASE_DEF(all_lanes_bound),
 	T_CASE_DEF(stalled_lane),
+	T_CASE_DEF(stuck_gives_back),
 	{}
 };
 
-T_SUITE(xenbus_watch_lanes, kl_cases, xw_default_bounds);
+T_SUITE(xenbus_watch_lanes, kl_cases, kl_setup);
