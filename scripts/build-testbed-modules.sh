@@ -56,16 +56,18 @@ build_test_module() {
 		"$TOP/tools/testing/$name/" "$src/"
 	install -D -m644 "$TOP/tools/testing/common/kmod.mk" "$top/tools/testing/common/kmod.mk"
 	# xen-kunit compiles the userspace tests' files and the drivers'
-	# protocol cores they include.
+	# protocol cores they include, and the xenbus watch lanes.
 	if [ "$name" = xen-kunit ]; then
 		local d
-		mkdir -p "$top/drivers/block"
-		for d in common xenpv blkfront blkback; do
+		mkdir -p "$top/drivers/block" "$top/drivers/xen/xenbus"
+		for d in common xenpv blkfront blkback xenwatch; do
 			rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
 				--exclude='*' "$TOP/tools/testing/$d/" "$top/tools/testing/$d/"
 		done
 		rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 			"$TOP/drivers/block/" "$top/drivers/block/"
+		rsync -a --delete --include='*.c' --include='*.h' --exclude='*' \
+			"$TOP/drivers/xen/xenbus/" "$top/drivers/xen/xenbus/"
 	fi
 	log "modules: building test module $name for $kind"
 	make -s -C "$src" KDIR="$kdir" modules >&2 ||

@@ -89,9 +89,10 @@ ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
 USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
        "ours/usb_detach", "usb_xfer", "ours/usb_xfer", "usb_unplug"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
-# lane, a flood, guests created and destroyed at once.  save_restore above
+# lane, a flood, guests created and destroyed at once, and the stalled
+# watch kselftest (xen_xenbus_test) as a user runs it.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.
-LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv"]
+LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv", "kselftest_xenbus"]
 SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
     + OURS_ONLY + BACKEND + LANES + KUNIT + ROBUST + USB
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
@@ -100,8 +101,9 @@ SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY]
 # nothing for PV guests, so the guest kernel's per-channel vectors
 # (xen.evtchn_vectors on and off, with our blkfront) are tested there too,
 # and EVTCHNOP_bind_vector itself, attacked from PVH and PV guests while a
-# victim verifies data all along.
-LANES_OFF = ["stalled_lane:pv,stuck"]
+# victim verifies data all along.  kselftest_xenbus:off: the kselftest
+# must skip there, saying why.
+LANES_OFF = ["stalled_lane:pv,stuck", "kselftest_xenbus:off"]
 EVTCHN_VECTORS = ["evtchn_irqs:pvh,2", "evtchn_vector:pvh"]
 # A third boot, dom0 running Debian 12's own 6.1 kernel with our backend
 # built for it loaded on top (a distribution's dom0 with our module): first

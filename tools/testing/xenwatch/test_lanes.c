@@ -274,43 +274,13 @@ static void rendezvous(void)
 	xw_stop();
 }
 
-struct path_case {
-	const char *node;
-	const char *path;
-	int domid;
-};
-
-static const struct path_case path_cases[] = {
-	{ "backend", "backend/vbd/5/51712/state", 5 },
-	{ "backend", "backend/vbd/5/51712", 5 },
-	{ "backend", "backend/vbd/5", 5 },
-	{ "backend", "backend/vbd/05/1", 5 },
-	{ "backend", "backend/vif/0/0", 0 },
-	{ "backend", "backend/vbd/32751", 32751 },
-	{ "backend", "backend/vbd/32752/0", XS_LANE_LEGACY },
-	{ "backend", "backend/vbd/123456", XS_LANE_LEGACY },
-	{ "backend", "backend/vbd/5x/1", XS_LANE_LEGACY },
-	{ "backend", "backend/vbd//1", XS_LANE_LEGACY },
-	{ "backend", "backend/vbd", XS_LANE_LEGACY },
-	{ "backend", "backend", XS_LANE_LEGACY },
-	{ "backend", "backendx/vbd/5/1", XS_LANE_LEGACY },
-	{ "backend", "backend/vbd/-1/1", XS_LANE_LEGACY },
-	{ "/local/domain/0/backend", "/local/domain/0/backend/vif/7/0", 7 },
-};
-
 /* The backend bus watch's events go to the lane their path names. */
 static void by_path(void)
 {
 	struct xw_gate gate;
 	struct tw w7;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(path_cases); i++) {
-		T_CASE("%s under %s", path_cases[i].path, path_cases[i].node);
-		CHECK_EQ(xs_path_domid(path_cases[i].node, path_cases[i].path),
-			 path_cases[i].domid);
-	}
-	T_CASE_END();
+	xw_check_path_cases();
 
 	/* While lane 7 is stuck, the bus's events of 7 wait, of 8 run. */
 	reset_doms();

@@ -46,31 +46,6 @@ FIXTURE_TEARDOWN(back)
 {
 }
 
-/* Run @cmd; its first line of output into @out.  Return: exit status. */
-static int run_line(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-	int st;
-
-	if (!p)
-		return -1;
-	out[0] = '\0';
-	if (fgets(out, len, p))
-		out[strcspn(out, "\n")] = '\0';
-	while (fgetc(p) != EOF)
-		;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static bool have_tool(const char *name)
-{
-	char cmd[128], out[8];
-
-	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
-	return run_line(cmd, out, sizeof(out)) == 0;
-}
-
 TEST_F(back, statistics)
 {
 	long long first[ARRAY_SIZE(stat_files)], v;
@@ -142,7 +117,7 @@ static int xs_backend(int domid, int devid, const char *key, char *out,
 	snprintf(cmd, sizeof(cmd),
 		 "xenstore-read /local/domain/0/backend/vbd/%d/%d/%s 2>/dev/null",
 		 domid, devid, key);
-	return run_line(cmd, out, len) ? -1 : 0;
+	return xen_run_line(cmd, out, len) ? -1 : 0;
 }
 
 TEST_F(back, ring_per_queue)
@@ -152,7 +127,7 @@ TEST_F(back, ring_per_queue)
 	struct dirent *e;
 	DIR *d;
 
-	if (!have_tool("xenstore-read"))
+	if (!xen_have_tool("xenstore-read"))
 		SKIP(return, "needs xenstore-read (xenstore-utils)");
 	d = opendir(XEN_BACK_BUS);
 	ASSERT_NE(NULL, d);
@@ -167,7 +142,7 @@ TEST_F(back, ring_per_queue)
 			continue;
 		snprintf(cmd, sizeof(cmd),
 			 "xenstore-read %s/multi-queue-num-queues 2>/dev/null", fe);
-		queues = run_line(cmd, val, sizeof(val)) ? 1 : atoi(val);
+		queues = xen_run_line(cmd, val, sizeof(val)) ? 1 : atoi(val);
 		threads = count_threads(domid, devid, vdev);
 		EXPECT_EQ(queues, threads)
 			TH_LOG("domain %d's %s (vbd-%d-%d): %d queues, %d backend threads",
@@ -212,7 +187,7 @@ TEST_F(back, detach_attach)
 
 	if (!dom || !*dom || !spec || !*spec)
 		SKIP(return, "needs XEN_SELFTEST_DOMAIN and XEN_SELFTEST_ATTACH");
-	if (!have_tool("xl"))
+	if (!xen_have_tool("xl"))
 		SKIP(return, "needs xl");
 	c1 = strchr(spec, ',');
 	c2 = c1 ? strchr(c1 + 1, ',') : NULL;
@@ -221,18 +196,18 @@ TEST_F(back, detach_attach)
 	devid = xvd_devid(vdev);
 	ASSERT_GE(devid, 0) TH_LOG("%s: an xvd name from xvda to xvdp, please", vdev);
 	snprintf(cmd, sizeof(cmd), "xl domid '%s' 2>/dev/null", dom);
-	ASSERT_EQ(0, run_line(cmd, out, sizeof(out))) TH_LOG("no domain %s", dom);
+	ASSERT_EQ(0, xen_run_line(cmd, out, sizeof(out))) TH_LOG("no domain %s", dom);
 	domid = atoi(out);
 	snprintf(state, sizeof(state), "%s/vbd-%d-%d/state", XEN_BACK_BUS, domid, devid);
 
 	snprintf(cmd, sizeof(cmd), "xl block-attach '%s' '%s' 2>&1", dom, spec);
-	ASSERT_EQ(0, run_line(cmd, out, sizeof(out))) TH_LOG("xl block-attach: %s", out);
+	ASSERT_EQ(0, xen_run_line(cmd, out, sizeof(out))) TH_LOG("xl block-attach: %s", out);
 	EXPECT_TRUE(wait_state(state, "Connected", 30))
 		TH_LOG("vbd-%d-%d not Connected 30 s after xl block-attach", domid, devid);
 	EXPECT_GT(count_threads(domid, devid, vdev), 0)
 		TH_LOG("no backend thread serves the attached disk");
 	snprintf(cmd, sizeof(cmd), "xl block-detach '%s' %s 2>&1", dom, vdev);
-	ASSERT_EQ(0, run_line(cmd, out, sizeof(out))) TH_LOG("xl block-detach: %s", out);
+	ASSERT_EQ(0, xen_run_line(cmd, out, sizeof(out))) TH_LOG("xl block-detach: %s", out);
 	ASSERT_TRUE(wait_state(state, NULL, 30))
 		TH_LOG("vbd-%d-%d still there 30 s after xl block-detach", domid, devid);
 	for (int i = 0; i < 100 && count_threads(domid, devid, vdev); i++)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 /* Xen's frontend bus: present in every Xen domain with xenbus. */
 #define XEN_FRONT_BUS	"/sys/bus/xen/devices"
@@ -85,6 +86,32 @@ static inline long xen_env_num(const char *name, long def)
 		return def;
 	v = strtol(s, &end, 10);
 	return *end ? def : v;
+}
+
+/* Run @cmd; its first line of output into @out.  Return: exit status. */
+static inline int xen_run_line(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	int st;
+
+	if (!p)
+		return -1;
+	out[0] = '\0';
+	if (fgets(out, len, p))
+		out[strcspn(out, "\n")] = '\0';
+	while (fgetc(p) != EOF)
+		;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Is the program @name on the PATH? */
+static inline bool xen_have_tool(const char *name)
+{
+	char cmd[128], out[8];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
+	return xen_run_line(cmd, out, sizeof(out)) == 0;
 }
 
 #endif /* XEN_SELFTEST_UTIL_H */
