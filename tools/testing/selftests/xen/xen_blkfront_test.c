@@ -7,12 +7,16 @@
  *   irq_on_submitting_vcpu  I/O submitted from a vCPU completes with an
  *                           interrupt on that vCPU (or one sharing its
  *                           queue)
+ *   irq_follows_affinity    queue 0's event channel interrupt, moved to
+ *                           another vCPU through smp_affinity_list, is
+ *                           taken there (upcall or per-channel vector)
  *   write_read_verify       data written in mixed sizes reads back intact
  *   survives_save_restore   data written before the host saves and
  *                           restores the guest reads back after, and the
  *                           disk takes I/O again
  *
- * The first two only read; the last two write and run only on a disk
+ * The first three only read (the third moves an interrupt and puts it
+ * back); the last two write and run only on a disk
  * named in XEN_SELFTEST_DISK (its contents are lost).  The last one also
  * needs XEN_SELFTEST_SAVE_WAIT: how many seconds to wait for the host to
  * run "xl save" and "xl restore" on this guest (at most SAVE_WAIT_MAX:
@@ -163,8 +167,12 @@ TEST_F(disk, queues_match_vcpus)
 		       self->name, nq, ncpu);
 }
 
-/* The disk's interrupt counts per CPU, summed over its queues. */
-static int irq_counts(const char *disk, long long *per_cpu)
+/*
+ * The disk's interrupt counts per CPU, summed over its queues; with @irq,
+ * only queue 0's (the first of its lines: rings bind in order), whose
+ * IRQ number goes there.  The number of CPU columns, or -1.
+ */
+static int irq_counts(const char *disk, long long *per_cpu, int *irq)
 {
 	char link[256], prefix[64], line[4096], *tok, *save;
 	int ncols = 0, c, found = 0;
@@ -197,6 +205,10 @@ static int irq_counts(const char *disk, long long *per_cpu)
 					     strlen(pass ? "blkif" : prefix)))
 				continue;
 			tok = strtok_r(line, " \t\n", &save);	/* "IRQ:" */
+			if (irq && found)
+				continue;
+			if (irq)
+				*irq = atoi(tok);
 			for (c = 0; c < ncols && c < MAX_CPUS; c++) {
 				tok = strtok_r(NULL, " \t\n", &save);
 				v[c] = tok ? atoll(tok) : 0;
@@ -255,12 +267,12 @@ TEST_F(disk, irq_on_submitting_vcpu)
 	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
 		if (!cpu_online(cpu) || owner[cpu] < 0)
 			continue;
-		ncols = irq_counts(self->name, before);
+		ncols = irq_counts(self->name, before, NULL);
 		if (ncols < 0)
 			SKIP(return, "no blkif interrupt in /proc/interrupts");
 		ASSERT_EQ(0, read_from(self->path, cpu, self->sectors, IRQ_READS))
 			TH_LOG("reading %s from vCPU %d failed", self->path, cpu);
-		ASSERT_EQ(ncols, irq_counts(self->name, after));
+		ASSERT_EQ(ncols, irq_counts(self->name, after, NULL));
 		total = 0;
 		local = 0;
 		for (c = 0; c < ncols; c++) {
@@ -275,6 +287,67 @@ TEST_F(disk, irq_on_submitting_vcpu)
 			TH_LOG("vCPU %d (queue %d): %lld of %lld interrupts on a vCPU of its queue",
 			       cpu, owner[cpu], local, total);
 	}
+}
+
+/* Write @text to /proc/irq/@irq/@file: 0 or -errno. */
+static int irq_write(int irq, const char *file, const char *text)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/irq/%d/%s", irq, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+TEST_F(disk, irq_follows_affinity)
+{
+	long long before[MAX_CPUS], after[MAX_CPUS], total = 0, there;
+	int owner[MAX_CPUS], irq = -1, ncols, cpu = -1, now, target = -1, c, err;
+	char path[64], old[256], text[16];
+
+	queue_map(self->name, owner);
+	for (c = 0; c < MAX_CPUS && cpu < 0; c++)
+		if (cpu_online(c) && owner[c] == 0)
+			cpu = c;
+	ncols = irq_counts(self->name, before, &irq);
+	if (ncols < 0 || irq < 0 || cpu < 0)
+		SKIP(return, "no blkif interrupt or no vCPU mapped to queue 0");
+	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
+	now = (int)xen_read_num(path);
+	for (c = 0; c < ncols && target < 0; c++)
+		if (c != now && cpu_online(c))
+			target = c;
+	if (target < 0)
+		SKIP(return, "one vCPU: nowhere to move the interrupt");
+	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", irq);
+	ASSERT_EQ(0, xen_read_line(path, old, sizeof(old)));
+	snprintf(text, sizeof(text), "%d\n", target);
+	err = irq_write(irq, "smp_affinity_list", text);
+	if (err == -EIO)
+		SKIP(return, "irq %d has a kernel-managed affinity", irq);
+	ASSERT_EQ(0, err) TH_LOG("moving irq %d to vCPU %d: %s", irq, target,
+				 strerror(-err));
+	ASSERT_EQ(ncols, irq_counts(self->name, before, &irq));
+	err = read_from(self->path, cpu, self->sectors, IRQ_READS);
+	ASSERT_EQ(ncols, irq_counts(self->name, after, &irq));
+	strcat(old, "\n");
+	irq_write(irq, "smp_affinity_list", old);
+	ASSERT_EQ(0, err) TH_LOG("reading %s from vCPU %d failed", self->path, cpu);
+	for (c = 0; c < ncols; c++)
+		total += after[c] - before[c];
+	there = after[target] - before[target];
+	ASSERT_GE(total, IRQ_READS / 20)
+		TH_LOG("%d reads of queue 0 took only %lld interrupts of irq %d",
+		       IRQ_READS, total, irq);
+	EXPECT_GE(there * 10, total * 9)
+		TH_LOG("irq %d moved from vCPU %d to %d: %lld of its %lld interrupts there",
+		       irq, now, target, there, total);
 }
 
 /* Stamp each 512-byte sector of @buf with the seed and its own number. */
