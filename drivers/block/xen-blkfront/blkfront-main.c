@@ -1111,6 +1111,7 @@ static void blkfront_rehome_work(struct work_struct *work)
 	const struct blk_mq_queue_map *map;
 	struct blkfront_ring *ring;
 	unsigned int i, cpu;
+	int placed;
 
 	mutex_lock(&dev->mutex);
 	if (!dev->disk || dev->state != BF_CONNECTED)
@@ -1123,10 +1124,12 @@ static void blkfront_rehome_work(struct work_struct *work)
 		cpu = blkfront_ring_home(map, i);
 		if (cpu >= nr_cpu_ids)
 			continue;
-		WRITE_ONCE(ring->cpu, xenpv_irq_place(dev->xbdev, ring->irq, cpu,
-						      0));
-		dev_info(&dev->xbdev->dev, "ring %u: interrupt %d back on cpu %d\n",
-			 i, ring->irq, READ_ONCE(ring->cpu));
+		/* A failure is logged there; the interrupt works where it is. */
+		placed = xenpv_irq_place(dev->xbdev, ring->irq, cpu, 0);
+		WRITE_ONCE(ring->cpu, placed);
+		if (placed >= 0)
+			dev_info(&dev->xbdev->dev, "ring %u: interrupt %d back on cpu %d\n",
+				 i, ring->irq, placed);
 	}
 out:
 	mutex_unlock(&dev->mutex);
