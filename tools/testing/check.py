@@ -99,12 +99,15 @@ SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY]
 # show the failure there, or the scenario proves nothing.  It boots the
 # patched hypervisor (patches/xen, EVTCHNOP_bind_vector), which changes
 # nothing for PV guests, so the guest kernel's per-channel vectors
-# (xen.evtchn_vectors on and off, with our blkfront) are tested there too,
-# and EVTCHNOP_bind_vector itself, attacked from PVH and PV guests while a
-# victim verifies data all along.  kselftest_xenbus:off: the kselftest
-# must skip there, saying why.
+# are tested there too: with our blkfront (2 vCPUs, vectors on and off;
+# 4 vCPUs, on), with Linux's (4 vCPUs, on), and across xl save / xl
+# restore; and EVTCHNOP_bind_vector itself, attacked from PVH and PV
+# guests while a victim verifies data all along.  kselftest_xenbus:off:
+# the kselftest must skip there, saying why.
 LANES_OFF = ["stalled_lane:pv,stuck", "kselftest_xenbus:off"]
-EVTCHN_VECTORS = ["evtchn_irqs:pvh,2", "evtchn_vector:pvh"]
+EVTCHN_VECTORS = ["ours/evtchn_irqs:pvh,2", "ours/evtchn_irqs:pvh,4,on",
+                  "stock/evtchn_irqs:pvh,4,on", "ours/evtchn_restore:pvh",
+                  "evtchn_vector:pvh"]
 # A third boot, dom0 running Debian 12's own 6.1 kernel with our backend
 # built for it loaded on top (a distribution's dom0 with our module): first
 # Linux's backend (the setup works), then ours behind a PV and a PVH guest,

@@ -10,6 +10,7 @@
  * device, never the guest.
  */
 
+#include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
@@ -1033,6 +1034,18 @@ void blkfront_remove_disk(struct blkfront_dev *dev)
 	dev->disk = NULL;
 }
 
+/* The first online CPU blk-mq maps to hardware queue @i, or nr_cpu_ids. */
+static unsigned int blkfront_ring_home(const struct blk_mq_queue_map *map,
+				       unsigned int i)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (map->mq_map[cpu] == i)
+			return cpu;
+	return nr_cpu_ids;
+}
+
 /**
  * blkfront_place_irqs() - move each ring's interrupt to one of its CPUs
  * @dev: the device, with its disk and rings
@@ -1053,14 +1066,112 @@ void blkfront_place_irqs(struct blkfront_dev *dev)
 	map = &dev->tag_set.map[HCTX_TYPE_DEFAULT];
 	for (i = 0; i < dev->nr_rings; i++) {
 		ring = &dev->rings[i];
-		for_each_online_cpu(cpu)
-			if (map->mq_map[cpu] == i)
-				break;
+		cpu = blkfront_ring_home(map, i);
 		if (cpu >= nr_cpu_ids || ring->irq < 0)
 			continue;
 		WRITE_ONCE(ring->cpu, xenpv_irq_place(dev->xbdev, ring->irq, cpu,
 						      0));
 	}
+}
+
+/* ---- CPU hotplug: interrupts go back to their CPUs ---------------------- */
+
+/*
+ * Writable: read each time a CPU comes online.  Off, a ring's interrupt
+ * stays wherever genirq moved it when its CPUs went offline.
+ */
+XENPV_BOOL_PARAM_RW(blkfront, rehome_irqs, true,
+		    "Move a ring's interrupt back to its CPUs when one of them comes online");
+
+static enum cpuhp_state blkfront_cpuhp_state;
+
+/* Is ring @i's interrupt on an online CPU that blk-mq maps to queue @i? */
+static bool blkfront_irq_at_home(const struct blk_mq_queue_map *map,
+				 const struct blkfront_ring *ring,
+				 unsigned int i)
+{
+	const struct cpumask *eff = irq_get_effective_affinity_mask(ring->irq);
+	unsigned int cpu = eff ? cpumask_first(eff) : nr_cpu_ids;
+
+	return cpu < nr_cpu_ids && cpu_online(cpu) && map->mq_map[cpu] == i;
+}
+
+/*
+ * A CPU came online.  genirq moved the interrupts off it when it went
+ * (breaking their affinity when it was their only CPU) and never moves
+ * them back: each ring whose interrupt is not on one of its own online
+ * CPUs goes back to the first of them, as blkfront_place_irqs() put it.
+ * An affinity a user wrote that points off the ring's CPUs is undone
+ * too, at the next CPU online only.
+ */
+static void blkfront_rehome_work(struct work_struct *work)
+{
+	struct blkfront_dev *dev = container_of(work, struct blkfront_dev,
+						rehome_work);
+	const struct blk_mq_queue_map *map;
+	struct blkfront_ring *ring;
+	unsigned int i, cpu;
+	int placed;
+
+	mutex_lock(&dev->mutex);
+	if (!dev->disk || dev->state != BF_CONNECTED)
+		goto out;
+	map = &dev->tag_set.map[HCTX_TYPE_DEFAULT];
+	for (i = 0; i < dev->nr_rings; i++) {
+		ring = &dev->rings[i];
+		if (ring->irq < 0 || blkfront_irq_at_home(map, ring, i))
+			continue;
+		cpu = blkfront_ring_home(map, i);
+		if (cpu >= nr_cpu_ids)
+			continue;
+		/* A failure is logged there; the interrupt works where it is. */
+		placed = xenpv_irq_place(dev->xbdev, ring->irq, cpu, 0);
+		WRITE_ONCE(ring->cpu, placed);
+		if (placed >= 0)
+			dev_info(&dev->xbdev->dev, "ring %u: interrupt %d back on cpu %d\n",
+				 i, ring->irq, placed);
+	}
+out:
+	mutex_unlock(&dev->mutex);
+}
+
+/*
+ * In the hotplug thread, with CPU hotplug locked: no @dev->mutex here
+ * (its holders may wait for that lock, blk-mq's set-up does), the work
+ * takes it.
+ */
+static int blkfront_cpu_online(unsigned int cpu, struct hlist_node *node)
+{
+	struct blkfront_dev *dev = hlist_entry_safe(node, struct blkfront_dev,
+						    cpuhp_node);
+
+	if (READ_ONCE(blkfront_rehome_irqs))
+		queue_work(system_wq, &dev->rehome_work);
+	return 0;
+}
+
+/**
+ * blkfront_cpuhp_add() - follow CPU hotplug for a new device
+ * @dev: the device, from probe()
+ *
+ * Return: 0 or a negative errno.
+ */
+int blkfront_cpuhp_add(struct blkfront_dev *dev)
+{
+	INIT_WORK(&dev->rehome_work, blkfront_rehome_work);
+	return cpuhp_state_add_instance_nocalls(blkfront_cpuhp_state,
+						&dev->cpuhp_node);
+}
+
+/**
+ * blkfront_cpuhp_remove() - undo blkfront_cpuhp_add()
+ * @dev: the device, from remove(), @dev->mutex not held
+ */
+void blkfront_cpuhp_remove(struct blkfront_dev *dev)
+{
+	cpuhp_state_remove_instance_nocalls(blkfront_cpuhp_state,
+					    &dev->cpuhp_node);
+	cancel_work_sync(&dev->rehome_work);
 }
 
 /* ---- Counters: debugfs and statistics/ ---------------------------------- */
@@ -1146,17 +1257,27 @@ void blkfront_debugfs_add(struct blkfront_dev *dev)
 /* ---- Module ---------------------------------------------------------------- */
 
 /**
- * blkfront_register_major() - claim the xvd block major and debugfs root
+ * blkfront_register_major() - claim the xvd block major and debugfs root,
+ *	and follow CPU hotplug
  *
  * Return: 0 or a negative errno.
  */
 int blkfront_register_major(void)
 {
-	int err = register_blkdev(BLKFRONT_MAJOR, "xvd");
+	int err = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN,
+					  "block/xen-blkfront:online",
+					  blkfront_cpu_online, NULL);
 
+	if (err < 0) {
+		pr_err("xen-blkfront: cannot follow CPU hotplug: %d\n", err);
+		return err;
+	}
+	blkfront_cpuhp_state = err;
+	err = register_blkdev(BLKFRONT_MAJOR, "xvd");
 	if (err) {
 		pr_err("xen-blkfront: cannot get major %d for xvd: %d\n",
 		       BLKFRONT_MAJOR, err);
+		cpuhp_remove_multi_state(blkfront_cpuhp_state);
 		return err;
 	}
 	blkfront_debugfs_root = debugfs_create_dir("xen-blkfront", NULL);
@@ -1172,4 +1293,5 @@ void blkfront_unregister_major(void)
 {
 	debugfs_remove_recursive(blkfront_debugfs_root);
 	unregister_blkdev(BLKFRONT_MAJOR, "xvd");
+	cpuhp_remove_multi_state(blkfront_cpuhp_state);
 }

@@ -614,6 +614,11 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 		kfree(dev);
 		return -ENODEV;
 	}
+	err = blkfront_cpuhp_add(dev);
+	if (err) {
+		kfree(dev);
+		return err;
+	}
 	dev->state = BF_WAIT_BACKEND;
 	dev_set_drvdata(&xbdev->dev, dev);
 	atomic_long_inc(&blkfront_census[BLKFRONT_CENSUS_DEVS]);
@@ -628,6 +633,7 @@ static void blkfront_remove(struct xenbus_device *xbdev)
 	blkfront_shut_down(dev);
 	blkfront_free_rings(dev, BLKFRONT_FREE_SLOTS);
 	mutex_unlock(&dev->mutex);
+	blkfront_cpuhp_remove(dev);
 	cancel_work_sync(&dev->fail.work);
 	debugfs_remove_recursive(dev->debugfs);
 	kfree(dev);

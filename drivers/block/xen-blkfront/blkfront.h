@@ -132,6 +132,9 @@ struct blkfront_ring {
  *	rings, to be planned and sent again (blkfront_recover()); linked by
  *	their queuelist, under @mutex
  * @debugfs: the device's debugfs directory
+ * @cpuhp_node: on the module's CPU hotplug state (blkfront_cpuhp_add())
+ * @rehome_work: puts the rings' interrupts back on their CPUs after a CPU
+ *	came online; takes @mutex
  */
 struct blkfront_dev {
 	struct xenbus_device *xbdev;
@@ -157,6 +160,8 @@ struct blkfront_dev {
 	struct xenpv_fail fail;
 	struct list_head recover;
 	struct dentry *debugfs;
+	struct hlist_node cpuhp_node;
+	struct work_struct rehome_work;
 };
 
 /**
@@ -242,6 +247,7 @@ extern unsigned int blkfront_max_ring_page_order;
 extern unsigned int blkfront_max_indirect_segments;
 extern unsigned int blkfront_max_persistent_grants;
 extern bool blkfront_trusted;
+extern bool blkfront_rehome_irqs;
 
 /* blkfront-main.c: the blk-mq side. */
 int blkfront_alloc_disk(struct blkfront_dev *dev);
@@ -256,6 +262,8 @@ void blkfront_kick_all(struct blkfront_dev *dev);
 void blkfront_flush_waiting(struct blkfront_dev *dev);
 void blkfront_debugfs_add(struct blkfront_dev *dev);
 void blkfront_place_irqs(struct blkfront_dev *dev);
+int blkfront_cpuhp_add(struct blkfront_dev *dev);
+void blkfront_cpuhp_remove(struct blkfront_dev *dev);
 int blkfront_register_major(void);
 void blkfront_unregister_major(void);
 

@@ -25,6 +25,7 @@
 #include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
@@ -277,6 +278,27 @@ bool xen_evtchn_vector_free_irq(unsigned int irq)
 		return false;
 	irq_domain_free_irqs(irq, 1);
 	return true;
+}
+
+/**
+ * xen_evtchn_vector_rebind() - bind an IRQ's new channel to its vector
+ * @irq: an IRQ that rebind_evtchn_irq() gave a new channel
+ *
+ * After a restore or a migration Xen holds no binding, and only the IRQs
+ * of xenstore and the console keep theirs across it, on a new channel:
+ * bind it to the vector and CPU the IRQ has, before it is unmasked.
+ * Nothing for an IRQ on the upcall.
+ */
+void xen_evtchn_vector_rebind(unsigned int irq)
+{
+	struct irq_desc *desc = irq_to_desc(irq);
+	unsigned long flags;
+
+	if (!evv_domain || !desc || desc->irq_data.domain != evv_domain)
+		return;
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	evv_bind_irq(&desc->irq_data);
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
 }
 
 static bool __init evv_offered(void)

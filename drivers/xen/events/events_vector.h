@@ -38,6 +38,7 @@ void xen_evtchn_vector_init(const struct irq_chip *dyn,
 			    const struct irq_chip *lateeoi);
 int xen_evtchn_vector_alloc_irq(bool lateeoi);
 bool xen_evtchn_vector_free_irq(unsigned int irq);
+void xen_evtchn_vector_rebind(unsigned int irq);
 #else
 static inline void xen_evtchn_upcall_handling(bool active)
 {
@@ -56,6 +57,10 @@ static inline int xen_evtchn_vector_alloc_irq(bool lateeoi)
 static inline bool xen_evtchn_vector_free_irq(unsigned int irq)
 {
 	return false;
+}
+
+static inline void xen_evtchn_vector_rebind(unsigned int irq)
+{
 }
 #endif
 

@@ -322,6 +322,17 @@ guest_wait() {
 	fail "guest $name did not print '$word' within ${t}s"
 }
 
+# guest_wait_writing NAME: wait until NAME's fio write phase runs (the
+# FIO-START and WRITE-DONE marks of guest/save_restore.sh and
+# evtchnvec.sh), for an xl save in its middle.
+guest_wait_writing() {
+	guest_wait "$1" FIO-START 180
+	sleep 2
+	grep -q '^@@G WRITE-DONE' "$XLOG/guest-$1.log" &&
+		fail "the guest's write phase ended before xl save began; make it longer"
+	return 0
+}
+
 # guest_dump NAME: copy NAME's console log into dom0's console, once.
 guest_dump() {
 	[ -f "$XLOG/guest-$1.log" ] || return 0

@@ -187,10 +187,9 @@ usb_product() {
 	return 1
 }
 
-# check_irq_placement DEV: with one fio job pinned to each vCPU, the
-# interrupts of every ring N (our frontend names them blkif-VDEV-rN) are
-# taken on a vCPU that blk-mq maps to hardware queue N.
-check_irq_placement() {
+# irq_fio DEV: 3 s of fio reads on DEV, one job pinned to each vCPU, between
+# two snapshots of /proc/interrupts, /tmp/irq.before and /tmp/irq.after.
+irq_fio() {
 	cat /proc/interrupts >/tmp/irq.before
 	fio --name=irq --filename="/dev/$1" --allow_file_create=0 --ioengine=libaio --direct=1 \
 		--rw=randread --bs=4k --iodepth=8 --size=64M --time_based \
@@ -198,6 +197,13 @@ check_irq_placement() {
 		--cpus_allowed_policy=split >/tmp/fio.out 2>&1 ||
 		gfail "fio for the interrupt placement failed: $(tail -n 2 /tmp/fio.out)"
 	cat /proc/interrupts >/tmp/irq.after
+}
+
+# check_irq_placement DEV: with one fio job pinned to each vCPU, the
+# interrupts of every ring N (our frontend names them blkif-VDEV-rN) are
+# taken on a vCPU that blk-mq maps to hardware queue N.
+check_irq_placement() {
+	irq_fio "$1"
 	n=$(nproc)
 	for q in /sys/block/"$1"/mq/[0-9]*; do
 		i=${q##*/}

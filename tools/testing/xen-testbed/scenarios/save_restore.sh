@@ -7,10 +7,7 @@
 vcpus=${2:-2} rings=${3:-}
 guest_create sr type="$1" vcpus="$vcpus" front="${TB_FRONT:-stock}" script=save_restore \
 	args="192M $rings" disk="phy:/dev/nullb1,xvda,w"
-guest_wait sr FIO-START 180
-sleep 2
-grep -q '^@@G WRITE-DONE' "$XLOG/guest-sr.log" &&
-	fail "the guest's write phase ended before xl save began; make it longer"
+guest_wait_writing sr
 t0=$(date +%s)
 xl save sr /tmp/sr.save || fail "xl save failed"
 guest_alive sr && fail "domain still running after xl save"

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Userspace shim: messages are kept in a log that tests search
- * (shim_log_count()), and printed too with SHIM_VERBOSE_LOG set.
+ * (shim_log_count()), and printed too with SHIM_VERBOSE_LOG set.  A
+ * suite whose code logs defines these (xenwatch/shim/kernel.c,
+ * evtchn-vector/test_events_vector.c).
  */
 #ifndef _SHIM_LINUX_PRINTK_H
 #define _SHIM_LINUX_PRINTK_H
