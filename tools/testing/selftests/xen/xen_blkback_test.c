@@ -278,14 +278,12 @@ static void move_and_check(struct __test_metadata *_metadata, int pid,
 			   const char *comm, int irq, int cpu)
 {
 	char p[64], want[16], got[64];
-	int fd;
+	int err;
 
 	snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity_list", irq);
 	snprintf(want, sizeof(want), "%d", cpu);
-	fd = open(p, O_WRONLY);
-	ASSERT_LE(0, fd) TH_LOG("%s: %s", p, strerror(errno));
-	ASSERT_LT(0, write(fd, want, strlen(want))) TH_LOG("%s: %s", p, strerror(errno));
-	close(fd);
+	err = xen_write_str(p, want);
+	ASSERT_EQ(0, err) TH_LOG("%s: %s", p, strerror(-err));
 	EXPECT_TRUE(allowed_becomes(pid, want, got, sizeof(got)))
 		TH_LOG("%s: interrupt %d moved to CPU %d, thread allowed on %s", comm,
 		       irq, cpu, got);

@@ -293,16 +293,9 @@ TEST_F(disk, irq_on_submitting_vcpu)
 static int irq_write(int irq, const char *file, const char *text)
 {
 	char path[64];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), "/proc/irq/%d/%s", irq, file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return xen_write_str(path, text);
 }
 
 TEST_F(disk, irq_follows_affinity)

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,19 @@ static inline int xen_read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 	if (!err)
 		buf[strcspn(buf, "\n")] = '\0';
+	return err;
+}
+
+/* Write @text to @path (a sysfs or procfs file): 0 or -errno. */
+static inline int xen_write_str(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
 	return err;
 }
 

@@ -63,16 +63,9 @@ static long ws_param(const char *name)
 static int ws_set(const char *name, const char *value)
 {
 	char p[128];
-	int fd, err = 0;
 
 	snprintf(p, sizeof(p), "%s/%s", WS_PARAMS, name);
-	fd = open(p, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return xen_write_str(p, value);
 }
 
 /* XEN_SELFTEST_WATCH_TIMEOUT, within 1 to WAIT_MAX seconds. */
