@@ -32,15 +32,25 @@ static void usbback_stat(struct usbback_dev *dev, enum usbback_stat s, u64 n)
 	xenpv_stat_add(&dev->stats[s], n);
 }
 
-/* Write one response; the caller pushes (usbback_push()). */
-static void usbback_respond(struct usbback_dev *dev, u16 id, s32 status,
-			    u32 actual_length)
+/*
+ * Write one response, an isochronous request's with its error count and
+ * start frame; the caller pushes (usbback_push()).
+ */
+static void usbback_respond_iso(struct usbback_dev *dev, u16 id, s32 status,
+				u32 actual_length, u32 error_count,
+				u16 start_frame)
 {
 	struct xenusb_urb_back_ring *ring = &dev->urb_ring;
 
 	usbback_put_rsp(RING_GET_RESPONSE(ring, ring->rsp_prod_pvt), id, status,
-			actual_length, 0, 0);
+			actual_length, error_count, start_frame);
 	ring->rsp_prod_pvt++;
+}
+
+static void usbback_respond(struct usbback_dev *dev, u16 id, s32 status,
+			    u32 actual_length)
+{
+	usbback_respond_iso(dev, id, status, actual_length, 0, 0);
 }
 
 static void usbback_push(struct usbback_dev *dev)
@@ -178,10 +188,8 @@ static void usbback_answer(struct usbback_dev *dev, struct usbback_pend *p)
 	usbback_stat(dev, p->req.in ? USBBACK_STAT_BYTES_IN :
 				      USBBACK_STAT_BYTES_OUT, len);
 	usbback_forget(dev, p->slot);
-	usbback_put_rsp(RING_GET_RESPONSE(&dev->urb_ring, dev->urb_ring.rsp_prod_pvt),
-			p->req.id, status, len, iso ? urb->error_count : 0,
-			iso ? urb->start_frame : 0);
-	dev->urb_ring.rsp_prod_pvt++;
+	usbback_respond_iso(dev, p->req.id, status, len,
+			    iso ? urb->error_count : 0, iso ? urb->start_frame : 0);
 	usbback_free_pend(p);
 }
 
