@@ -14,7 +14,8 @@
    xenbus.watch_lanes=0 (one xenwatch thread).  In each: N guests
    (default 8) with one disk each created at once, then destroyed at once,
    without and with a watch callback of another guest's lane stalled 30 s
-   (test module xen-watchstall); and the latency of a watch event (dom0's
+   (test module xen-watchstall), --repeat times each (default 3; the
+   median is reported); and the latency of a watch event (dom0's
    xenstore write to the start of its callback) while a guest floods.
 
 Writes build/bench/xenwatch.json (one record per figure) and prints a
@@ -43,22 +44,29 @@ def log(msg):
 
 
 def scale_runs(args):
-    """The 1,000-domain replay: four runs of bench_scale."""
+    """The 1,000-domain replay: runs of bench_scale.  The lanes run in
+    real time (--lanes-scale 1, about 20 s each), since the stall's delay
+    to other devices is a difference between two runs, and a run's
+    scheduling jitter grows --scale times when replayed faster; a second
+    unstalled run gives that jitter alone.  One thread's runs take
+    --scale times less than its 25 minutes."""
     r = subprocess.run(["make", "-s", "-C", XW, "bench_scale"], capture_output=True, text=True)
     if r.returncode:
         testbed.die(f"building bench_scale failed:\n{r.stdout}{r.stderr}")
     out, tdir = [], os.path.join(BUILD, "bench", "xenwatch-scale")
     os.makedirs(tdir, exist_ok=True)
     for single in (False, True):
-        for stall in (False, True):
+        runs = ("0", "1") if single else ("0", "0b", "1")
+        for run in runs:
+            stall = run == "1"
             cmd = [os.path.join(XW, "bench_scale"), "--domains", str(args.domains),
-                   "--scale", str(args.scale), "--times",
-                   os.path.join(tdir, f"{'single' if single else 'lanes'}-{stall:d}.txt")]
+                   "--scale", str(args.scale if single else args.lanes_scale), "--times",
+                   os.path.join(tdir, f"{'single' if single else 'lanes'}-{run}.txt")]
             cmd += ["--single"] * single + ["--stall"] * stall
             log(f"scale: {' '.join(cmd[1:])}")
             r = subprocess.run(cmd, capture_output=True, text=True)
             for ln in r.stdout.splitlines():
-                if ln.startswith("json "):
+                if ln.startswith("json ") and run != "0b":
                     out.append(json.loads(ln[5:]))
                 else:
                     log(f"  {ln}")
@@ -69,15 +77,22 @@ def scale_runs(args):
 
 
 def stall_delays(tdir, dispatcher):
-    """How much one domain's stall delayed each other domain's devices."""
-    def times(stall):
-        with open(os.path.join(tdir, f"{dispatcher}-{stall:d}.txt")) as f:
+    """How much one domain's stall delayed each other domain's devices;
+    for the lanes, also how far two unstalled runs differ (jitter)."""
+    def times(run):
+        with open(os.path.join(tdir, f"{dispatcher}-{run}.txt")) as f:
             return {(w[0], w[1]): int(w[2]) for w in (ln.split() for ln in f) if w[0] != "1"}
-    base, stalled = times(False), times(True)
+    base, stalled = times("0"), times("1")
     d = sorted(stalled[k] - base[k] for k in base)
-    return {"bench": "xenwatch-scale-delay", "dispatcher": dispatcher, "devices": len(d),
-            "delay_p50_ms": d[len(d) // 2], "delay_p99_ms": d[len(d) * 99 // 100],
-            "delay_max_ms": d[-1], "delayed_over_1s": sum(x > 1000 for x in d)}
+    rec = {"bench": "xenwatch-scale-delay", "dispatcher": dispatcher, "devices": len(d),
+           "delay_p50_ms": d[len(d) // 2], "delay_p99_ms": d[len(d) * 99 // 100],
+           "delay_max_ms": d[-1], "delayed_over_1s": sum(x > 1000 for x in d)}
+    if os.path.exists(os.path.join(tdir, f"{dispatcher}-0b.txt")):
+        again = times("0b")
+        j = sorted(abs(again[k] - base[k]) for k in base)
+        rec.update(jitter_p50_ms=j[len(j) // 2], jitter_max_ms=j[-1],
+                   jitter_over_1s=sum(x > 1000 for x in j))
+    return rec
 
 
 def testbed_run(name, dom0_args, scenarios):
@@ -116,19 +131,36 @@ def parse_latency(path, dispatcher):
     return rec
 
 
+def median_lifecycle(recs):
+    """The repeat with the median total time, with the spread of all."""
+    recs = sorted(recs, key=lambda r: r.get("total_ms", 0))
+    rec = dict(recs[len(recs) // 2])
+    rec.update(repeats=len(recs), total_ms_min=recs[0].get("total_ms"),
+               total_ms_max=recs[-1].get("total_ms"))
+    return rec
+
+
 def testbed_runs(args):
-    scen = [f"xw_lifecycle:{args.guests},0", f"xw_lifecycle:{args.guests},{STALL_MS}",
-            f"xw_latency:{args.samples}"]
+    # The repeats interleave no stall and stall, so that a slow stretch
+    # of the host does not fall on one of them only.
+    scen = [f"xw_lifecycle:{args.guests},{ms},{r}" for r in range(1, args.repeat + 1)
+            for ms in (0, STALL_MS)] + ([f"xw_latency:{args.samples}"] if args.samples else [])
     out = []
     for dispatcher, dom0_args in (("lanes", ""), ("single", "xenbus.watch_lanes=0")):
         files = testbed_run(f"xw-bench-{dispatcher}", dom0_args, scen)
         for ms in (0, STALL_MS):
-            p = os.path.join(files, f"lifecycle-{args.guests}-{ms}")
-            if os.path.exists(p):
-                out.append(parse_lifecycle(p, dispatcher))
-            else:
-                log(f"warning: no {os.path.relpath(p)} ({dispatcher}); see the run's logs")
+            reps = []
+            for r in range(1, args.repeat + 1):
+                p = os.path.join(files, f"lifecycle-{args.guests}-{ms}-{r}")
+                if os.path.exists(p):
+                    reps.append(parse_lifecycle(p, dispatcher))
+                else:
+                    log(f"warning: no {os.path.relpath(p)} ({dispatcher}); see the run's logs")
+            if reps:
+                out.append(median_lifecycle(reps))
         p = os.path.join(files, f"latency-{args.samples}")
+        if not args.samples:
+            continue
         if os.path.exists(p):
             out.append(parse_latency(p, dispatcher))
         else:
@@ -162,9 +194,12 @@ def table(recs):
     for s in (0, STALL_MS):
         ln, sg = life[("lanes", s)] or {}, life[("single", s)] or {}
         rows.append((f"{ln.get('guests', '?')} guests created+destroyed at once, "
-                     f"{'another lane stalled 30 s' if s else 'no stall'} (s)",
+                     f"{'another lane stalled 30 s' if s else 'no stall'}, median (s)",
                      f"{secs(ln.get('total_ms'))} ({ln.get('up', '-')} up)",
                      f"{secs(sg.get('total_ms'))} ({sg.get('up', '-')} up)"))
+        rows.append(("  min-max of the repeats (s)",
+                     f"{secs(ln.get('total_ms_min'))}-{secs(ln.get('total_ms_max'))}",
+                     f"{secs(sg.get('total_ms_min'))}-{secs(sg.get('total_ms_max'))}"))
     ln0, ln1, sg0 = life[("lanes", 0)], life[("lanes", STALL_MS)], life[("single", 0)]
     t_stall = ratio(ln1 and ln1["total_ms"], ln0 and ln0["total_ms"])
     t_speed = ratio(sg0 and sg0["total_ms"], ln0 and ln0["total_ms"])
@@ -190,6 +225,9 @@ def table(recs):
                  f"{secs(dl['lanes'].get('delay_p50_ms'))} / {secs(dl['lanes'].get('delay_max_ms'))}",
                  f"{secs(dl['single'].get('delay_p50_ms'))} / "
                  f"{secs(dl['single'].get('delay_max_ms'))}"))
+    rows.append(("simulated, lanes: two unstalled runs differ by: p50 / max (s)",
+                 f"{secs(dl['lanes'].get('jitter_p50_ms'))} / "
+                 f"{secs(dl['lanes'].get('jitter_max_ms'))}", ""))
     delayed = dl["lanes"].get("delayed_over_1s")
     print(f"\n{'xenbus watch lanes':76} {'lanes':>16} {'single':>16}")
     for what, a, b in rows:
@@ -219,9 +257,15 @@ def main():
     ap.add_argument("--skip-testbed", action="store_true")
     ap.add_argument("--domains", type=int, default=1000)
     ap.add_argument("--scale", type=int, default=25,
-                    help="the replay runs this many times faster than real time")
+                    help="one thread's replay runs this many times faster than real time")
+    ap.add_argument("--lanes-scale", type=int, default=1,
+                    help="the same for the lanes' replays (default: real time)")
     ap.add_argument("--guests", type=int, default=8)
-    ap.add_argument("--samples", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="repeats of each create/destroy phase, median reported")
+    ap.add_argument("--samples", type=int, default=200,
+                    help="watch latency samples (0: no latency runs; with one "
+                    "xenwatch thread they take 10 minutes)")
     args = ap.parse_args()
     recs = []
     if not args.skip_scale:

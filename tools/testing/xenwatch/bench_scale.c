@@ -393,6 +393,13 @@ int main(int argc, char **argv)
 		usage();
 	/* A long run is no hang: no alarm (lanes_test.h). */
 	alarm(0);
+	/*
+	 * The kernel's thresholds are in real time: run them --scale times
+	 * faster too, or a callback stuck for xenbus.watch_stuck_ms's 1 s
+	 * would hold its worker for --scale seconds of replayed time.
+	 */
+	WRITE_ONCE(xs_stuck_ms, max(READ_ONCE(xs_stuck_ms) / scale, 1U));
+	WRITE_ONCE(xs_warn_ms, max(READ_ONCE(xs_warn_ms) / scale, 1U));
 	actions = calloc(nr_doms * NR_KINDS * 2 + 16, sizeof(*actions));
 	xw_default_bounds();
 	if (single) {
