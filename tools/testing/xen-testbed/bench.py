@@ -11,6 +11,11 @@ Passes:
           (Debian's own 6.1 as a guest too, and the disk that completes
           inline), the same dom0 with PVH guests, and Debian 12's own 6.1
           kernel in dom0 with our backend built for it.
+          With --evtchn, a fourth boot runs the patched hypervisor
+          (patches/xen): PVH guests with each event channel on an
+          interrupt vector of its own against the same guests on Xen's
+          upcall (xen.evtchn_vectors=0), with the disk's interrupts per
+          I/O and the instructions vectors save per interrupt.
   wall    multi-threaded TCG: parallel speed, repeated with the stacks
           interleaved (A B A B ...), reported as median, min and max.
 Writes build/bench/results.json and build/bench/results.png.
@@ -36,9 +41,13 @@ OUT = os.path.join(testbed.BUILD, "bench")
 NS_PER_INSN = 8  # -icount shift=3
 PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "ours")]
 # What a row is, besides its pair: the guest's type and kernel, the disk
-# (softirq: null_blk's default completion; inline: in the submitter) and
-# dom0's kernel.  /stock compares with stock/stock of the same setting.
-SETTING = ("type", "kernel", "disk", "dom0")
+# (softirq: null_blk's default completion; inline: in the submitter),
+# dom0's kernel and the guest's event delivery ("-": Debian's Xen, the
+# kernel's default; "upcall" or "vectors": the patched Xen, each event
+# channel through the upcall or on a vector of its own).  /stock compares
+# with stock/stock of the same setting.
+SETTING = ("type", "kernel", "disk", "dom0", "delivery")
+DELIVERIES = ("upcall", "vectors")
 
 
 def have(pair):
@@ -68,15 +77,22 @@ def plan(a):
                    for f, b in pairs if f == b]
         if "deb61" in a.kernels:
             sc += [f"bench:{f},{b},{v},1,pv,deb61" for f, b in pairs if b == "stock"]
-        boots.append(("bench-icount", "612", sc))
+        boots.append(("bench-icount", "612", sc, None))
+        if "pvh" in a.types and a.evtchn:
+            every = "+".join(WORKLOADS)
+            boots.append(("bench-evtchn", "612",
+                          [f"bench:{f},{f},{v},1,pvh,612,softirq,{every},{d}"
+                           for d in DELIVERIES for f in ("stock", "ours")
+                           if have((f, f))], "patched"))
         if "pvh" in a.types:
-            boots.append(("bench-pvh", "612", [f"bench:{f},{b},{v},1,pvh" for f, b in pairs]))
+            boots.append(("bench-pvh", "612", [f"bench:{f},{b},{v},1,pvh" for f, b in pairs],
+                          None))
     if "deb61" in a.dom0:
         sc = [f"bench:none,none,{v},1"] + [f"bench:{f},{b},{v},1" for f, b in pairs]
-        boots.append(("bench-deb61", "deb61", sc))
+        boots.append(("bench-deb61", "deb61", sc, None))
     # Each stack's backend loads once: stock first, then ours.
-    return [(n, k, sorted(sc, key=lambda s: s.split(",")[1] == "ours"))
-            for n, k, sc in boots]
+    return [(n, k, sorted(sc, key=lambda s: s.split(",")[1] == "ours"), x)
+            for n, k, sc, x in boots]
 
 
 def icount_boots(a, boots):
@@ -84,9 +100,9 @@ def icount_boots(a, boots):
     QEMU runs one host thread, and its figures do not depend on what
     else the host runs.  The caller holds the testbed lock."""
     def one(b):
-        name, dom0, scen = b
+        name, dom0, scen, xen = b
         testbed.LOG_TAG.name = name
-        return boot(name, dom0, scen, a, True, WORKLOADS, not a.no_profile)
+        return boot(name, dom0, scen, a, True, WORKLOADS, not a.no_profile, xen)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
         return list(ex.map(one, boots))
@@ -132,6 +148,58 @@ def add_split(rec, run, tag, workload):
         rec[f"insn_{s}_user"] = round(rec["insn_per_io"] * n / total)
 
 
+def irq_counts(text):
+    """{name: [count per CPU]} of /proc/interrupts' lines of the disk's
+    channels (blkif...) and the upcall (HYP)."""
+    out = {}
+    for ln in text.splitlines():
+        w = ln.split()
+        if not w or not w[0].endswith(":"):
+            continue
+        name = "HYP" if w[0] == "HYP:" else w[-1]
+        if name != "HYP" and not name.startswith("blkif"):
+            continue
+        n = []
+        for x in w[1:]:
+            if not x.isdigit():
+                break
+            n.append(int(x))
+        key = name if name == "HYP" else f"{name}/{w[0]}"
+        out[key] = n
+    return out
+
+
+def irq_record(path, ios):
+    """Interrupts the guest took during the workload (ramp included: IOS
+    is the I/Os fio did in that time, at its measured rate), per I/O: the
+    disk's channels (irq_per_io, and irq_per_cpu, the counts per vCPU)
+    and the upcall (upcall_per_io)."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except FileNotFoundError:
+        return {}
+    before, _, rest = text.partition("== after")
+    after = rest.split("== queues")[0]
+    b, a = irq_counts(before), irq_counts(after)
+    if not ios:
+        return {}
+    per_cpu = None
+    for k, n in a.items():
+        if k == "HYP":
+            continue
+        d = [x - y for x, y in zip(n, b.get(k, [0] * len(n)))]
+        per_cpu = d if per_cpu is None else [x + y for x, y in zip(per_cpu, d)]
+    out = {}
+    if per_cpu is not None:
+        out["irq_per_io"] = round(sum(per_cpu) / ios, 3)
+        out["irq_per_cpu"] = per_cpu
+    if "HYP" in a:
+        out["upcall_per_io"] = round(sum(x - y for x, y in zip(a["HYP"], b.get("HYP", a["HYP"])))
+                                     / ios, 3)
+    return out
+
+
 def collect(run, clock, workloads):
     """Turn the fio files one run sent back into raw records."""
     rdir = os.path.join(testbed.IMG, "runs", run)
@@ -159,8 +227,11 @@ def collect(run, clock, workloads):
                    "kernel": "-" if native else stack["kernel"],
                    "kernel_release": meta.get("kernel_release", ""),
                    "disk": stack["disk"], "dom0": stack["dom0"],
-                   "dom0_release": stack["dom0_release"]}
+                   "dom0_release": stack["dom0_release"],
+                   "delivery": stack.get("delivery", "-")}
             rec.update(fio_record(p, w))
+            secs = float(stack.get("ramp", 0)) + float(stack.get("runtime", 0))
+            rec.update(irq_record(os.path.join(base, tag, w + ".irq"), rec["iops"] * secs))
             if clock == "icount" and rec["iops"] > 0:
                 rec["insn_per_io"] = round(1e9 / NS_PER_INSN / rec["iops"])
                 add_split(rec, rdir, tag, w)
@@ -206,14 +277,14 @@ def ratios(records):
 
 def row_order(r):
     return (r["dom0"] != "612", r["disk"] != "softirq", r["kernel"] not in ("-", "612"),
-            r["type"], r["frontend"] != "none", PAIRS.index((r["frontend"], r["backend"]))
+            r["type"], r.get("delivery", "-"), r["frontend"] != "none", PAIRS.index((r["frontend"], r["backend"]))
             if r["frontend"] != "none" else -1)
 
 
 def table(records):
     lines = []
     for clock in ("icount", "wall"):
-        rs = [r for r in records if r["clock"] == clock]
+        rs = [r for r in records if r["clock"] == clock and r.get("delivery", "-") == "-"]
         if not rs:
             continue
         lines.append(f"\n{clock} figures" + (
@@ -240,14 +311,50 @@ def table(records):
                 else:
                     ln += f" {r['iops_min']:6.0f}-{r['iops_max']:.0f}/{r['count']}"
                 lines.append(ln)
+    return "\n".join(lines) + delivery_table(records)
+
+
+def delivery_table(records):
+    """The event delivery rows: each stack on the upcall and on vectors."""
+    rs = [r for r in records if r["clock"] == "icount" and r.get("delivery", "-") != "-"]
+    if not rs:
+        return ""
+    lines = ["", "event delivery (PVH guests on the patched Xen, icount): each channel "
+             "on a vector of its own against the upcall; irq/io: the disk's interrupts "
+             "per I/O,",
+             "saved/irq: instructions per I/O saved against the upcall, per disk "
+             "interrupt; upcall/io: upcall interrupts (all channels, timer included) "
+             "per I/O",
+             f"{'workload':17} {'front':>5} {'back':>5} {'delivery':>8} {'IOPS':>7} "
+             f"{'/upcall':>7} {'insn/io':>7} {'guest':>6} {'xen':>6} {'irq/io':>6} "
+             f"{'saved/irq':>9} {'upcall/io':>9}  disk irqs per vCPU"]
+    for w in WORKLOADS:
+        for r in sorted((r for r in rs if r["workload"] == w),
+                        key=lambda r: (PAIRS.index((r["frontend"], r["backend"])),
+                                       r["delivery"])):
+            up = next((u for u in rs if u["workload"] == w and u["delivery"] == "upcall" and
+                       (u["frontend"], u["backend"]) == (r["frontend"], r["backend"])), None)
+            ratio = f"{r['iops'] / up['iops']:.2f}" if up and up["iops"] else "-"
+            saved = "-"
+            if up and r is not up and r.get("irq_per_io"):
+                saved = round((up["insn_per_io"] - r["insn_per_io"]) / r["irq_per_io"])
+            lines.append(
+                f"{w:17} {r['frontend']:>5} {r['backend']:>5} {r['delivery']:>8} "
+                f"{r['iops']:7.0f} {ratio:>7} {r.get('insn_per_io', 0):7} "
+                f"{r.get('insn_guest', '-'):>6} {r.get('insn_xen', '-'):>6} "
+                f"{r.get('irq_per_io', '-'):>6} {saved:>9} "
+                f"{r.get('upcall_per_io', '-'):>9}  "
+                + " ".join(str(x) for x in r.get("irq_per_cpu", [])))
     return "\n".join(lines)
 
 
 def label(r):
     """A row's setting, as the plot names it."""
+    d = r.get("delivery", "-")
     return (r["type"].upper() + ("" if r["kernel"] == "612" else ", Debian 6.1 guest") +
             ("" if r["disk"] == "softirq" else ", inline disk") +
-            ("" if r["dom0"] == "612" else ", Debian 6.1 dom0"))
+            ("" if r["dom0"] == "612" else ", Debian 6.1 dom0") +
+            ("" if d == "-" else f", patched Xen, {d}"))
 
 
 def plot(records, png):
@@ -294,7 +401,7 @@ def plot(records, png):
     subprocess.run(["gnuplot"], input="\n".join(gp), text=True, check=False)
 
 
-def boot(name, dom0, scen, a, icount, workloads, profile):
+def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
     per = 120 + len(workloads) * (a.runtime + 15)
     env = [f"BENCH_WORKLOADS={' '.join(workloads)}", f"BENCH_RUNTIME={a.runtime}",
            f"TB_SCENARIO_TIMEOUT={per}"]
@@ -305,7 +412,7 @@ def boot(name, dom0, scen, a, icount, workloads, profile):
     return testbed.run(argparse.Namespace(
         scenarios=scen, name=name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
         timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
-        dom0_kernel=dom0, locked=True))
+        dom0_kernel=dom0, locked=True, xen=xen))
 
 
 def main():
@@ -327,6 +434,11 @@ def main():
                     help="guest types of the icount pass")
     ap.add_argument("--dom0", default=os.environ.get("BENCH_DOM0", "612,deb61"),
                     help="dom0 kernels, one icount boot each (612, deb61)")
+    ap.add_argument("--evtchn", action="store_true",
+                    default=os.environ.get("BENCH_EVTCHN", "") == "1",
+                    help="event delivery rows too (a PVH boot on the patched hypervisor); "
+                    "not by default yet: Linux's frontend hangs on vectors under the "
+                    "instruction counter")
     ap.add_argument("--no-profile", action="store_true",
                     help="no guest/dom0/Xen split (no profiling plugin)")
     a = ap.parse_args()
@@ -345,7 +457,7 @@ def main():
     boots = plan(a)
     # One lock for every boot: no other run slips in between them.
     lock = testbed.qemu_lock()
-    for (name, _, _), r in zip(boots, icount_boots(a, boots)):
+    for (name, _, _, _), r in zip(boots, icount_boots(a, boots)):
         rc |= r
         records += collect(name, "icount", WORKLOADS)
     if not a.no_wall and a.repeat > 0:

@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# bench FRONT BACK VCPUS REP [TYPE [KERNEL [DISK [WORKLOADS]]]]: run the
-# workloads (WORKLOADS, "+" between them, or else $BENCH_WORKLOADS) for
-# one stack, in a guest of TYPE (pv or pvh) running KERNEL (612, the
-# testbed's, or deb61, Debian 12's own), on DISK: softirq (nullb0, which
-# completes in a softirq, null_blk's default) or inline (nullb4, which
-# completes in the submitter).  FRONT=none BACK=none is native: fio in
-# dom0 on the disk.  Results go to the host under bench/TAG/ (TAG names
-# all of the above but the workloads, and dom0's kernel): WORKLOAD.json,
-# and "stack" with the settings.
+# bench FRONT BACK VCPUS REP [TYPE [KERNEL [DISK [WORKLOADS [DELIVERY]]]]]:
+# run the workloads (WORKLOADS, "+" between them, or else
+# $BENCH_WORKLOADS) for one stack, in a guest of TYPE (pv or pvh) running
+# KERNEL (612, the testbed's, or deb61, Debian 12's own), on DISK:
+# softirq (nullb0, which completes in a softirq, null_blk's default) or
+# inline (nullb4, which completes in the submitter).  DELIVERY, for a
+# PVH guest on the patched Xen: "vectors" (each event channel its own
+# interrupt vector, the kernel's default there) or "upcall"
+# (xen.evtchn_vectors=0 on the guest's command line, Xen's per-vCPU
+# upcall vector); the guest checks that its disk's channels are
+# delivered that way.  FRONT=none BACK=none is native: fio in dom0 on the
+# disk.  Results go to the host under bench/TAG/ (TAG names all of the
+# above but the workloads, and dom0's kernel): WORKLOAD.json, and "stack"
+# with the settings.
 #
 # dom0 stays asleep while fio measures: it looks for the guest's marker
 # of the next workload only in the ramp before it.  With BENCH_PROF set
@@ -16,6 +21,13 @@
 # shellcheck shell=bash
 front=$1 back=$2 vcpus=$3 rep=$4 type=${5:-pv} kernel=${6:-612} disk=${7:-softirq}
 [ -n "${8:-}" ] && BENCH_WORKLOADS=${8//+/ }
+delivery=${9:-} extra=
+case "$delivery" in
+"") ;;
+upcall) extra=xen.evtchn_vectors=0 ;;
+vectors) ;;
+*) fail "bench: unknown delivery $delivery (upcall or vectors)" ;;
+esac
 dom0=${TB_DOM0_KERNEL:-612}
 ramp=${BENCH_RAMP:-1} runtime=${BENCH_RUNTIME:-3}
 . /tb/scenarios/workloads.sh
@@ -28,11 +40,11 @@ esac
 if [ "$front" = none ]; then
 	tag=none-none-$disk-d$dom0-v$vcpus-r$rep
 else
-	tag=$front-$back-$type-$kernel-$disk-d$dom0-v$vcpus-r$rep
+	tag=$front-$back-$type-$kernel-$disk-d$dom0-v$vcpus-r$rep${delivery:+-$delivery}
 fi
 printf '%s\n' "frontend=$front" "backend=$back" "type=$type" "kernel=$kernel" \
 	"disk=$disk" "dom0=$dom0" "dom0_release=$(uname -r)" "vcpus=$vcpus" \
-	"rep=$rep" >/tmp/stack
+	"rep=$rep" "delivery=${delivery:--}" "ramp=$ramp" "runtime=$runtime" >/tmp/stack
 [ "$front" = none ] && echo "queues=$(cat "/sys/kernel/config/nullb/$dev/submit_queues")" \
 	>>/tmp/stack
 tb_file "bench/$tag/stack" /tmp/stack
@@ -112,8 +124,8 @@ bench_wait() {
 [ "$(tb_backend)" = "$back" ] || tb_load_backend "$back" ||
 	fail "cannot load the $back backend"
 guest_create b type="$type" vcpus="$vcpus" mem=384 kernel="$kernel" \
-	front="$front" fparams="${BENCH_FPARAMS:-}" \
-	script=bench_guest args="$tag $runtime $ramp ${BENCH_SYMS:-modules} $BENCH_WORKLOADS" \
+	front="$front" fparams="${BENCH_FPARAMS:-}" extra="$extra" \
+	script=bench_guest args="$tag $runtime $ramp ${BENCH_SYMS:-modules} ${delivery:--} $BENCH_WORKLOADS" \
 	disk="phy:/dev/$dev,xvda,w"
 if [ -n "${BENCH_PIN:-}" ]; then
 	# dom0 on CPU 0, the guest on CPU 1.
