@@ -15,7 +15,9 @@ Passes:
           (patches/xen): PVH guests with each event channel on an
           interrupt vector of its own against the same guests on Xen's
           upcall (xen.evtchn_vectors=0), with the disk's interrupts per
-          I/O and the instructions vectors save per interrupt.
+          I/O and the instructions vectors save per interrupt.  A boot
+          with QEMU's USB disk in dom0 (bench-usb) measures PV USB: our
+          kernel backend behind Linux's xen-hcd and ours.
   wall    multi-threaded TCG: parallel speed, repeated with the stacks
           interleaved (A B A B ...), reported as median, min and max.
 Writes build/bench/results.json and build/bench/results.png.
@@ -37,6 +39,8 @@ import testbed  # noqa: E402
 import report  # noqa: E402
 
 WORKLOADS = ["randread-4k-qd32", "randwrite-4k-qd32", "read-128k-qd8", "randread-4k-qd1"]
+# The USB disk's (bench_usb.sh): PV USB through our kernel backend.
+USB_WORKLOADS = ["usb-randread-4k-qd16", "usb-read-64k-qd4"]
 OUT = os.path.join(testbed.BUILD, "bench")
 NS_PER_INSN = 8  # -icount shift=3
 PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "ours")]
@@ -90,6 +94,9 @@ def plan(a):
     if "deb61" in a.dom0:
         sc = [f"bench:none,none,{v},1"] + [f"bench:{f},{b},{v},1" for f, b in pairs]
         boots.append(("bench-deb61", "deb61", sc, None))
+    if "612" in a.dom0 and a.usb and testbed.ours_module("612", "xen-usbback"):
+        fronts = ["stock"] + ["ours"] * bool(testbed.ours_module("612", "xen-hcd"))
+        boots.append(("bench-usb", "612", [f"bench_usb:{f},pv,1" for f in fronts], None))
     # Each stack's backend loads once: stock first, then ours.
     return [(n, k, sorted(sc, key=lambda s: s.split(",")[1] == "ours"), x)
             for n, k, sc, x in boots]
@@ -102,7 +109,8 @@ def icount_boots(a, boots):
     def one(b):
         name, dom0, scen, xen = b
         testbed.LOG_TAG.name = name
-        return boot(name, dom0, scen, a, True, WORKLOADS, not a.no_profile, xen)
+        return boot(name, dom0, scen, a, True, USB_WORKLOADS if name == "bench-usb"
+                    else WORKLOADS, not a.no_profile, xen)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
         return list(ex.map(one, boots))
@@ -311,7 +319,29 @@ def table(records):
                 else:
                     ln += f" {r['iops_min']:6.0f}-{r['iops_max']:.0f}/{r['count']}"
                 lines.append(ln)
-    return "\n".join(lines) + delivery_table(records)
+    return "\n".join(lines) + delivery_table(records) + usb_table(records)
+
+
+def usb_table(records):
+    """The PV USB rows: each frontend against Linux's on the same backend."""
+    rs = [r for r in records if r["clock"] == "icount" and r["disk"] == "usb"]
+    if not rs:
+        return ""
+    lines = ["", "PV USB (icount): QEMU's USB disk in dom0 (EHCI), a PV guest with 1 vCPU; "
+             "/stock: against Linux's xen-hcd on the same backend",
+             f"{'workload':21} {'front':>5} {'back':>5} {'IOPS':>7} {'/stock':>6} "
+             f"{'p99us':>8} {'insn/io':>8} {'guest':>7} {'dom0':>7} {'xen':>7}"]
+    for w in USB_WORKLOADS:
+        for r in sorted((r for r in rs if r["workload"] == w),
+                        key=lambda r: (r["backend"], r["frontend"] != "stock")):
+            stk = next((s for s in rs if s["workload"] == w and s["backend"] == r["backend"]
+                        and s["frontend"] == "stock"), None)
+            ratio = f"{r['iops'] / stk['iops']:.2f}" if stk and stk["iops"] else "-"
+            lines.append(f"{w:21} {r['frontend']:>5} {r['backend']:>5} {r['iops']:7.0f} "
+                         f"{ratio:>6} {r['lat_p99_us']:8.0f} {r.get('insn_per_io', 0):8} "
+                         + " ".join(f"{r.get(f'insn_{s}', '-'):>7}"
+                                    for s in ("guest", "dom0", "xen")))
+    return "\n".join(lines)
 
 
 def delivery_table(records):
@@ -412,7 +442,7 @@ def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
     return testbed.run(argparse.Namespace(
         scenarios=scen, name=name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
         timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
-        dom0_kernel=dom0, locked=True, xen=xen))
+        dom0_kernel=dom0, locked=True, xen=xen, usb=name == "bench-usb"))
 
 
 def main():
@@ -439,6 +469,8 @@ def main():
                     help="event delivery rows too (a PVH boot on the patched hypervisor); "
                     "not by default yet: Linux's frontend hangs on vectors under the "
                     "instruction counter")
+    ap.add_argument("--no-usb", dest="usb", action="store_false",
+                    help="no PV USB rows (the boot with QEMU's USB disk in dom0)")
     ap.add_argument("--no-profile", action="store_true",
                     help="no guest/dom0/Xen split (no profiling plugin)")
     a = ap.parse_args()
@@ -459,7 +491,7 @@ def main():
     lock = testbed.qemu_lock()
     for (name, _, _, _), r in zip(boots, icount_boots(a, boots)):
         rc |= r
-        records += collect(name, "icount", WORKLOADS)
+        records += collect(name, "icount", USB_WORKLOADS if name == "bench-usb" else WORKLOADS)
     if not a.no_wall and a.repeat > 0:
         ww = a.wall_workloads.split(",")
         pairs = [p for p in (("stock", "stock"), ("ours", "ours")) if have(p)]

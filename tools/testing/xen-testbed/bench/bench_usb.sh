@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# bench_usb FRONT BACK REP: the USB disk QEMU gives dom0 (testbed.py
+# --usb: EHCI, 64 MiB), passed to a PV guest (1 vCPU) through BACK ("pv":
+# our kernel backend, xen-usbback) and read there by FRONT's xen-hcd
+# ("stock": Linux's, "ours"), for each of $BENCH_WORKLOADS (the usb-*
+# workloads of workloads.sh) over the whole disk.  Results as bench.sh's,
+# under bench/TAG/ with disk "usb".
+# shellcheck shell=bash
+front=$1 back=$2 rep=$3
+dom0=${TB_DOM0_KERNEL:-612}
+ramp=${BENCH_RAMP:-1} runtime=${BENCH_RUNTIME:-3}
+. /tb/scenarios/workloads.sh
+. /tb/scenarios/benchlib.sh
+
+case "$back" in
+pv) ;;
+*) fail "bench_usb: unknown backend $back (pv)" ;;
+esac
+tag=$front-$back-pv-612-usb-d$dom0-v1-r$rep
+printf '%s\n' "frontend=$front" "backend=$back" "type=pv" "kernel=612" "disk=usb" \
+	"dom0=$dom0" "dom0_release=$(uname -r)" "vcpus=1" "rep=$rep" "delivery=-" \
+	"ramp=$ramp" "runtime=$runtime" >/tmp/stack
+tb_file "bench/$tag/stack" /tmp/stack
+bench_mfns
+
+tb_usb_guest b bench_usb_guest "$tag $runtime $ramp $front $BENCH_WORKLOADS"
+for w in $BENCH_WORKLOADS; do
+	bench_wait b "BENCH $w"
+	bench_measure "$w"
+done
+bench_wait b OK
+dom0_symbols
+guest_finish b 300
+tb_usb_census_wait urbs
