@@ -71,6 +71,12 @@ build_test_module() {
 			rsync -a --delete --include='*.c' --include='*.h' --exclude='*' \
 				"$TOP/drivers/xen/$d/" "$top/drivers/xen/$d/"
 		done
+		# Linux's own header beside events_vector.c, as in its tree (a
+		# build directory's "source" is its tree).
+		local ksrc=$kdir
+		[ -e "$kdir/source" ] && ksrc=$kdir/source
+		cp "$ksrc/drivers/xen/events/events_internal.h" "$top/drivers/xen/events/" ||
+			die "no drivers/xen/events/events_internal.h in $ksrc"
 	fi
 	log "modules: building test module $name for $kind"
 	make -s -C "$src" KDIR="$kdir" modules >&2 ||

@@ -49,7 +49,7 @@
 #include <xen/xen-ops.h>
 #include <xen/interface/event_channel.h>
 
-#include "events_internal.h"
+#include "../../../drivers/xen/events/events_internal.h"
 #include "../../../drivers/xen/events/events_vector.h"
 
 #define KVT_IRQS	4
