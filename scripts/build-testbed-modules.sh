@@ -56,18 +56,27 @@ build_test_module() {
 		"$TOP/tools/testing/$name/" "$src/"
 	install -D -m644 "$TOP/tools/testing/common/kmod.mk" "$top/tools/testing/common/kmod.mk"
 	# xen-kunit compiles the userspace tests' files and the drivers'
-	# protocol cores they include, and the xenbus watch lanes.
+	# protocol cores they include, the xenbus watch lanes and the event
+	# channel vectors.
 	if [ "$name" = xen-kunit ]; then
 		local d
-		mkdir -p "$top/drivers/block" "$top/drivers/xen/xenbus"
+		mkdir -p "$top/drivers/block" "$top/drivers/xen/xenbus" "$top/drivers/xen/events"
 		for d in common xenpv blkfront blkback xenwatch; do
 			rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
 				--exclude='*' "$TOP/tools/testing/$d/" "$top/tools/testing/$d/"
 		done
 		rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 			"$TOP/drivers/block/" "$top/drivers/block/"
-		rsync -a --delete --include='*.c' --include='*.h' --exclude='*' \
-			"$TOP/drivers/xen/xenbus/" "$top/drivers/xen/xenbus/"
+		for d in xenbus events; do
+			rsync -a --delete --include='*.c' --include='*.h' --exclude='*' \
+				"$TOP/drivers/xen/$d/" "$top/drivers/xen/$d/"
+		done
+		# Linux's own header beside events_vector.c, as in its tree (a
+		# build directory's "source" is its tree).
+		local ksrc=$kdir
+		[ -e "$kdir/source" ] && ksrc=$kdir/source
+		cp "$ksrc/drivers/xen/events/events_internal.h" "$top/drivers/xen/events/" ||
+			die "no drivers/xen/events/events_internal.h in $ksrc"
 	fi
 	log "modules: building test module $name for $kind"
 	make -s -C "$src" KDIR="$kdir" modules >&2 ||

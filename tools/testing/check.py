@@ -65,10 +65,12 @@ BACKEND = [
     "ours+ours/hostile_back:pv,rsp_dup_id,prod_jump,flip_initwait,closing_inflight@0",
     "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
-# The protocol cores' KUnit suites (tools/testing/xen-kunit) in dom0's
-# kernel and in a PV guest's: the userspace tests' own files, built as
-# modules.
-KUNIT = ["kunit:pv"]
+# The KUnit suites (tools/testing/xen-kunit) in dom0's kernel, a PV
+# guest's and a PVH guest's: the protocol cores' userspace tests' own
+# files, the watch lanes and the event channel vectors, built as modules.
+# The vectors' suite needs a local APIC: in dom0 and the PV guest it runs
+# only its first case (the others skip), in the PVH guest all of them.
+KUNIT = ["kunit:pv,pvh"]
 # Faults injected into our frontend and backend (built with
 # XENPV_FAULT_INJECTION) at connect time and during I/O, and the
 # censuses of what both hold across attach/detach and create/destroy

@@ -154,11 +154,12 @@ def pack_cpio(root, out):
 
 # Test-only modules (scripts/build-testbed-modules.sh builds them), for
 # guests and for dom0; those not built for a kernel are left out.
-# tools/testing/xen-kunit: the protocol cores' and the watch lanes' KUnit
-# suites, run in dom0 and in guests (scenario kunit).
+# tools/testing/xen-kunit: the protocol cores', the watch lanes' and the
+# event channel vectors' KUnit suites, run in dom0 and in guests
+# (scenario kunit).
 KUNIT_MODULES = ("xenpv-core-kunit", "xen-blkfront-rsp-kunit", "xen-blkfront-ring-kunit",
                  "xen-blkfront-recovery-kunit", "xen-blkback-ring-kunit",
-                 "xenbus-lanes-kunit")
+                 "xenbus-lanes-kunit", "xen-evtchn-vector-kunit")
 GUEST_TEST_MODULES = ("xen-blkhostile", "xen-usbhostile", "xenpv-census",
                       "xen-evtchnhostile", "xen-watchstall") + KUNIT_MODULES
 DOM0_TEST_MODULES = ("xen-mfnmap", "xen-blkhostile-back", "xenpv-census",
