@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# usb_hostile [FATAL...]: no USB frontend; xen-usbhostile binds the
-# guest's vusb controller (dom0 attached the USB disk to its port 1) and
-# sends dom0's backend bad requests, once per FATAL attack (default: all
-# five), each round ending with that protocol violation: the module is
+# usb_hostile FATAL...: no USB frontend; xen-usbhostile binds the
+# guest's vusb controller (dom0 attached the USB disk to its port 1 and
+# the USB audio device to port 2) and sends dom0's backend bad requests,
+# once per FATAL attack (scenarios/usb_hostile.sh names them), each
+# round ending with that protocol violation: the module is
 # loaded, runs, closes the controller, is unbound and unloaded, and the
 # next round connects again.  Every attack must get the outcome the
 # module expects; this guest's kernel must not complain.
@@ -17,7 +18,7 @@ until [ -e /sys/bus/xen/devices/vusb-0 ]; do
 	sleep 0.1
 done
 n=0
-[ $# -gt 0 ] || set -- too_many_segs seg_past_page seg_too_long dup_id prod_jump
+[ $# -gt 0 ] || gfail "no attack named"
 for f in "$@"; do
 	insmod $ko fatal="$f" || gfail "insmod xen-usbhostile fatal=$f failed"
 	i=0
