@@ -589,12 +589,38 @@ static const struct uh_violation {
 	{ "iso_packet_past_buffer", true, uh_v_iso_packet_past_buffer },
 };
 
+/*
+ * Until the backend leaves Connected (UH_WAIT_MS at most), take the
+ * responses it sends, for the log: the number, and the last in @last.
+ */
+static unsigned int uh_drain(struct uh_dev *uh,
+			     struct xenusb_urb_response *last)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(UH_WAIT_MS);
+	unsigned int n = 0;
+
+	*last = (struct xenusb_urb_response){ .status = UH_NO_RESPONSE };
+	while (uh_back_state(uh) == XenbusStateConnected &&
+	       time_before(jiffies, end)) {
+		wait_event_timeout(uh->wq, RING_HAS_UNCONSUMED_RESPONSES(&uh->urb) ||
+				   uh_back_state(uh) != XenbusStateConnected, HZ / 10);
+		while (RING_HAS_UNCONSUMED_RESPONSES(&uh->urb)) {
+			virt_rmb();	/* the slots after rsp_prod */
+			*last = *RING_GET_RESPONSE(&uh->urb, uh->urb.rsp_cons);
+			uh->urb.rsp_cons++;
+			n++;
+		}
+	}
+	return n;
+}
+
 /* The protocol violation: the backend must leave Connected. */
 static void uh_fatal(struct uh_dev *uh, bool iso_ok)
 {
 	const struct uh_violation *v = NULL;
+	struct xenusb_urb_response last;
 	enum xenbus_state s;
-	unsigned int i;
+	unsigned int i, n;
 
 	for (i = 0; i < ARRAY_SIZE(uh_violations); i++)
 		if (!strcmp(fatal, uh_violations[i].name))
@@ -605,11 +631,11 @@ static void uh_fatal(struct uh_dev *uh, bool iso_ok)
 		return;
 	}
 	uh_push(uh, v->send(uh));
-	wait_event_timeout(uh->wq, uh_back_state(uh) != XenbusStateConnected,
-			   msecs_to_jiffies(UH_WAIT_MS));
+	n = uh_drain(uh, &last);
 	s = uh_back_state(uh);
 	uh_judge(fatal, s != XenbusStateConnected,
-		 "backend state %s", xenbus_strstate(s));
+		 "backend state %s; %u responses meanwhile, the last id %u status %d",
+		 xenbus_strstate(s), n, last.id, last.status);
 }
 
 /* ---- Connecting and closing ------------------------------------------------ */
