@@ -62,7 +62,8 @@ BACKEND = [
     "ours+ours/destroy_load:pv", "ours+ours/detach_load:pv",
     "ours+ours/backend_pool:pv", "ours+ours/hostile:pv", "stock+ours/hostile:pvh,r",
     "ours+ours/restore_segs:pv", "ours+ours/restore_segs:pv,stock",
-    "ours+ours/hostile_back:pv,rsp_dup_id,prod_jump,flip_initwait,closing_inflight@0",
+    "ours+ours/hostile_back:pv,rsp_dup_id,prod_jump,flip_initwait,closing_inflight@0,"
+    "rsp_early,prod_rewind",
     "ours+ours/kselftest:pv", "stock+stock/queues:pv,1",
 ]
 # The KUnit suites (tools/testing/xen-kunit) in dom0's kernel, a PV
