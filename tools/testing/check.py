@@ -82,8 +82,10 @@ ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
           "front.grant.io,back.grant.io", "ours+ours/leaks:pv,10,2"]
 # PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
-# xen-hcd passed usb_pv once (run mv1 of 2026-12-04).  usb_hostile first:
-# usb_pv after it shows a guest still gets the disk through the backend.
+# xen-hcd passed usb_pv once (run mv1 of 2026-12-04).  usb_hostile first
+# (twelve rounds, isochronous ones against the audio device too: 115 s in
+# run usb3-4, against 30-40 s for the five rounds before): usb_pv after
+# it shows a guest still gets the disk through the backend.
 # usb_destroy's own next guest reads the disk (the backend resets it for
 # that guest's enumeration), and the ones after it show it again.
 # usb_xfer: isochronous and interrupt transfers (QEMU's USB audio device
