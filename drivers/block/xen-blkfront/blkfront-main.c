@@ -549,6 +549,38 @@ static void blkfront_bad_response(struct blkfront_ring *ring,
 	blkfront_broken(ring->dev, why);
 }
 
+/*
+ * Take the ring's responses, if I/O is allowed, and restart its hardware
+ * queues if a full ring stopped them.  Successful requests go to @iob.
+ */
+static enum blkfront_verdict blkfront_take(struct blkfront_ring *ring,
+					   struct io_comp_batch *iob,
+					   bool *any)
+{
+	enum blkfront_verdict v;
+
+	lockdep_assert_held(&ring->lock);
+	if (!blkfront_io_allowed(ring->dev))
+		return BLKFRONT_RSP_OK;
+	v = blkfront_consume(ring, iob, any);
+	if (v == BLKFRONT_RSP_OK && ring->stopped && !RING_FULL(&ring->front)) {
+		/* Any of the hardware queues sharing the ring. */
+		ring->stopped = false;
+		blk_mq_start_stopped_hw_queues(ring->dev->disk->queue, true);
+	}
+	return v;
+}
+
+/* After blkfront_take(), the lock dropped: end @iob, fail a bad ring. */
+static void blkfront_took(struct blkfront_ring *ring,
+			  struct io_comp_batch *iob, enum blkfront_verdict v)
+{
+	if (iob->complete)
+		iob->complete(iob);
+	if (v != BLKFRONT_RSP_OK)
+		blkfront_bad_response(ring, v);
+}
+
 /**
  * blkfront_interrupt() - a ring's event channel handler
  * @irq: the interrupt
@@ -564,32 +596,54 @@ static void blkfront_bad_response(struct blkfront_ring *ring,
 irqreturn_t blkfront_interrupt(int irq, void *data)
 {
 	struct blkfront_ring *ring = data;
-	enum blkfront_verdict v = BLKFRONT_RSP_OK;
+	enum blkfront_verdict v;
 	DEFINE_IO_COMP_BATCH(iob);
 	unsigned long flags;
 	bool any = false;
 
 	spin_lock_irqsave(&ring->lock, flags);
 	ring->stats[BLKFRONT_STAT_IRQS]++;
-	if (blkfront_io_allowed(ring->dev)) {
-		v = blkfront_consume(ring, &iob, &any);
-		if (v == BLKFRONT_RSP_OK && ring->stopped &&
-		    !RING_FULL(&ring->front)) {
-			/* Any of the hardware queues sharing the ring. */
-			ring->stopped = false;
-			blk_mq_start_stopped_hw_queues(ring->dev->disk->queue,
-						       true);
-		}
-	}
+	v = blkfront_take(ring, &iob, &any);
 	if (!any)
 		ring->stats[BLKFRONT_STAT_SPURIOUS]++;
 	spin_unlock_irqrestore(&ring->lock, flags);
-	if (iob.complete)
-		iob.complete(&iob);
-	if (v != BLKFRONT_RSP_OK)
-		blkfront_bad_response(ring, v);
+	blkfront_took(ring, &iob, v);
 	xenpv_irq_eoi(irq, any);
 	return IRQ_HANDLED;
+}
+
+/**
+ * blkfront_check_rings() - look at the rings of a new connection
+ * @dev: the device, just connected (I/O allowed), no request sent yet
+ *
+ * The interrupt handler takes nothing while I/O is not allowed, so a
+ * response the backend put on a ring before the connection would lie
+ * there unseen, and since the ring's response event was never moved on,
+ * the backend would not notify the frontend of the responses after it:
+ * requests would hang with nothing logged.  No request has gone out on
+ * these rings, so any response is one never asked for: the device fails
+ * here, with its one line.
+ *
+ * Context: process; the device's xenbus callback.
+ */
+void blkfront_check_rings(struct blkfront_dev *dev)
+{
+	enum blkfront_verdict v;
+	struct blkfront_ring *ring;
+	unsigned long flags;
+	unsigned int i;
+	bool any;
+
+	for (i = 0; i < dev->nr_rings; i++) {
+		DEFINE_IO_COMP_BATCH(iob);
+
+		ring = &dev->rings[i];
+		any = false;
+		spin_lock_irqsave(&ring->lock, flags);
+		v = blkfront_take(ring, &iob, &any);
+		spin_unlock_irqrestore(&ring->lock, flags);
+		blkfront_took(ring, &iob, v);
+	}
 }
 
 /* ---- Failing, requeueing and restarting ------------------------------- */

@@ -467,6 +467,8 @@ static void blkfront_backend_connected(struct blkfront_dev *dev)
 	blkfront_size_pools(dev);
 	/* Connected first: adding the disk reads its partition table. */
 	blkfront_set_state(dev, BF_CONNECTED);
+	/* A response already there was never asked for: it fails the device. */
+	blkfront_check_rings(dev);
 	if (!dev->disk) {
 		err = blkfront_alloc_disk(dev);
 		if (err)

@@ -254,6 +254,7 @@ int blkfront_alloc_disk(struct blkfront_dev *dev);
 void blkfront_add_work(struct work_struct *work);
 void blkfront_remove_disk(struct blkfront_dev *dev);
 irqreturn_t blkfront_interrupt(int irq, void *data);
+void blkfront_check_rings(struct blkfront_dev *dev);
 void blkfront_requeue_all(struct blkfront_dev *dev);
 void blkfront_recover(struct blkfront_dev *dev);
 int blkfront_update_limits(struct blkfront_dev *dev);

@@ -143,6 +143,7 @@ void usbback_get_req(struct usbback_req *req, const void *slot)
 	req->setup.value = usbback_le16(&r->u.ctrl[2]);
 	req->setup.index = usbback_le16(&r->u.ctrl[4]);
 	req->setup.length = usbback_le16(&r->u.ctrl[6]);
+	req->short_not_ok = false;
 	req->action = USBBACK_ACT_SUBMIT;
 }
 
@@ -626,7 +627,8 @@ static u32 usbback_req_length(const struct usbback_req *req)
  * within its frame, not empty, together buffer_length bytes), and by
  * kind: a control request's setup packet against its length and
  * direction, an isochronous request's packets against its descriptor
- * segments.
+ * segments.  The frontend's transfer flags are kept only where they mean
+ * something (@short_not_ok).
  *
  * Return: USBBACK_REQ_OK or the first check that failed.
  */
@@ -657,6 +659,13 @@ enum usbback_verdict usbback_check_req(const struct usbback_ctrl *ctrl,
 		v = usbback_check_pipe(ctrl, eps, req, bad);
 	if (!v && req->type == XENUSB_PIPE_TYPE_CTRL)
 		v = usbback_ctrl_action(ctrl, eps, req, bad);
+	/*
+	 * Only for IN, and not isochronous: the USB core warns on an URB
+	 * with the flag anywhere else, and a frontend must not make dom0
+	 * warn at will.
+	 */
+	req->short_not_ok = !v && req->in && req->type != XENUSB_PIPE_TYPE_ISOC &&
+			    (req->raw.transfer_flags & XENUSB_SHORT_NOT_OK);
 	bad->verdict = v;
 	return v;
 }

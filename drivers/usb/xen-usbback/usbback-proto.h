@@ -251,6 +251,10 @@ struct usbback_setup {
  *	buffer_length, or 65536 for a bulk or interrupt request of 0 whose
  *	segments hold 64 KiB (usbif's 16 bits cannot say 65536, and Linux's
  *	xen-hcd sends it so)
+ * @short_not_ok: a short IN transfer is an error (URB_SHORT_NOT_OK; set
+ *	by the checks): the frontend's XENUSB_SHORT_NOT_OK, kept only where
+ *	Linux's USB core accepts the flag, an IN transfer that is not
+ *	isochronous (it warns on any other URB that carries it)
  * @setup: a control request's setup packet (set by usbback_get_req())
  * @action: what to do with it (set by the checks)
  *
@@ -268,6 +272,7 @@ struct usbback_req {
 	u16 nr_segs;
 	u16 nr_desc_segs;
 	u32 length;
+	bool short_not_ok;
 	struct usbback_setup setup;
 	enum usbback_action action;
 };

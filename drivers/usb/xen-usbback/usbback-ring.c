@@ -471,7 +471,7 @@ static int usbback_prepare(struct usbback_dev *dev, struct usbback_pend *p,
 	urb->pipe = usbback_pipe(udev, req);
 	urb->transfer_buffer = p->buf;
 	urb->transfer_buffer_length = len;
-	if (req->in && (req->raw.transfer_flags & XENUSB_SHORT_NOT_OK))
+	if (req->short_not_ok)
 		urb->transfer_flags |= URB_SHORT_NOT_OK;
 	if (req->type == XENUSB_PIPE_TYPE_INT)
 		urb->interval = req->raw.u.intr.interval;

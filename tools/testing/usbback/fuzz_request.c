@@ -129,6 +129,10 @@ static void fuzz_oracle_ok(struct usbback_ctrl *c,
 		FUZZ_ASSERT(!r->setup.value || r->setup.value == e->config);
 	if (r->action != USBBACK_ACT_SUBMIT)
 		FUZZ_ASSERT(r->type == XENUSB_PIPE_TYPE_CTRL && r->ep == 0);
+	/* The USB core warns on URB_SHORT_NOT_OK anywhere else. */
+	FUZZ_ASSERT(r->short_not_ok ==
+		    (r->in && r->type != XENUSB_PIPE_TYPE_ISOC &&
+		     (r->raw.transfer_flags & XENUSB_SHORT_NOT_OK)));
 }
 
 /* The copy plan moves exactly min(limit, length) bytes, in order. */

@@ -2,8 +2,8 @@
 /*
  * Request checks: the pipe against the ports, addresses and endpoints;
  * segments against the buffer; control setup packets and the requests
- * the backend answers itself; isochronous packets; each verdict's
- * status, fatality and message.
+ * the backend answers itself; isochronous packets; the transfer flags
+ * kept; each verdict's status, fatality and message.
  */
 #include "../../../drivers/usb/xen-usbback/usbback-proto.c"
 #include "../common/test.h"
@@ -323,6 +323,51 @@ static void iso_requests(void)
 	CHECK_EQ(req.nr_desc_segs, 0);
 }
 
+/*
+ * XENUSB_SHORT_NOT_OK goes on only where Linux's USB core takes
+ * URB_SHORT_NOT_OK: IN transfers but isochronous ones (it warns on the
+ * others, and a frontend must not make dom0 warn at will).
+ */
+struct flag_case {
+	const char *what;
+	struct xenusb_urb_request r;
+	bool want;
+};
+
+static void transfer_flags(void)
+{
+	struct flag_case cases[] = {
+		{ "bulk in", wire(XENUSB_PIPE_TYPE_BULK, 1, 5, 1, true, 512, 0), true },
+		{ "bulk out", wire(XENUSB_PIPE_TYPE_BULK, 1, 5, 2, false, 512, 0), false },
+		{ "interrupt in", wire(XENUSB_PIPE_TYPE_INT, 1, 5, 3, true, 8, 0), true },
+		{ "control in", ctrl_req(1, 5, USB_DIR_IN, USB_REQ_GET_DESCRIPTOR,
+					 0x100, 0, 18), true },
+		/* No data stage: it goes out. */
+		{ "control in, no data", ctrl_req(1, 5, USB_DIR_IN | USB_TYPE_VENDOR,
+						  1, 0, 0, 0), false },
+		{ "iso in", iso_req(3, 192), false },
+		{ "iso out", iso_req(3, 192), false },
+	};
+	struct usbback_req req;
+	unsigned int i;
+
+	ctl_setup();
+	cases[6].r.pipe = pipe_of(XENUSB_PIPE_TYPE_ISOC, 1, 5, 5, false);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		T_CASE("%s", cases[i].what);
+		CHECK_EQ(check(&cases[i].r, &req), USBBACK_REQ_OK);
+		CHECK(!req.short_not_ok);
+		cases[i].r.transfer_flags = XENUSB_SHORT_NOT_OK;
+		CHECK_EQ(check(&cases[i].r, &req), USBBACK_REQ_OK);
+		CHECK_EQ(req.short_not_ok, cases[i].want);
+	}
+	T_CASE_END();
+	/* A refused request keeps nothing. */
+	cases[0].r.nr_buffer_segs = USBBACK_MAX_SEGS + 1;
+	CHECK_EQ(check(&cases[0].r, &req), USBBACK_REQ_TOO_MANY_SEGS);
+	CHECK(!req.short_not_ok);
+}
+
 static void unlink(void)
 {
 	struct xenusb_urb_request r;
@@ -402,6 +447,7 @@ int main(void)
 	RUN(control);
 	RUN(control_data_stage);
 	RUN(iso_requests);
+	RUN(transfer_flags);
 	RUN(unlink);
 	RUN(verdict_table);
 	RUN(urb_statuses);

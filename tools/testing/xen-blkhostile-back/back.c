@@ -127,7 +127,8 @@ enum hbb_when {
  * @HBB_RSP_STATUS: answer with an unknown status
  * @HBB_RSP_EARLY: a response before any request
  * @HBB_PROD_JUMP: the response producer a ring and more ahead
- * @HBB_PROD_REWIND: the response producer moved back behind the consumer
+ * @HBB_PROD_REWIND: the response producer moved back behind the consumer,
+ *	and no response after it (it would move the producer on again)
  * @HBB_FLIP: Connected -> InitWait -> Connected
  * @HBB_CLOSING: Closing, with requests held unanswered
  */
@@ -607,6 +608,12 @@ static bool hbb_serve_ring(struct hbb_dev *d, struct hbb_ring *r)
 	s16 status;
 
 	do {
+		/*
+		 * A rewound producer stays as it is until the frontend looks:
+		 * answering on would move it forward again at once.
+		 */
+		if (hbb_is(d, HBB_PROD_REWIND) && d->fired)
+			return true;
 		rp = READ_ONCE(r->back.sring->req_prod);
 		virt_rmb();	/* the slots are read after req_prod */
 		if (rp - r->back.req_cons > RING_SIZE(&r->back))
