@@ -19,7 +19,7 @@
 # The packages are the dependency closure of qemu-system-xen minus the
 # packages dom0-base has installed; of them only the QEMU binary, the
 # libraries it loads (readelf's NEEDED, recursively) and the firmware
-# files above are kept: the rest (QEMU's ROMs for other machines, GStreamer
+# files below are kept: the rest (QEMU's ROMs for other machines, GStreamer
 # data, locales) would triple the image.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -27,9 +27,11 @@ set -euo pipefail
 OUT=$BUILD/testbed
 BASE=$OUT/dom0-base.cpio.gz
 QEMU_BIN=/usr/libexec/xen-qemu-system-i386
-# What libxl and QEMU read besides the binary and its libraries.
+# What libxl and QEMU read besides the binary and its libraries (QEMU
+# reads the keymap of its VNC server even with "-vnc none", and fails
+# without it).
 QEMU_FILES="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot.bin
-	/usr/share/qemu/linuxboot_dma.bin"
+	/usr/share/qemu/linuxboot_dma.bin /usr/share/qemu/keymaps/en-us"
 LIBDIRS="/usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu /usr/lib/xen-4.17/lib/x86_64-linux-gnu"
 
 [ -f "$BASE" ] || die "no $BASE: run build-images.sh first"
