@@ -90,7 +90,7 @@ build_qemu_dm() {
 	local pkgs debs=() p key tmp base
 	# Like dom0-base, rebuilt when its recipe changes, not on each
 	# archive update: dom0-base's own key, this script, QEMU's version.
-	key=$( { cat "$BUILD/stamps/dom0" "$0"
+	key=$( { cat "$BUILD/stamps/dom0" 2>/dev/null || true; cat "$0"
 		apt-cache policy "$QEMU_DM_PKG" 2>/dev/null | sed -n 's/^ *Candidate: //p'; } |
 		sha256sum | cut -c1-16)
 	stamp_ok qemu-dm "$key" && [ -f "$OUT/dom0-qemu.cpio.gz" ] && return 0
