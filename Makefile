@@ -62,6 +62,7 @@ patches: deps
 
 images:
 	@bash $(TB)/build-images.sh
+	@bash $(TB)/build-qemu-dm.sh
 
 # The project's modules built for the testbed's kernels (6.12 and
 # Debian 12's 6.1), into build/modules-612 and build/modules-deb61.

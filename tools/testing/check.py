@@ -89,10 +89,14 @@ ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
 # usb_destroy's own next guest reads the disk (the backend resets it for
 # that guest's enumeration), and the ones after it show it again.
 # usb_xfer: isochronous and interrupt transfers (QEMU's USB audio device
-# and tablet), with a type=auto controller.  usb_unplug last: QEMU pulls
-# the disk out and plugs it in again, with a new device number.
+# and tablet), with a type=auto controller.  usb_qusb: the disk through
+# QEMU's userspace backend instead (Debian's qemu-system-xen as the
+# guest's device model, testbed.py adds it to dom0), behind Linux's
+# xen-hcd (the baseline) and ours.  usb_unplug last: QEMU pulls the disk
+# out and plugs it in again, with a new device number.
 USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
-       "ours/usb_detach", "usb_xfer", "ours/usb_xfer", "usb_unplug"]
+       "ours/usb_detach", "usb_xfer", "ours/usb_xfer", "usb_qusb", "ours/usb_qusb",
+       "usb_unplug"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once, and the stalled
 # watch kselftest (xen_xenbus_test) as a user runs it.  save_restore above
@@ -107,12 +111,15 @@ SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY]
 # are tested there too: with our blkfront (2 vCPUs, vectors on and off;
 # 4 vCPUs, on), with Linux's (4 vCPUs, on), and across xl save / xl
 # restore; and EVTCHNOP_bind_vector itself, attacked from PVH and PV
-# guests while a victim verifies data all along.  kselftest_xenbus:off:
+# guests while a victim verifies data all along.  Last, the vectors in
+# HVM guests (Debian's qemu-system-xen as device model, which testbed.py
+# adds to dom0 for it): about 4 minutes, most of it the two guests'
+# boots through hvmloader, SeaBIOS and fw_cfg.  kselftest_xenbus:off:
 # the kselftest must skip there, saying why.
 LANES_OFF = ["stalled_lane:pv,stuck", "kselftest_xenbus:off"]
 EVTCHN_VECTORS = ["ours/evtchn_irqs:pvh,2", "ours/evtchn_irqs:pvh,4,on",
                   "stock/evtchn_irqs:pvh,4,on", "ours/evtchn_restore:pvh",
-                  "evtchn_vector:pvh"]
+                  "evtchn_vector:pvh", "ours/evtchn_irqs:hvm,2"]
 # A third boot, dom0 running Debian 12's own 6.1 kernel with our backend
 # built for it loaded on top (a distribution's dom0 with our module): first
 # Linux's backend (the setup works), then ours behind a PV and a PVH guest,

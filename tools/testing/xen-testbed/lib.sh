@@ -15,6 +15,9 @@ XEN_PKG=xen-hypervisor-4.17-amd64
 KSRC_PKG=linux-source-6.12
 # shellcheck disable=SC2034
 DOM0_PKGS=xen-utils-4.17,xenstore-utils,fio,busybox,kmod,iproute2,procps,util-linux
+# The device model of the boots that need one (build-qemu-dm.sh).
+# shellcheck disable=SC2034
+QEMU_DM_PKG=qemu-system-xen
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -116,7 +116,7 @@ def hypercall_stubs():
 
 def prepare():
     """Build (or find up to date) the kernel and the cached images."""
-    for script in ("build-kernel.sh", "build-images.sh"):
+    for script in ("build-kernel.sh", "build-images.sh", "build-qemu-dm.sh"):
         r = subprocess.run(["bash", os.path.join(TB, script)])
         if r.returncode:
             die(f"{script} failed (exit {r.returncode})")
@@ -230,11 +230,23 @@ def guest_overlay(run, kind, stock_front):
     return out
 
 
-def dom0_overlay(run, scenarios, env, kind="612"):
+def is_hvm(spec):
+    """Whether scenario SPEC runs HVM guests (its first argument is "hvm")."""
+    return spec.rpartition("/")[2].partition(":")[2].split(",")[0] == "hvm"
+
+
+def needs_qemu_dm(spec):
+    """Whether scenario SPEC needs a device model (QEMU) in dom0: QEMU's
+    PV USB backend (usb_qusb*) or an HVM guest."""
+    return "qusb" in spec.rpartition("/")[2].partition(":")[0] or is_hvm(spec)
+
+
+def dom0_overlay(run, scenarios, env, kind="612", qemu_dm=False):
     """dom0's overlay: init, scenario library, modules, guest images.
 
     KIND is dom0's kernel; the guests run the testbed's 6.12 or Debian's
-    6.1 whichever dom0 runs.
+    6.1 whichever dom0 runs.  QEMU_DM: the boot image carries Debian's
+    qemu-system-xen too (build-qemu-dm.sh), appended after the overlay.
     """
     rel = kernel_release()
     root = os.path.join(run, "dom0-overlay")
@@ -278,8 +290,13 @@ def dom0_overlay(run, scenarios, env, kind="612"):
     pack_cpio(root, ov)
     shutil.rmtree(root)
     initrd = os.path.join(run, "dom0.cpio.gz")
+    parts = [os.path.join(IMG, "dom0-base.cpio.gz"), ov]
+    if qemu_dm:
+        parts.append(os.path.join(IMG, "dom0-qemu.cpio.gz"))
+        if not os.path.exists(parts[-1]):
+            die("no device model image (dom0-qemu.cpio.gz); run 'make images'")
     with open(initrd, "wb") as out:
-        for part in (os.path.join(IMG, "dom0-base.cpio.gz"), ov):
+        for part in parts:
             with open(part, "rb") as f:
                 shutil.copyfileobj(f, out, 1 << 20)
     return initrd
@@ -533,15 +550,19 @@ def run(args):
         die(f"unknown dom0 kernel '{kind}' (known: {', '.join(DOM0_KERNELS)})")
     if getattr(args, "profile", False) and not args.icount:
         die("--profile counts exactly only under the instruction counter: add --icount")
-    initrd = dom0_overlay(rundir, args.scenarios, env, kind)
+    qemu_dm = getattr(args, "qemu_dm", False) or any(needs_qemu_dm(s) for s in args.scenarios)
+    initrd = dom0_overlay(rundir, args.scenarios, env, kind, qemu_dm)
     cmd, serial = qemu_cmd(args, rundir, initrd, xen)
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(" ".join(cmd) + "\n")
-    limit = args.timeout or (150 + len(names) * args.scenario_timeout)
+    # dom0 gives a scenario of HVM guests twice the time (tb_run_one).
+    limit = args.timeout or (150 + sum(args.scenario_timeout * (2 if is_hvm(s) else 1)
+                                       for s in args.scenarios))
     # The benchmark holds the lock itself around its boots.
     lock = None if getattr(args, "locked", False) else qemu_lock()
     log(f"booting {which} Xen under QEMU ({'icount' if args.icount else 'multi-threaded TCG'}, "
-        f"{args.smp} CPUs, dom0 kernel {kind}), {len(names)} scenario(s), hard limit {limit}s; "
+        f"{args.smp} CPUs, dom0 kernel {kind}{', QEMU device model' if qemu_dm else ''}), "
+        f"{len(names)} scenario(s), hard limit {limit}s; "
         f"serial log: {os.path.relpath(serial)}")
     start = time.time()
     proc = subprocess.Popen(["timeout", "-k", "10", str(limit)] + cmd,
@@ -653,6 +674,9 @@ def main():
     ap.add_argument("--usb", action="store_true",
                     help="give dom0 an EHCI controller with a 64 MiB USB disk "
                     "(on by itself when a scenario's name starts with usb_)")
+    ap.add_argument("--qemu-dm", action="store_true",
+                    help="put Debian's qemu-system-xen into dom0 as device model "
+                    "(on by itself for usb_qusb scenarios and HVM guests)")
     args = ap.parse_args()
     args.usb = args.usb or any(s.rpartition("/")[2].startswith("usb_")
                                for s in args.scenarios)

@@ -150,6 +150,48 @@ tb_usb_attach() {
 	xl usb-list "$1"
 }
 
+# tb_qusb_log: what QEMU's USB backend did (an EXIT trap of usb_qusb).
+tb_qusb_log() {
+	local f
+	echo "--- dom0 log (usb):"
+	dmesg | sed -n '/tb: usb scenario starts/,$p' | grep -i -E "usb|hcd" | tail -n 20
+	xenstore-ls -f /local/domain/0/backend/qusb 2>/dev/null | head -n 30
+	for f in /var/log/xen/qemu-dm-*.log; do
+		[ -s "$f" ] && { echo "--- $f:"; tail -n 20 "$f"; }
+	done
+	return 0
+}
+
+# tb_qusb_guest NAME SCRIPT ARGS: a PV guest running guest/SCRIPT.sh ARGS,
+# its USB served by QEMU's userspace backend (qusb, Debian's
+# qemu-system-xen, which libxl starts as the guest's device model): a
+# controller in the guest's config (libxl starts a PV guest's QEMU only
+# at creation, so "xl usbctrl-attach type=qusb" to a guest without one
+# fails: "device model required but not running"), a second one added
+# with xl usbctrl-attach type=qusb once QEMU runs; the USB disk on port 1
+# of the second (USB_BUS, USB_ADDR and USB_BUSID say which).  Sets
+# QUSB_DOMID.
+tb_qusb_guest() {
+	trap tb_qusb_log EXIT
+	echo "tb: usb scenario starts" >/dev/kmsg
+	[ -x /usr/libexec/xen-qemu-system-i386 ] ||
+		fail "no qemu-system-xen in dom0 (testbed.py --qemu-dm)"
+	read -r USB_BUS USB_ADDR USB_BUSID <<<"$(tb_usb_disk)"
+	[ -n "$USB_BUSID" ] || fail "no QEMU USB disk in dom0 (testbed.py --usb)"
+	tb_msg "USB disk $USB_BUSID (bus $USB_BUS, device $USB_ADDR), $(cat "/sys/bus/usb/devices/$USB_BUSID/speed") Mb/s"
+	guest_create "$1" disk=none front=none script="$2" args="$3" \
+		cfg="usbctrl = [ 'type=qusb,version=2,ports=4' ]"
+	QUSB_DOMID=$(xl domid "$1") || fail "no domain id for $1"
+	[ "$(xenstore-read "/local/domain/0/device-model/$QUSB_DOMID/state" 2>/dev/null)" = running ] ||
+		fail "no device model runs for guest $1 (its qusb controller needs one)"
+	tb_msg "device model: $(pgrep -a -f "xen-domid $QUSB_DOMID " | cut -c1-160)"
+	xl usbctrl-attach "$1" type=qusb version=2 ports=4 ||
+		fail "xl usbctrl-attach type=qusb failed"
+	xl usbdev-attach "$1" hostbus="$USB_BUS" hostaddr="$USB_ADDR" controller=1 port=1 ||
+		fail "xl usbdev-attach of $USB_BUSID to the qusb controller failed"
+	xl usb-list "$1"
+}
+
 # tb_usb_stat DOMID COLUMN: a column (state, inflight or a counter) of
 # our backend's debugfs stats of DOMID's controller 0.
 tb_usb_stat() {
@@ -226,13 +268,18 @@ tb_start_toolstack() {
 }
 
 # guest_create NAME key=value...: write an xl config and create the domain.
-#   type=pv|pvh vcpus=N mem=MiB kernel=612|deb61 front=stock|ours|none
+#   type=pv|pvh|hvm vcpus=N mem=MiB kernel=612|deb61 front=stock|ours|none
 #   script=GUEST_SCRIPT args="a b" disk="phy:/dev/nullb1,xvda,w" (';' between disks,
 #   "none" for no disk)
 #   extra="more kernel args"
+#   cfg="an xl config line" (may be given more than once)
+# An HVM guest boots the same kernel and initramfs directly (QEMU's
+# direct kernel boot, Debian's qemu-system-xen as device model: testbed.py
+# adds it to dom0 for scenarios whose first argument is "hvm"), with no
+# emulated display and its console on the PV console (hvc0) as the others.
 guest_create() {
 	local name=$1 kv type=pv vcpus=2 mem=384 kernel=612 front=stock script=idle
-	local args="" disk="phy:/dev/nullb1,xvda,w" extra="" fparams="" kimg disks
+	local args="" disk="phy:/dev/nullb1,xvda,w" extra="" fparams="" kimg disks cfg=""
 	shift
 	for kv in "$@"; do
 		case "$kv" in
@@ -242,9 +289,15 @@ guest_create() {
 		args=*) args=${kv#*=} ;; disk=*) disk=${kv#*=} ;;
 		extra=*) extra=${kv#*=} ;;
 		fparams=*) fparams=${kv#*=} ;;
+		cfg=*) cfg+="${kv#*=}"$'\n' ;;
 		*) fail "guest_create: unknown option $kv" ;;
 		esac
 	done
+	if [ "$type" = hvm ]; then
+		[ -x /usr/libexec/xen-qemu-system-i386 ] ||
+			fail "an HVM guest needs Debian's qemu-system-xen in dom0 (testbed.py --qemu-dm)"
+		cfg+=$'vga = "none"\nvnc = 0\nsdl = 0\nserial = "none"\n'
+	fi
 	case "$kernel" in
 	612) kimg=/tb/img/bzImage ;;
 	deb61) kimg=/tb/img/deb61-vmlinuz ;;
@@ -266,6 +319,7 @@ on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"
 tsc_mode = "${TB_TSC_MODE:-native}"
+$cfg
 EOC
 	guest_boot "$name" || guest_boot "$name" ||
 		fail "guest $name died twice while booting, before running anything"
@@ -277,19 +331,26 @@ EOC
 # (seen in get_cycles() with an emulated TSC, see Documentation/testbed.rst
 # "Guest TSC"); the caller may try once more.
 guest_boot() {
-	local name=$1 i
+	local name=$1 i t=120 hvm="" start=$SECONDS
+	# An HVM guest runs hvmloader and SeaBIOS first, and QEMU loads its
+	# kernel and initramfs through fw_cfg, one port read at a time.
+	grep -q '^type = "hvm"' "/tmp/$name.cfg" && hvm=1 t=${TB_HVM_BOOT_WAIT:-240}
 	rm -f "$XLOG/guest-$name.log" "/tmp/$name.dumped"
 	xl create "/tmp/$name.cfg" >"/tmp/$name.xl.log" 2>&1 || {
 		cat "/tmp/$name.xl.log"
+		tb_dm_log "$name"
 		fail "xl create $name failed: $(tail -n1 "/tmp/$name.xl.log")"
 	}
-	for ((i = 0; i < 240; i++)); do
-		grep -q '^@@G BOOTED' "$XLOG/guest-$name.log" 2>/dev/null && return 0
+	for ((i = 0; i < t * 2; i++)); do
+		grep -q '^@@G BOOTED' "$XLOG/guest-$name.log" 2>/dev/null && break
 		guest_alive "$name" || break
 		sleep 0.5
 	done
-	grep -q '^@@G BOOTED' "$XLOG/guest-$name.log" 2>/dev/null && return 0
-	guest_alive "$name" && fail "guest $name did not reach its init within 120s"
+	if grep -q '^@@G BOOTED' "$XLOG/guest-$name.log" 2>/dev/null; then
+		[ -n "$hvm" ] && tb_msg "HVM guest $name reached its init $((SECONDS - start))s after xl create"
+		return 0
+	fi
+	guest_alive "$name" && { guest_dump "$name"; fail "guest $name did not reach its init within ${t}s"; }
 	guest_dump "$name"
 	tb_msg "guest $name died while booting, before running anything"
 	return 1
@@ -333,11 +394,21 @@ guest_wait_writing() {
 	return 0
 }
 
-# guest_dump NAME: copy NAME's console log into dom0's console, once.
+# tb_dm_log NAME: the end of NAME's device model (QEMU) log, if it has one.
+tb_dm_log() {
+	local f=/var/log/xen/qemu-dm-$1.log
+	[ -s "$f" ] || return 0
+	echo "--- $f:"
+	tail -n 30 "$f"
+}
+
+# guest_dump NAME: copy NAME's console log (and its device model's log)
+# into dom0's console, once.
 guest_dump() {
 	[ -f "$XLOG/guest-$1.log" ] || return 0
 	[ -f "/tmp/$1.dumped" ] && return 0
 	tr -d '\r' <"$XLOG/guest-$1.log" | sed "s/^/[g:$1] /"
+	tb_dm_log "$1"
 	touch "/tmp/$1.dumped"
 }
 
@@ -452,12 +523,17 @@ tb_undo() {
 # tb_run_one FRONT FILE ARGS: run one scenario in its own shell, under
 # its timeout; the exit status is the scenario's.
 tb_run_one() {
+	local t=$TB_SCENARIO_TIMEOUT
+	# An HVM guest takes about 100 s to boot (Documentation/testbed.rst,
+	# "Device model"): twice the time for a scenario of HVM guests, as
+	# testbed.py's hard limit counts it.
+	[ "${3%%,*}" = hvm ] && t=$((t * 2))
 	rm -f /tmp/tb-reason /tmp/*.dumped "$XLOG"/guest-*.log
 	xl dmesg -c >/dev/null
 	# The scenario's arguments are split on purpose; the shift leaves a
 	# scenario without arguments no stray $1 (". FILE" keeps the caller's).
 	# shellcheck disable=SC2016,SC2086
-	TB_FRONT=$1 timeout -s KILL "$TB_SCENARIO_TIMEOUT" bash -c \
+	TB_FRONT=$1 timeout -s KILL "$t" bash -c \
 		'. /tb/run.env; . /tb/tblib.sh; f=$1; shift; . "/tb/scenarios/$f.sh" "$@"' \
 		_ "$2" ${3//,/ }
 }
@@ -551,7 +627,7 @@ tb_run_all() {
 		if [ $rc -eq 0 ]; then
 			echo "@@TB PASS $name"
 		else
-			[ $rc -eq 137 ] && echo "timed out after ${TB_SCENARIO_TIMEOUT}s in dom0" >/tmp/tb-reason
+			[ $rc -eq 137 ] && echo "timed out in dom0 (TB_SCENARIO_TIMEOUT ${TB_SCENARIO_TIMEOUT}s, twice that for HVM guests)" >/tmp/tb-reason
 			xl list
 			for d in "$XLOG"/guest-*.log; do
 				d=${d##*/guest-}

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # evtchn_irqs TYPE VCPUS [on]: the guests' block frontend (ours with
-# "ours/", Linux's with "stock/") in a TYPE (pvh) guest with VCPUS vCPUs
+# "ours/", Linux's with "stock/") in a TYPE (pvh, or hvm: Debian's
+# qemu-system-xen as device model, direct kernel boot) guest with VCPUS vCPUs
 # (as many queues), its channels as interrupts of their own
 # (EVTCHNOP_bind_vector, patches/xen on the hypervisor, the
 # xen-events-vectors step of patches/series in the guest kernel), and
