@@ -32,7 +32,9 @@
 #include <linux/printk.h>
 
 #include <asm/hw_irq.h>
+#include <asm/irq_regs.h>
 #include <asm/irqdomain.h>
+#include <asm/processor-flags.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/hypervisor.h>
 
@@ -183,6 +185,34 @@ static int evv_set_affinity(struct irq_data *d, const struct cpumask *dest,
 	return err ? err : ret;
 }
 
+/*
+ * The flow handler: handle_edge_irq(), but not for an interrupt that came
+ * while the interrupted code had interrupts disabled.  No local APIC
+ * delivers one then; only an event the hypervisor injects regardless of
+ * the guest's IF can come, which Xen does only to deliver again an event
+ * that a VM exit reports as not delivered yet.  Under QEMU's emulated SVM
+ * (the testbed, with its instruction counter) such an injection was seen
+ * to repeat a vector the guest had already taken, nested in its handler
+ * while that held the descriptor's lock: handle_edge_irq() spun on the lock
+ * for ever.  Xen's local APIC did not raise it again (the first is still
+ * in service there), so there is nothing to acknowledge, and the handler
+ * below it handles the channel: drop it.  Through the upcall the
+ * interrupted context is the upcall's and the port was taken off its
+ * queue: always handle it.
+ */
+static void evv_handle_irq(struct irq_desc *desc)
+{
+	struct pt_regs *regs = get_irq_regs();
+
+	if (unlikely(!xen_evtchn_in_upcall() && regs &&
+		     !(regs->flags & X86_EFLAGS_IF))) {
+		pr_info_ratelimited("irq %u: an interrupt with interrupts disabled, not from the local APIC: ignored\n",
+				    irq_desc_get_irq(desc));
+		return;
+	}
+	handle_edge_irq(desc);
+}
+
 static struct irq_chip evv_chip = {
 	/* irqbalance looks for "xen-dyn" in the name. */
 	.name			= "xen-dyn-vector",
@@ -206,7 +236,7 @@ static int evv_domain_alloc(struct irq_domain *dom, unsigned int virq,
 		return err;
 	for (i = 0; i < nr_irqs; i++)
 		irq_domain_set_info(dom, virq + i, virq + i, &evv_chip, NULL,
-				    handle_edge_irq, NULL, "event");
+				    evv_handle_irq, NULL, "event");
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include <linux/bits.h>
 #include <linux/bug.h>
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
@@ -113,6 +114,20 @@ enum {
 };
 
 typedef void (*irq_flow_handler_t)(struct irq_desc *desc);
+
+static inline unsigned int irq_desc_get_irq(struct irq_desc *desc)
+{
+	return desc->irq_data.irq;
+}
+
+/* The interrupted context (asm/irq_regs.h, asm/processor-flags.h). */
+struct pt_regs {
+	unsigned long flags;
+};
+
+#define X86_EFLAGS_IF		BIT(9)
+
+struct pt_regs *get_irq_regs(void);
 
 extern struct irq_domain *x86_vector_domain;
 
