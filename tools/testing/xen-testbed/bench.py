@@ -467,8 +467,7 @@ def main():
     ap.add_argument("--evtchn", action="store_true",
                     default=os.environ.get("BENCH_EVTCHN", "") == "1",
                     help="event delivery rows too (a PVH boot on the patched hypervisor); "
-                    "not by default yet: Linux's frontend hangs on vectors under the "
-                    "instruction counter")
+                    "not by default until a whole run has passed")
     ap.add_argument("--no-usb", dest="usb", action="store_false",
                     help="no PV USB rows (the boot with QEMU's USB disk in dom0)")
     ap.add_argument("--no-profile", action="store_true",
