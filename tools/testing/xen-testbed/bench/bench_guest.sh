@@ -7,6 +7,7 @@
 # check that xvda's event channels are delivered that way ("-": any).
 # shellcheck shell=sh
 . /tb/guest/workloads.sh
+. /tb/guest/bench_guestlib.sh
 tag=$1 syms=$4 delivery=$5
 export BENCH_RUNTIME="$2" BENCH_RAMP="$3"
 shift 5
@@ -27,31 +28,4 @@ if [ -n "$param" ]; then
 		[ "$got" = "$chip" ] || gfail "xvda's IRQ $irq is on $got, not $chip ($delivery)"
 	done </tmp/blkif.irqs
 fi
-q=$(nr_queues xvda)
-printf 'vcpus=%s\nqueues=%s\nkernel_release=%s\n' "$(nproc)" "$q" "$(uname -r)" >/tmp/meta
-gfile "bench/$tag/meta" /tmp/meta
-for w in "$@"; do
-	cat /proc/interrupts >/tmp/irq.before
-	gmark BENCH "$w"
-	run_workload "$w" "$(nproc)" /dev/xvda /tmp/out.json ||
-		gfail "fio $w failed: $(tail -n 3 /tmp/out.json)"
-	gfile "bench/$tag/$w.json" /tmp/out.json
-	# Where the work went, for the notes: interrupts per CPU before and
-	# after, and our frontend's queue counters.
-	{
-		echo "== before"; cat /tmp/irq.before
-		echo "== after"; cat /proc/interrupts
-		echo "== queues"; front_stats xvda 2>/dev/null
-	} >/tmp/irq.txt
-	gfile "bench/$tag/$w.irq" /tmp/irq.txt
-done
-# Module symbols, to name module code in an instruction profile.  All code
-# symbols only when asked: Debian's kernel comes without a System.map, but
-# the console takes minutes to carry its symbols.
-if [ "$syms" = all ]; then
-	grep -i '^[0-9a-f]* t ' /proc/kallsyms >/tmp/guest.ksyms
-else
-	grep '\[' /proc/kallsyms >/tmp/guest.ksyms
-fi
-gfile "bench/$tag/guest.ksyms" /tmp/guest.ksyms
-gmark OK
+bench_guest_workloads "$tag" xvda "$(nproc)" "$(nr_queues xvda)" "$syms" "$@"
