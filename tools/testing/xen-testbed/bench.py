@@ -11,7 +11,7 @@ Passes:
           (Debian's own 6.1 as a guest too, and the disk that completes
           inline), the same dom0 with PVH guests, and Debian 12's own 6.1
           kernel in dom0 with our backend built for it.
-          With --evtchn, a fourth boot runs the patched hypervisor
+          A fourth boot (not with --no-evtchn) runs the patched hypervisor
           (patches/xen): PVH guests with each event channel on an
           interrupt vector of its own against the same guests on Xen's
           upcall (xen.evtchn_vectors=0), with the disk's interrupts per
@@ -464,10 +464,10 @@ def main():
                     help="guest types of the icount pass")
     ap.add_argument("--dom0", default=os.environ.get("BENCH_DOM0", "612,deb61"),
                     help="dom0 kernels, one icount boot each (612, deb61)")
-    ap.add_argument("--evtchn", action="store_true",
-                    default=os.environ.get("BENCH_EVTCHN", "") == "1",
-                    help="event delivery rows too (a PVH boot on the patched hypervisor); "
-                    "not by default until a whole run has passed")
+    ap.add_argument("--no-evtchn", dest="evtchn", action="store_false",
+                    default=os.environ.get("BENCH_EVTCHN", "1") != "0",
+                    help="no event delivery rows (the PVH boot on the patched hypervisor; "
+                    "BENCH_EVTCHN=0 too)")
     ap.add_argument("--no-usb", dest="usb", action="store_false",
                     help="no PV USB rows (the boot with QEMU's USB disk in dom0)")
     ap.add_argument("--no-profile", action="store_true",

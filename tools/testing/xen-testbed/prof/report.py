@@ -69,8 +69,20 @@ def text(t):
     return t in "tTwW"
 
 
-def xen_map():
+def xen_map(run):
+    """Xen's symbol map: of the patched hypervisor (build-xen.sh) when RUN
+    booted it, else of Debian's (its -dbg package)."""
     cache = os.path.join(BUILD, "cache")
+    with open(os.path.join(run, "qemu.cmd")) as f:
+        patched = "xen-patched" in f.read()
+    if patched:
+        syms = os.path.join(BUILD, "testbed", "xen-patched-syms")
+        out = os.path.join(cache, "xen-patched-syms.map")
+        if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(syms):
+            with open(out + ".tmp", "w") as f:
+                subprocess.check_call(["nm", "-n", syms], stdout=f)
+            os.rename(out + ".tmp", out)
+        return out
     out = os.path.join(cache, "xen-syms.map")
     if os.path.exists(out):
         return out
@@ -161,7 +173,7 @@ def split(run, name):
 
 def namers(run, tag):
     """Name a block of one side: Xen's map, kernels' maps, module symbols."""
-    xen = read_map(xen_map(), Syms(), "xen:", text).done()
+    xen = read_map(xen_map(run), Syms(), "xen:", text).done()
     kern = read_map(os.path.join(BUILD, "kernel", "obj", "System.map"), Syms(), "",
                     text).done()
     syms = {}
