@@ -17,7 +17,9 @@ Passes:
           upcall (xen.evtchn_vectors=0), with the disk's interrupts per
           I/O and the instructions vectors save per interrupt.  A boot
           with QEMU's USB disk in dom0 (bench-usb) measures PV USB: our
-          kernel backend behind Linux's xen-hcd and ours.
+          kernel backend and QEMU's userspace one (qusb, the device
+          model: dom0 carries Debian's qemu-system-xen in that boot),
+          each behind Linux's xen-hcd and ours.
   wall    multi-threaded TCG: parallel speed, repeated with the stacks
           interleaved (A B A B ...), reported as median, min and max.
 Writes build/bench/results.json and build/bench/results.png.
@@ -39,8 +41,10 @@ import testbed  # noqa: E402
 import report  # noqa: E402
 
 WORKLOADS = ["randread-4k-qd32", "randwrite-4k-qd32", "read-128k-qd8", "randread-4k-qd1"]
-# The USB disk's (bench_usb.sh): PV USB through our kernel backend.
+# The USB disk's (bench_usb.sh): PV USB through our kernel backend
+# ("ours") and QEMU's userspace one ("qusb").
 USB_WORKLOADS = ["usb-randread-4k-qd16", "usb-read-64k-qd4"]
+USB_BACKENDS = ("qusb", "ours")
 OUT = os.path.join(testbed.BUILD, "bench")
 NS_PER_INSN = 8  # -icount shift=3
 PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "ours")]
@@ -51,6 +55,7 @@ PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "our
 # channel through the upcall or on a vector of its own).  /stock compares
 # with stock/stock of the same setting.
 SETTING = ("type", "kernel", "disk", "dom0", "delivery")
+BOOTS = ("bench-icount", "bench-evtchn", "bench-pvh", "bench-deb61", "bench-usb")
 DELIVERIES = ("upcall", "vectors")
 
 
@@ -96,8 +101,11 @@ def plan(a):
         boots.append(("bench-deb61", "deb61", sc, None))
     if "612" in a.dom0 and a.usb and testbed.ours_module("612", "xen-usbback"):
         fronts = ["stock"] + ["ours"] * bool(testbed.ours_module("612", "xen-hcd"))
-        boots.append(("bench-usb", "612", [f"bench_usb:{f},pv,1" for f in fronts], None))
-    # Each stack's backend loads once: stock first, then ours.
+        boots.append(("bench-usb", "612", [f"bench_usb:{f},{b},1" for b in USB_BACKENDS
+                                           for f in fronts], None))
+    if a.only:
+        boots = [b for b in boots if b[0] in a.only]
+    # Each stack's backend loads once: stock (qusb for USB) first, then ours.
     return [(n, k, sorted(sc, key=lambda s: s.split(",")[1] == "ours"), x)
             for n, k, sc, x in boots]
 
@@ -268,11 +276,28 @@ def median_records(recs):
     return out
 
 
+def usb_ratios(r, sel):
+    """A PV USB row's ratios (SEL: the rows of its workload and clock):
+    vs_stock_front, against Linux's xen-hcd on the same backend, and
+    vs_qusb, against QEMU's backend behind the same frontend."""
+    for key, same in (("vs_stock_front", lambda s: (s["frontend"], s["backend"]) ==
+                       ("stock", r["backend"])),
+                      ("vs_qusb", lambda s: (s["frontend"], s["backend"]) ==
+                       (r["frontend"], "qusb"))):
+        ref = next((s["iops"] for s in sel if s["disk"] == "usb" and same(s)), 0)
+        if ref:
+            r[key] = round(r["iops"] / ref, 3)
+
+
 def ratios(records):
-    """Each record's ratio to stock/stock and to native in its setting."""
+    """Each record's ratio to stock/stock and to native in its setting
+    (the PV USB rows': usb_ratios())."""
     for r in records:
         sel = [s for s in records if s["clock"] == r["clock"] and
                s["workload"] == r["workload"] and s["vcpus"] == r["vcpus"]]
+        if r["disk"] == "usb":
+            usb_ratios(r, sel)
+            continue
         stk = next((s["iops"] for s in sel if (s["frontend"], s["backend"]) ==
                     ("stock", "stock") and setting(s) == setting(r)), 0)
         nat = next((s["iops"] for s in sel if s["frontend"] == "none" and
@@ -323,24 +348,29 @@ def table(records):
 
 
 def usb_table(records):
-    """The PV USB rows: each frontend against Linux's on the same backend."""
+    """The PV USB rows: each frontend against Linux's on the same backend,
+    and our backend against QEMU's behind the same frontend."""
     rs = [r for r in records if r["clock"] == "icount" and r["disk"] == "usb"]
     if not rs:
         return ""
     lines = ["", "PV USB (icount): QEMU's USB disk in dom0 (EHCI), a PV guest with 1 vCPU; "
-             "/stock: against Linux's xen-hcd on the same backend",
+             "back: ours (xen-usbback) or qusb (QEMU's userspace backend, in dom0);",
+             "/stock: against Linux's xen-hcd on the same backend; /qusb: against qusb "
+             "behind the same frontend; insn/io is virtual time per I/O and counts",
+             "QEMU's (the qusb rows' dom0 user part, d0user) as dom0's",
              f"{'workload':21} {'front':>5} {'back':>5} {'IOPS':>7} {'/stock':>6} "
-             f"{'p99us':>8} {'insn/io':>8} {'guest':>7} {'dom0':>7} {'xen':>7}"]
+             f"{'/qusb':>6} {'p99us':>8} {'insn/io':>8} {'guest':>7} {'dom0':>7} "
+             f"{'d0user':>7} {'xen':>7}"]
     for w in USB_WORKLOADS:
         for r in sorted((r for r in rs if r["workload"] == w),
-                        key=lambda r: (r["backend"], r["frontend"] != "stock")):
-            stk = next((s for s in rs if s["workload"] == w and s["backend"] == r["backend"]
-                        and s["frontend"] == "stock"), None)
-            ratio = f"{r['iops'] / stk['iops']:.2f}" if stk and stk["iops"] else "-"
+                        key=lambda r: (USB_BACKENDS.index(r["backend"]),
+                                       r["frontend"] != "stock")):
+            rat = [format(r[k], ".2f") if k in r else "-" for k in ("vs_stock_front", "vs_qusb")]
             lines.append(f"{w:21} {r['frontend']:>5} {r['backend']:>5} {r['iops']:7.0f} "
-                         f"{ratio:>6} {r['lat_p99_us']:8.0f} {r.get('insn_per_io', 0):8} "
+                         f"{rat[0]:>6} {rat[1]:>6} "
+                         f"{r['lat_p99_us']:8.0f} {r.get('insn_per_io', 0):8} "
                          + " ".join(f"{r.get(f'insn_{s}', '-'):>7}"
-                                    for s in ("guest", "dom0", "xen")))
+                                    for s in ("guest", "dom0", "dom0_user", "xen")))
     return "\n".join(lines)
 
 
@@ -442,7 +472,8 @@ def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
     return testbed.run(argparse.Namespace(
         scenarios=scen, name=name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
         timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
-        dom0_kernel=dom0, locked=True, xen=xen, usb=name == "bench-usb"))
+        dom0_kernel=dom0, locked=True, xen=xen, usb=name == "bench-usb",
+        qemu_dm=name == "bench-usb"))
 
 
 def main():
@@ -470,13 +501,19 @@ def main():
                     "BENCH_EVTCHN=0 too)")
     ap.add_argument("--no-usb", dest="usb", action="store_false",
                     help="no PV USB rows (the boot with QEMU's USB disk in dom0)")
+    ap.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), metavar="BOOTS",
+                    help="run only these icount boots, comma-separated (bench-icount, "
+                    "bench-pvh, bench-deb61, bench-evtchn, bench-usb); with --no-wall, "
+                    "for example, only the PV USB rows")
     ap.add_argument("--no-profile", action="store_true",
                     help="no guest/dom0/Xen split (no profiling plugin)")
     a = ap.parse_args()
     a.kernels, a.types, a.dom0 = (x.split(",") for x in (a.kernels, a.types, a.dom0))
+    a.only = [b for b in a.only.split(",") if b]
     for val, known, what in ((a.kernels, ("612", "deb61"), "--kernels"),
                              (a.types, ("pv", "pvh"), "--types"),
-                             (a.dom0, testbed.DOM0_KERNELS, "--dom0")):
+                             (a.dom0, testbed.DOM0_KERNELS, "--dom0"),
+                             (a.only, BOOTS, "--only")):
         bad = [v for v in val if v not in known]
         if bad:
             sys.exit(f"error: {what}: unknown {', '.join(bad)} (known: {', '.join(known)})")
@@ -486,6 +523,9 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     start, rc, records = time.time(), 0, []
     boots = plan(a)
+    if a.only and not boots:
+        sys.exit(f"error: --only: no boot of {', '.join(a.only)} in this run "
+                 "(left out by the other options, or our modules are not built)")
     # One lock for every boot: no other run slips in between them.
     lock = testbed.qemu_lock()
     for (name, _, _, _), r in zip(boots, icount_boots(a, boots)):

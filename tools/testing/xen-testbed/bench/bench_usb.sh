@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench_usb FRONT BACK REP: the USB disk QEMU gives dom0 (testbed.py
-# --usb: EHCI, 64 MiB), passed to a PV guest (1 vCPU) through BACK ("pv":
-# our kernel backend, xen-usbback) and read there by FRONT's xen-hcd
+# --usb: EHCI, 64 MiB), passed to a PV guest (1 vCPU) through BACK
+# ("ours": our kernel backend, xen-usbback, xl's type=pv; "qusb": QEMU's
+# userspace backend, xl's type=qusb, the guest's device model in dom0,
+# which needs testbed.py --qemu-dm) and read there by FRONT's xen-hcd
 # ("stock": Linux's, "ours"), for each of $BENCH_WORKLOADS (the usb-*
 # workloads of workloads.sh) over the whole disk.  Results as bench.sh's,
 # under bench/TAG/ with disk "usb".
@@ -13,8 +15,9 @@ ramp=${BENCH_RAMP:-1} runtime=${BENCH_RUNTIME:-3}
 . /tb/scenarios/benchlib.sh
 
 case "$back" in
-pv) ;;
-*) fail "bench_usb: unknown backend $back (pv)" ;;
+ours) setup=tb_usb_guest ;;
+qusb) setup=tb_qusb_guest ;;
+*) fail "bench_usb: unknown backend $back (ours, qusb)" ;;
 esac
 tag=$front-$back-pv-612-usb-d$dom0-v1-r$rep
 printf '%s\n' "frontend=$front" "backend=$back" "type=pv" "kernel=612" "disk=usb" \
@@ -23,7 +26,7 @@ printf '%s\n' "frontend=$front" "backend=$back" "type=pv" "kernel=612" "disk=usb
 tb_file "bench/$tag/stack" /tmp/stack
 bench_mfns
 
-tb_usb_guest b bench_usb_guest "$tag $runtime $ramp $front $BENCH_WORKLOADS"
+$setup b bench_usb_guest "$tag $runtime $ramp $front $BENCH_WORKLOADS" vcpus=1
 for w in $BENCH_WORKLOADS; do
 	bench_wait b "BENCH $w"
 	bench_measure "$w"
@@ -31,4 +34,8 @@ done
 bench_wait b OK
 dom0_symbols
 guest_finish b 300
-tb_usb_census_wait urbs
+if [ "$back" = ours ]; then
+	tb_usb_census_wait urbs
+else
+	tb_qusb_dm_gone
+fi

@@ -128,16 +128,23 @@ tb_usb_log() {
 	xenstore-ls -f /local/domain/0/backend/vusb 2>/dev/null | head -n 30
 }
 
-# tb_usb_guest NAME SCRIPT ARGS: a PV guest running guest/SCRIPT.sh ARGS,
+# tb_usb_find_disk: set USB_BUS, USB_ADDR and USB_BUSID to the USB disk's
+# (fails without one) and say which it is.
+tb_usb_find_disk() {
+	read -r USB_BUS USB_ADDR USB_BUSID <<<"$(tb_usb_disk)"
+	[ -n "$USB_BUSID" ] || fail "no QEMU USB disk in dom0 (testbed.py --usb)"
+	tb_msg "USB disk $USB_BUSID (bus $USB_BUS, device $USB_ADDR), $(cat "/sys/bus/usb/devices/$USB_BUSID/speed") Mb/s"
+}
+
+# tb_usb_guest NAME SCRIPT ARGS [OPTION...]: a PV guest running
+# guest/SCRIPT.sh ARGS (guest_create's OPTIONs too, vcpus=1 for example),
 # with a type=pv controller of 4 ports whose port 1 has the USB disk
 # (USB_BUS, USB_ADDR and USB_BUSID say which).
 tb_usb_guest() {
 	trap tb_usb_log EXIT
 	tb_load_usbback || fail "cannot load xen-usbback"
-	read -r USB_BUS USB_ADDR USB_BUSID <<<"$(tb_usb_disk)"
-	[ -n "$USB_BUSID" ] || fail "no QEMU USB disk in dom0 (testbed.py --usb)"
-	tb_msg "USB disk $USB_BUSID (bus $USB_BUS, device $USB_ADDR), $(cat "/sys/bus/usb/devices/$USB_BUSID/speed") Mb/s"
-	guest_create "$1" disk=none front=none script="$2" args="$3"
+	tb_usb_find_disk
+	guest_create "$1" disk=none front=none script="$2" args="$3" "${@:4}"
 	xl usbctrl-attach "$1" type=pv version=2 ports=4 ||
 		fail "xl usbctrl-attach type=pv failed"
 	tb_usb_attach "$1"
@@ -162,24 +169,22 @@ tb_qusb_log() {
 	return 0
 }
 
-# tb_qusb_guest NAME SCRIPT ARGS: a PV guest running guest/SCRIPT.sh ARGS,
-# its USB served by QEMU's userspace backend (qusb, Debian's
-# qemu-system-xen, which libxl starts as the guest's device model): a
-# controller in the guest's config (libxl starts a PV guest's QEMU only
-# at creation, so "xl usbctrl-attach type=qusb" to a guest without one
-# fails: "device model required but not running"), a second one added
-# with xl usbctrl-attach type=qusb once QEMU runs; the USB disk on port 1
-# of the second (USB_BUS, USB_ADDR and USB_BUSID say which).  Sets
-# QUSB_DOMID.
+# tb_qusb_guest NAME SCRIPT ARGS [OPTION...]: a PV guest running
+# guest/SCRIPT.sh ARGS (guest_create's OPTIONs too), its USB served by
+# QEMU's userspace backend (qusb, Debian's qemu-system-xen, which libxl
+# starts as the guest's device model): a controller in the guest's
+# config (libxl starts a PV guest's QEMU only at creation, so "xl
+# usbctrl-attach type=qusb" to a guest without one fails: "device model
+# required but not running"), a second one added with xl usbctrl-attach
+# type=qusb once QEMU runs; the USB disk on port 1 of the second
+# (USB_BUS, USB_ADDR and USB_BUSID say which).  Sets QUSB_DOMID.
 tb_qusb_guest() {
 	trap tb_qusb_log EXIT
 	echo "tb: usb scenario starts" >/dev/kmsg
 	[ -x /usr/libexec/xen-qemu-system-i386 ] ||
 		fail "no qemu-system-xen in dom0 (testbed.py --qemu-dm)"
-	read -r USB_BUS USB_ADDR USB_BUSID <<<"$(tb_usb_disk)"
-	[ -n "$USB_BUSID" ] || fail "no QEMU USB disk in dom0 (testbed.py --usb)"
-	tb_msg "USB disk $USB_BUSID (bus $USB_BUS, device $USB_ADDR), $(cat "/sys/bus/usb/devices/$USB_BUSID/speed") Mb/s"
-	guest_create "$1" disk=none front=none script="$2" args="$3" \
+	tb_usb_find_disk
+	guest_create "$1" disk=none front=none script="$2" args="$3" "${@:4}" \
 		cfg="usbctrl = [ 'type=qusb,version=2,ports=4' ]"
 	QUSB_DOMID=$(xl domid "$1") || fail "no domain id for $1"
 	[ "$(xenstore-read "/local/domain/0/device-model/$QUSB_DOMID/state" 2>/dev/null)" = running ] ||
@@ -190,6 +195,18 @@ tb_qusb_guest() {
 	xl usbdev-attach "$1" hostbus="$USB_BUS" hostaddr="$USB_ADDR" controller=1 port=1 ||
 		fail "xl usbdev-attach of $USB_BUSID to the qusb controller failed"
 	xl usb-list "$1"
+}
+
+# tb_qusb_dm_gone: wait (10 s at most) for the device model of the guest
+# tb_qusb_guest made (QUSB_DOMID) to end with it; fails if it runs on.
+tb_qusb_dm_gone() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		pgrep -f "xen-domid $QUSB_DOMID " >/dev/null || return 0
+		sleep 0.5
+	done
+	pgrep -a -f "xen-domid $QUSB_DOMID "
+	fail "the guest's device model still runs after the guest is gone"
 }
 
 # tb_usb_stat DOMID COLUMN: a column (state, inflight or a counter) of

@@ -17,9 +17,5 @@ port=$(xenstore-read "/local/domain/0/backend/qusb/$QUSB_DOMID/1/port/1" 2>/dev/
 [ -z "$(xenstore-ls "/local/domain/0/backend/vusb/$QUSB_DOMID" 2>/dev/null)" ] ||
 	fail "a vusb (kernel backend) controller was made for the guest"
 guest_finish u 300
-for ((i = 0; i < 20; i++)); do
-	pgrep -f "xen-domid $QUSB_DOMID " >/dev/null || break
-	sleep 0.5
-done
-pgrep -a -f "xen-domid $QUSB_DOMID " && fail "the guest's device model still runs after the guest is gone"
+tb_qusb_dm_gone
 tb_usb_dmesg_clean || fail "dom0 logged a warning or a bug (above)"
