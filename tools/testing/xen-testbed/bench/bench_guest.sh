@@ -12,20 +12,5 @@ tag=$1 syms=$4 delivery=$5
 export BENCH_RUNTIME="$2" BENCH_RAMP="$3"
 shift 5
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
-case "$delivery" in
-vectors) param=Y chip=xen-dyn-vector-lateeoi ;;
-upcall) param=N chip=xen-dyn-lateeoi ;;
-*) param= ;;
-esac
-if [ -n "$param" ]; then
-	got=$(cat /sys/module/xen/parameters/evtchn_vectors 2>/dev/null)
-	[ "$got" = "$param" ] || gfail "xen.evtchn_vectors is '$got', not $param ($delivery)"
-	# Both frontends name their channels blkif...
-	awk '$NF ~ /^blkif/ { sub(":", "", $1); print $1 }' /proc/interrupts >/tmp/blkif.irqs
-	[ -s /tmp/blkif.irqs ] || gfail "no IRQ of xvda in /proc/interrupts"
-	while read -r irq; do
-		got=$(cat "/sys/kernel/irq/$irq/chip_name")
-		[ "$got" = "$chip" ] || gfail "xvda's IRQ $irq is on $got, not $chip ($delivery)"
-	done </tmp/blkif.irqs
-fi
+[ "$delivery" = - ] || check_delivery "$delivery"
 bench_guest_workloads "$tag" xvda "$(nproc)" "$(nr_queues xvda)" "$syms" "$@"

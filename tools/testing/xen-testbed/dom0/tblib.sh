@@ -290,6 +290,11 @@ tb_start_toolstack() {
 #   "none" for no disk)
 #   extra="more kernel args"
 #   cfg="an xl config line" (may be given more than once)
+# TB_GUEST_EXTRA (testbed.py --env) goes before "extra" on the command line
+# of every guest that runs the testbed's 6.12 kernel: make check's shared
+# boot turns the guests' event channel vectors off there
+# (xen.evtchn_vectors=0), so it tests the patched hypervisor with guests
+# that do not use them.
 # An HVM guest boots the same kernel and initramfs directly (QEMU's
 # direct kernel boot, Debian's qemu-system-xen as device model: testbed.py
 # adds it to dom0 for scenarios whose first argument is "hvm"), with no
@@ -310,6 +315,7 @@ guest_create() {
 		*) fail "guest_create: unknown option $kv" ;;
 		esac
 	done
+	[ "$kernel" = 612 ] && extra="${TB_GUEST_EXTRA:+$TB_GUEST_EXTRA }$extra"
 	if [ "$type" = hvm ]; then
 		[ -x /usr/libexec/xen-qemu-system-i386 ] ||
 			fail "an HVM guest needs Debian's qemu-system-xen in dom0 (testbed.py --qemu-dm)"
@@ -505,6 +511,31 @@ stuck_tasks() {
 	# Not comm with <(...): this dom0 has no /dev/fd.  Each look lists
 	# a task once, so a line seen twice was in both.
 	printf '%s\n' "$a" "$b" | sort | uniq -d | grep . | tr '\n' ' '
+}
+
+# tb_need_patched_xen: fail unless the boot runs the patched hypervisor
+# (patches/xen: EVTCHNOP_bind_vector).
+tb_need_patched_xen() {
+	[ "${TB_XEN:-}" = patched ] ||
+		fail "needs the patched hypervisor (testbed.py --xen patched), not ${TB_XEN:-debian}"
+}
+
+# tb_mark WHAT: a line in dom0's kernel log that tb_logs_clean reads from.
+tb_mark() {
+	TB_MARK="tb: $* begins ($(date +%s))"
+	echo "$TB_MARK" >/dev/kmsg
+}
+
+# tb_logs_clean [XEN_PATTERN]: fail on an assertion, panic or warning in
+# Xen's log (or XEN_PATTERN), or a warning, oops or hung task in dom0's
+# kernel log since tb_mark.
+tb_logs_clean() {
+	local xwarn warn
+	xwarn=$(xl dmesg | grep -m1 -E "${1:-Assertion|FATAL|Panic|Xen BUG|Xen WARN}")
+	[ -z "$xwarn" ] || fail "Xen: $xwarn"
+	warn=$(dmesg | sed -n "/${TB_MARK:?tb_mark first}/,\$p" |
+		grep -m1 -E 'WARNING:|BUG:|Oops|rcu: INFO|blocked for more than|Call Trace')
+	[ -z "$warn" ] || fail "dom0 kernel: $warn"
 }
 
 # tb_cleanup: destroy every guest, and wait (up to 10 s) until xl lists

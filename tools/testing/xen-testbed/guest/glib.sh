@@ -187,6 +187,26 @@ usb_product() {
 	return 1
 }
 
+# check_delivery vectors|upcall: the disk's event channels (both
+# frontends name them blkif...) are delivered that way: each on a vector
+# of its own (xen.evtchn_vectors=Y, the vector domain's chip) or through
+# Xen's upcall.
+check_delivery() {
+	case "$1" in
+	vectors) param=Y chip=xen-dyn-vector-lateeoi ;;
+	upcall) param=N chip=xen-dyn-lateeoi ;;
+	*) gfail "check_delivery: vectors or upcall, not '$1'" ;;
+	esac
+	got=$(cat /sys/module/xen/parameters/evtchn_vectors 2>/dev/null)
+	[ "$got" = "$param" ] || gfail "xen.evtchn_vectors is '$got', not $param ($1)"
+	awk '$NF ~ /^blkif/ { sub(":", "", $1); print $1 }' /proc/interrupts >/tmp/blkif.irqs
+	[ -s /tmp/blkif.irqs ] || gfail "no IRQ of a disk in /proc/interrupts"
+	while read -r irq; do
+		got=$(cat "/sys/kernel/irq/$irq/chip_name")
+		[ "$got" = "$chip" ] || gfail "the disk's IRQ $irq is on $got, not $chip ($1)"
+	done </tmp/blkif.irqs
+}
+
 # irq_fio DEV: 3 s of fio reads on DEV, one job pinned to each vCPU, between
 # two snapshots of /proc/interrupts, /tmp/irq.before and /tmp/irq.after.
 irq_fio() {

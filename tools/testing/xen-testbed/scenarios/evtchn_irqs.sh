@@ -11,10 +11,8 @@
 # Their disks are memory backed (nullb2, nullb3): fio verify reads data
 # back.
 # shellcheck shell=bash
-[ "${TB_XEN:-}" = patched ] ||
-	fail "needs the patched hypervisor (testbed.py --xen patched), not ${TB_XEN:-debian}"
-mark="tb: evtchn_irqs $* begins ($(date +%s))"
-echo "$mark" >/dev/kmsg
+tb_need_patched_xen
+tb_mark evtchn_irqs "$*"
 type=${1:-pvh} vcpus=${2:-2} only=${3:-} front=${TB_FRONT:-stock}
 case "$only" in
 "" | on) ;;
@@ -33,7 +31,4 @@ for g in $guests; do
 	guest_finish "$g" 300
 	tb_msg "$g ($front): $(grep -E -o 'during fio: .*' "$XLOG/guest-$g.log" | head -n1)"
 done
-xwarn=$(xl dmesg | grep -m1 -E 'Assertion|FATAL|Panic|Xen BUG|Xen WARN')
-[ -z "$xwarn" ] || fail "Xen: $xwarn"
-warn=$(dmesg | sed -n "/$mark/,\$p" | grep -m1 -E 'WARNING:|BUG:|Oops|rcu: INFO|blocked for more than|Call Trace')
-[ -z "$warn" ] || fail "dom0 kernel: $warn"
+tb_logs_clean

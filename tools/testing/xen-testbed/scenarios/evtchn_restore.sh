@@ -6,10 +6,8 @@
 # channels' IRQs, and that no event of a vector IRQ (xenstore's and the
 # console's survive the restore) came through the upcall afterwards.
 # shellcheck shell=bash
-[ "${TB_XEN:-}" = patched ] ||
-	fail "needs the patched hypervisor (testbed.py --xen patched), not ${TB_XEN:-debian}"
-mark="tb: evtchn_restore $* begins ($(date +%s))"
-echo "$mark" >/dev/kmsg
+tb_need_patched_xen
+tb_mark evtchn_restore "$*"
 guest_create er type="${1:-pvh}" vcpus=2 front="${TB_FRONT:-stock}" script=evtchnvec \
 	args=restore disk="phy:/dev/nullb2,xvda,w"
 guest_wait_writing er
@@ -20,7 +18,4 @@ xl restore /tmp/er.save || fail "xl restore failed"
 rm -f /tmp/er.save
 tb_msg "saved and restored in $(($(date +%s) - t0))s"
 guest_finish er 300
-xwarn=$(xl dmesg | grep -m1 -E 'Assertion|FATAL|Panic|Xen BUG|Xen WARN')
-[ -z "$xwarn" ] || fail "Xen: $xwarn"
-warn=$(dmesg | sed -n "/$mark/,\$p" | grep -m1 -E 'WARNING:|BUG:|Oops|rcu: INFO|blocked for more than|Call Trace')
-[ -z "$warn" ] || fail "dom0 kernel: $warn"
+tb_logs_clean
