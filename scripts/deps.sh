@@ -7,4 +7,4 @@ set -euo pipefail
 need_pkgs build-essential flex bison libelf-dev libssl-dev bc cpio dwarves \
 	xz-utils kmod rsync patch python3 qemu-system-x86 mmdebstrap \
 	busybox-static debian-archive-keyring sparse shellcheck gnuplot-nox \
-	linux-headers-amd64 clang python3-ply
+	linux-headers-amd64 clang python3-ply dkms dpkg-dev
