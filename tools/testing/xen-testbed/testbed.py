@@ -323,18 +323,19 @@ def qemu_cmd(args, run, initrd, xen):
         disk = os.path.join(run, "usb-disk.img")
         with open(disk, "wb") as f:
             f.truncate(64 << 20)
-        xhci = usb_disk_bus(args) == "xhci.0"
-        cmd += ["-device", "usb-ehci,id=ehci",
-                "-device", "qemu-xhci,id=xhci" + (",p3=0" if xhci else ""),
+        on_xhci = usb_disk_bus(args) == "xhci.0"
+        # Full-speed devices with isochronous and interrupt endpoints
+        # (usb_xfer), on the xHCI's USB 2.0 ports: EHCI takes no full-speed
+        # device without companion controllers.
+        xhci = ["-device", "qemu-xhci,id=xhci" + (",p3=0" if on_xhci else "")]
+        cmd += ["-device", "usb-ehci,id=ehci"] + (xhci if on_xhci else []) + [
                 "-drive", f"if=none,id=usbdisk,format=raw,file={disk}",
                 "-device", f"usb-storage,bus={usb_disk_bus(args)},port=1,drive=usbdisk,"
                 "id=usbstick",
                 # dom0 asks for the disk's unplug and replug (usb_unplug).
                 "-qmp", f"unix:{os.path.join(run, 'qmp.sock')},server=on,wait=off"]
-        # Full-speed devices with isochronous and interrupt endpoints
-        # (usb_xfer), on the xHCI's USB 2.0 ports: EHCI takes no full-speed
-        # device without companion controllers.
-        cmd += ["-audiodev", "none,id=snd0",
+        cmd += ([] if on_xhci else xhci) + [
+                "-audiodev", "none,id=snd0",
                 "-device", "usb-audio,bus=xhci.0,audiodev=snd0",
                 "-device", "usb-tablet,bus=xhci.0"]
     if args.icount:
