@@ -318,19 +318,23 @@ def qemu_cmd(args, run, initrd, xen):
            "-initrd", f"{kimg} {dom0_args},{initrd}"]
     if getattr(args, "usb", False):
         # A USB 2.0 controller with a disk for the PV USB scenarios: usbif
-        # carries no SuperSpeed, so EHCI rather than xHCI.
+        # carries no SuperSpeed, so EHCI rather than xHCI; or (--usb-disk-hc
+        # xhci) the xHCI below, whose ports are then all USB 2.0.
         disk = os.path.join(run, "usb-disk.img")
         with open(disk, "wb") as f:
             f.truncate(64 << 20)
-        cmd += ["-device", "usb-ehci,id=ehci",
+        on_xhci = usb_disk_bus(args) == "xhci.0"
+        # Full-speed devices with isochronous and interrupt endpoints
+        # (usb_xfer), on the xHCI's USB 2.0 ports: EHCI takes no full-speed
+        # device without companion controllers.
+        xhci = ["-device", "qemu-xhci,id=xhci" + (",p3=0" if on_xhci else "")]
+        cmd += ["-device", "usb-ehci,id=ehci"] + (xhci if on_xhci else []) + [
                 "-drive", f"if=none,id=usbdisk,format=raw,file={disk}",
-                "-device", "usb-storage,bus=ehci.0,port=1,drive=usbdisk,id=usbstick",
+                "-device", f"usb-storage,bus={usb_disk_bus(args)},port=1,drive=usbdisk,"
+                "id=usbstick",
                 # dom0 asks for the disk's unplug and replug (usb_unplug).
                 "-qmp", f"unix:{os.path.join(run, 'qmp.sock')},server=on,wait=off"]
-        # Full-speed devices with isochronous and interrupt endpoints
-        # (usb_xfer), on an xHCI's USB 2.0 ports: EHCI takes no full-speed
-        # device without companion controllers.
-        cmd += ["-device", "qemu-xhci,id=xhci",
+        cmd += ([] if on_xhci else xhci) + [
                 "-audiodev", "none,id=snd0",
                 "-device", "usb-audio,bus=xhci.0,audiodev=snd0",
                 "-device", "usb-tablet,bus=xhci.0"]
@@ -343,6 +347,11 @@ def qemu_cmd(args, run, initrd, xen):
         os.makedirs(out, exist_ok=True)
         cmd += ["-plugin", f"{build_profiler()},serial={serial},out={out},ram={args.mem}"]
     return cmd, serial
+
+
+def usb_disk_bus(args):
+    """The USB bus QEMU puts the USB disk on (testbed.py --usb-disk-hc)."""
+    return f"{getattr(args, 'usb_disk_hc', None) or 'ehci'}.0"
 
 
 def build_usbxfer():
@@ -394,12 +403,13 @@ class Watch:
     """Follow the serial log as QEMU writes it and print progress.
 
     "@@TB QEMU unplug" and "@@TB QEMU replug" from dom0 unplug the USB
-    disk from QEMU's EHCI and plug it into the same port again (QMP), as a
+    disk from its controller and plug it into the same port again (QMP), as a
     user pulls a stick out of the host and puts it back.
     """
 
-    def __init__(self, path, names, rundir=None):
+    def __init__(self, path, names, rundir=None, usb_bus="ehci.0"):
         self.path, self.names, self.pos, self.buf = path, names, 0, b""
+        self.usb_bus = usb_bus
         self.current, self.since, self.done = None, time.time(), {}
         self.fatal, self.begun, self.rundir, self.plugs = None, 0, rundir, 0
 
@@ -412,7 +422,7 @@ class Watch:
             node = f"usbdisk{self.plugs}"
             cmds = (("blockdev-add", {"driver": "raw", "node-name": node, "file": {
                         "driver": "file", "filename": os.path.join(self.rundir, "usb-disk.img")}}),
-                    ("device_add", {"driver": "usb-storage", "bus": "ehci.0", "port": "1",
+                    ("device_add", {"driver": "usb-storage", "bus": self.usb_bus, "port": "1",
                                     "drive": node, "id": "usbstick"}))
         else:
             log(f"  QEMU request '{what}' unknown: ignored")
@@ -568,7 +578,7 @@ def run(args):
     proc = subprocess.Popen(["timeout", "-k", "10", str(limit)] + cmd,
                             stdin=subprocess.DEVNULL, stderr=open(
                                 os.path.join(rundir, "qemu.stderr"), "w"))
-    w, beat = Watch(serial, names, rundir), time.time()
+    w, beat = Watch(serial, names, rundir, usb_disk_bus(args)), time.time()
     while proc.poll() is None:
         time.sleep(1)
         w.poll()
@@ -674,6 +684,9 @@ def main():
     ap.add_argument("--usb", action="store_true",
                     help="give dom0 an EHCI controller with a 64 MiB USB disk "
                     "(on by itself when a scenario's name starts with usb_)")
+    ap.add_argument("--usb-disk-hc", choices=("ehci", "xhci"), default="ehci",
+                    help="the USB disk's controller in dom0: EHCI (default), or the "
+                    "xHCI with USB 2.0 ports only (no frame timer paces its transfers)")
     ap.add_argument("--qemu-dm", action="store_true",
                     help="put Debian's qemu-system-xen into dom0 as device model "
                     "(on by itself for usb_qusb scenarios and HVM guests)")

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Where the instructions went in an insnprof window.
 
-  report.py RUN TAG WORKLOAD [--per N] [--top K]
+  report.py RUN TAG WORKLOAD [--per N|io] [--top K]
 
 RUN is a testbed run directory made with --profile (make bench makes
 bench-icount and bench-deb61), TAG a bench tag such as
@@ -17,7 +17,11 @@ kernel's System.map and the symbols dom0 and the guest sent
 the I/Os done in the window) to give a cost per I/O.  Debian's kernel
 comes without a System.map: to name its code, run the benchmark with
 BENCH_SYMS=all, which has dom0 and the guests send all their code
-symbols (slow: minutes of console output per stack).
+symbols (slow: minutes of console output per stack).  --per io divides
+by the block I/Os the guest started in the window (the calls of
+blk_mq_start_request there), which is exact where the window's length
+in I/Os is not known, as in the PV USB rows (their vCPUs are idle most
+of the time, and the window is a little longer than BENCH_PROF).
 """
 import argparse
 import bisect
@@ -171,6 +175,33 @@ def split(run, name):
     return out
 
 
+def kernel_addr(symbol):
+    """Address of SYMBOL in the testbed kernel's System.map, or None."""
+    with open(os.path.join(BUILD, "kernel", "obj", "System.map")) as f:
+        for line in f:
+            p = line.split()
+            if len(p) >= 3 and p[2] == symbol:
+                return int(p[0], 16)
+    return None
+
+
+def calls(run, name, addr, want):
+    """How often the block at ADDR, a function's entry, ran on side WANT
+    (guest or dom0) in window NAME: that function's calls there; None
+    without the window or dom0's frames."""
+    p = os.path.join(run, "prof", f"{name}.txt")
+    mfns = os.path.join(run, "files", "bench", "dom0.mfns")
+    if addr is None or not os.path.exists(p) or not os.path.exists(mfns):
+        return None
+    dom0, n = Frames(mfns), 0
+    with open(p) as f:
+        for line in f:
+            va, mp, _, runs = line.split()
+            if int(va, 16) == addr and mp != "-" and side((addr, int(mp, 16)), dom0) == want:
+                n += int(runs)
+    return n
+
+
 def namers(run, tag):
     """Name a block of one side: Xen's map, kernels' maps, module symbols."""
     xen = read_map(xen_map(run), Syms(), "xen:", text).done()
@@ -202,7 +233,7 @@ def main():
     ap.add_argument("run")
     ap.add_argument("tag")
     ap.add_argument("workload")
-    ap.add_argument("--per", type=float, default=1.0)
+    ap.add_argument("--per", default="1", help="a number, or io")
     ap.add_argument("--top", type=int, default=40)
     a = ap.parse_args()
     run = a.run if os.path.isdir(a.run) else os.path.join(BUILD, "testbed", "runs", a.run)
@@ -215,13 +246,19 @@ def main():
         sys.exit(f"no {mfns}: the run did not send dom0's frames")
     dom0 = Frames(mfns)
     namer = namers(run, a.tag)
+    if a.per == "io":
+        per = calls(run, name, kernel_addr("blk_mq_start_request"), "guest")
+        if not per:
+            sys.exit(f"no block I/O of the guest's in window {name}")
+        print(f"block I/Os the guest started in the window: {per}")
+    else:
+        per = float(a.per)
     by_sym, by_side = collections.Counter(), collections.Counter()
     for key, n in win.items():
         s = side(key, dom0)
         by_side[s if s == "xen" else f"{s} {area(key[0])}"] += n
         by_sym[namer(s, key[0]) if s != "other" else "firmware"] += n
     total = sum(win.values())
-    per = a.per
     print(f"instructions in the window: {total:,} ({total / per:,.0f} per unit)")
     print("by side: " + ", ".join(f"{k} {v / per:,.0f} ({100 * v / total:.1f}%)"
                                   for k, v in by_side.most_common()))
