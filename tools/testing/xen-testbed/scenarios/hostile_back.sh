@@ -3,11 +3,12 @@
 # served by dom0's usual backend, runs fio verify the whole time; xvdb is
 # served by the test module xen-blkhostile-back (tools/testing/), loaded
 # before the backend, which breaks the protocol in one way per attach:
-# each ATTACK (all of the table below by default) attaches xvdb, the guest
-# runs fio verify on it while it lasts, dom0 detaches it.  AFTER is how
-# many requests the module serves well before a ring attack (default 4:
-# past the partition table; 0 attacks the partition scan of the disk's
-# creation, which a frontend must not wait for in its xenbus thread).
+# each ATTACK (the whole list below by default, or all but those given as
+# -ATTACK) attaches xvdb, the guest runs fio verify on it while it lasts,
+# dom0 detaches it.  AFTER is how many requests the module serves well
+# before a ring attack (default 4: past the partition table; 0 attacks
+# the partition scan of the disk's creation, which a frontend must not
+# wait for in its xenbus thread).
 # For our frontend every attack must end as the table says:
 #   works  xvdb's fio verify passes, nothing logged, no error node;
 #   fails  the disk fails with exactly one line from vbd-51728 on the
@@ -24,8 +25,17 @@ rsp_bad_op rsp_bad_status rsp_early prod_jump prod_rewind flip_initwait
 closing_inflight resize_ok resize_junk sector_size_change feature_change
 closing_inflight@0 rsp_bad_status@0"
 attacks=${*:2}
+# Only -ATTACK arguments: the whole list but those.
+if [ -n "$attacks" ] && ! printf '%s\n' "${@:2}" | grep -q -v '^-'; then
+	skip=" ${attacks//-/} " attacks=""
+	for a in $ALL; do
+		[ "${skip/ $a /}" = "$skip" ] && attacks+="$a "
+	done
+fi
 [ -n "$attacks" ] || attacks=$ALL
 front=${TB_FRONT:-stock}
+# Linux's frontend warns at KERN_WARNING too: show it on the console.
+[ "$front" = ours ] || export TB_GUEST_LOGLEVEL=${TB_GUEST_LOGLEVEL:-5}
 mod=/tb/mod/test/xen-blkhostile-back.ko
 p=/sys/module/xen_blkhostile_back/parameters
 
@@ -83,6 +93,7 @@ for spec in $attacks; do
 		sleep 0.5
 	done
 	io=$(since | sed -n 's/^@@G XVDB-IO [0-9]* //p' | head -n1)
+	disk=$(since | sed -n 's/^@@G XVDB-DISK [0-9]* //p' | head -n1)
 	err=$(xenstore-read "$errnode" 2>/dev/null)
 	fired=$(( $(cat $p/fired) - fired0 ))
 	timeout 60 xl block-detach hb xvdb >/dev/null 2>&1 ||
@@ -91,6 +102,23 @@ for spec in $attacks; do
 		[ -e "/sys/bus/xen-backend/devices/vbd-$dom-51728" ] || break
 		sleep 0.5
 	done
+	if [ "$front" = ours ]; then
+		lines=$(since | grep -c 'vbd-51728: ')
+		line=$(since | grep -m1 'vbd-51728: ' | sed 's/.*vbd-51728: //')
+	else
+		# Linux's frontend logs in its own words, often without the
+		# device's name: its lines about the disk, but the block
+		# layer's I/O errors.
+		since | grep -v -e '^@@G' -e 'I/O error, dev xvdb' |
+			grep -E 'vbd-51728|xvdb|blkfront|blkif|xenwatch|blocked for more' >/tmp/hb.lines
+		lines=$(wc -l </tmp/hb.lines)
+		line=$(head -n 2 /tmp/hb.lines | paste -sd'|' -)
+	fi
+	case "$io" in
+	ok*) got=works ;;
+	*) if [ -n "$err" ]; then got=fails; else got=closes; fi ;;
+	esac
+	[ "$a" != none ] && [ "$fired" -lt 1 ] && got="$got (attack did not fire)"
 	if ! guest_alive hb; then
 		[ "$front" = ours ] && fail "guest hb died at attack $a (see its console)"
 		# Linux's frontend: say so, and go on with a new guest.
@@ -104,21 +132,20 @@ for spec in $attacks; do
 	if [ -e "/sys/bus/xen-backend/devices/vbd-$dom-51728" ]; then
 		[ "$front" = ours ] &&
 			fail "xvdb's backend device still there 30s after detaching it ($a)"
-		tb_msg "attack $spec: xvdb could not be detached (the frontend hangs): a new guest"
+		# Linux's frontend: what the guest's tasks wait on (sysrq w,
+		# at a console log level that shows it), then a new guest.
+		xl sysrq hb 9
+		xl sysrq hb w
+		sleep 3
+		guest_dump hb
+		tb_msg "attack $spec: xvdb could not be detached (the frontend hangs; the guest's blocked tasks are above); disk ${disk:-none}; io ${io:-none}; error node ${err:+set}; $lines line(s)${line:+: $line}; a new guest"
 		summary="$summary $spec=detach-hangs"
 		xl destroy hb
 		sleep 2
 		start_guest "$1"
 		continue
 	fi
-	lines=$(since | grep -c 'vbd-51728: ')
-	line=$(since | grep -m1 'vbd-51728: ' | sed 's/.*vbd-51728: //')
-	case "$io" in
-	ok*) got=works ;;
-	*) if [ -n "$err" ]; then got=fails; else got=closes; fi ;;
-	esac
-	[ "$a" != none ] && [ "$fired" -lt 1 ] && got="$got (attack did not fire)"
-	tb_msg "attack $spec: $got; io ${io:-none}; error node ${err:+set}; $lines line(s)${line:+: $line}"
+	tb_msg "attack $spec: $got; disk ${disk:-none}; io ${io:-none}; error node ${err:+set}; $lines line(s)${line:+: $line}"
 	summary="$summary $spec=$got"
 	[ "$front" = ours ] || continue
 	want=$(expect "$a")
