@@ -632,9 +632,9 @@ tb_emulator_fault() {
 # each in its own shell with a hard timeout; with REASON, fail them all
 # with it instead (dom0 could not start the toolstack).  A scenario that
 # failed because of the emulator (tb_emulator_fault) runs again, up to
-# three attempts in all.
+# TB_ATTEMPTS (3) attempts in all.
 tb_run_all() {
-	local spec file args name rc d front try
+	local spec file args name rc d front try attempts=${TB_ATTEMPTS:-3}
 	for spec in $TB_SCENARIOS; do
 		front=${TB_FRONT:-stock} prefix="" back=""
 		if [ "${spec#*/}" != "$spec" ]; then
@@ -664,9 +664,9 @@ tb_run_all() {
 		rc=$?
 		# Each attempt starts with Xen's and the guests' logs cleared,
 		# so each retry needs an emulator fault of its own.
-		for try in 2 3; do
+		for try in $(seq 2 "$attempts"); do
 			{ [ $rc -ne 0 ] && tb_emulator_fault; } || break
-			tb_msg "emulator fault: a PVH guest died where no guest code can make it (QEMU's SVM emulation, see Documentation/testbed.rst); running $name again (attempt $try of 3)"
+			tb_msg "emulator fault: a PVH guest died where no guest code can make it (QEMU's SVM emulation, see Documentation/testbed.rst); running $name again (attempt $try of $attempts)"
 			tb_cleanup
 			tb_undo
 			tb_run_one "$front" "$file" "$args"
