@@ -9,7 +9,9 @@
 # pages, slab.  Every count must be back where it was (slab within
 # TB_LEAK_SLAB_KB, 256 by default, of noise).  For our backend, behind
 # our frontend (ours+ours/) or Linux's (stock+ours/: the guest counts
-# all but our frontend's census).
+# all but our frontend's census).  TB_LEAK_PLANT=1 leaves a third disk
+# (xvdc) attached from the first count to the second, a leak planted to
+# show that both dom0's and the guest's checks fail on one.
 # shellcheck shell=bash
 cycles=${2:-100} guests=${3:-20} slab_kb=${TB_LEAK_SLAB_KB:-256}
 front=${TB_FRONT:-stock}
@@ -84,6 +86,10 @@ cycle warm2
 dom0_count "$dom" >/tmp/dom0.before
 guest_say lk COUNT-BEFORE
 guest_wait lk COUNTED-BEFORE 60
+if [ "${TB_LEAK_PLANT:-0}" = 1 ]; then
+	xl block-attach lk 'phy:/dev/nullb3,xvdc,w' || fail "block-attach of the planted xvdc failed"
+	tb_msg "planted a leak: xvdc stays attached (TB_LEAK_PLANT=1)"
+fi
 t0=$(date +%s)
 for ((c = 1; c <= cycles; c++)); do
 	cycle "$c"
@@ -93,8 +99,13 @@ dom0_count "$dom" >/tmp/dom0.after
 moved=$(compare /tmp/dom0.before /tmp/dom0.after)
 tb_msg "dom0 after $cycles cycles: $(paste /tmp/dom0.before /tmp/dom0.after | awk '{ printf "%s %s->%s; ", $1, $2, $4 }')"
 guest_say lk COUNT-AFTER
-guest_finish lk 120
-[ -z "$moved" ] || fail "dom0 holds more after $cycles attach/detach cycles: $moved"
+# Both sides' verdicts in one line: the guest's first, dom0's after it.
+gerr=""
+if ! (guest_finish lk 120); then
+	gerr=$(cat /tmp/tb-reason)
+fi
+[ -z "$moved" ] || fail "${gerr:+$gerr; }dom0 holds more after $cycles attach/detach cycles: $moved"
+[ -z "$gerr" ] || fail "$gerr"
 
 # Whole guests: each one's disk connected, then destroyed.
 dom0_count >/tmp/dom0.before
