@@ -10,7 +10,9 @@
 # Connected again within 60 s, and a resize must reach xenstore within
 # 10 s and the guest by the end; the guest must stay up and log no
 # kernel warning.  A summary line at the end, also when it fails.  Not
-# in make check.
+# in make check.  TB_SOAK_BREAK=corrupt breaks it on purpose: at every
+# step dom0 also overwrites 1 MiB of the first 64 (where the guest's
+# rounds verify) in xvda's backing file, which the soak must catch.
 # shellcheck shell=bash
 secs=${2:-600} stall=${TB_SOAK_STALL:-300}
 img=/tmp/soak.img
@@ -84,6 +86,10 @@ while ! grep -q '^@@G SOAK-DONE' "$glog"; do
 	sleep $((5 + RANDOM % 16))
 	grep -q '^@@G SOAK-DONE' "$glog" && break
 	check_guest
+	if [ "${TB_SOAK_BREAK:-}" = corrupt ]; then
+		dd if=/dev/urandom of="$img" bs=1M count=1 seek=$((RANDOM % 64)) \
+			conv=notrunc 2>/dev/null || fail "corrupting $img failed"
+	fi
 	case $((RANDOM % 3)) in
 	0)
 		if [ $attached = 0 ]; then
