@@ -77,6 +77,14 @@ check_guest() {
 	fi
 }
 
+# step_fail REASON: a step of dom0's failed; the guest's own failure, if
+# it has one, is the reason (a guest that stopped on bad data cannot be
+# saved, for one).
+step_fail() {
+	check_guest
+	fail "$*"
+}
+
 guest_create sk type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=soak \
 	args="$secs" disk="phy:$loop,xvda,w"
 guest_wait sk SOAK-START 180
@@ -93,32 +101,32 @@ while ! grep -q '^@@G SOAK-DONE' "$glog"; do
 	case $((RANDOM % 3)) in
 	0)
 		if [ $attached = 0 ]; then
-			xl block-attach sk 'phy:/dev/nullb2,xvdb,w' || fail "xl block-attach failed"
+			xl block-attach sk 'phy:/dev/nullb2,xvdb,w' || step_fail "xl block-attach failed"
 			attached=1 attaches=$((attaches + 1))
-			connected 51728 || fail "xvdb not Connected 60s after its attach"
+			connected 51728 || step_fail "xvdb not Connected 60s after its attach"
 		else
-			timeout 60 xl block-detach sk xvdb || fail "xl block-detach failed"
+			timeout 60 xl block-detach sk xvdb || step_fail "xl block-detach failed"
 			attached=0 detaches=$((detaches + 1))
 		fi
 		;;
 	1)
-		xl save sk /tmp/sk.save >/dev/null || fail "xl save failed"
-		xl restore /tmp/sk.save >/dev/null || fail "xl restore failed"
+		xl save sk /tmp/sk.save >/dev/null || step_fail "xl save failed"
+		xl restore /tmp/sk.save >/dev/null || step_fail "xl restore failed"
 		rm -f /tmp/sk.save
 		saves=$((saves + 1))
-		connected 51712 || fail "xvda not Connected 60s after xl restore"
+		connected 51712 || step_fail "xvda not Connected 60s after xl restore"
 		if [ $attached = 1 ] && ! connected 51728; then
-			fail "xvdb not Connected 60s after xl restore"
+			step_fail "xvdb not Connected 60s after xl restore"
 		fi
 		;;
 	2)
 		size=$((size + 16))
 		if ! truncate -s ${size}M "$img" || ! busybox losetup -c "$loop"; then
-			fail "growing $img to ${size}M failed"
+			step_fail "growing $img to ${size}M failed"
 		fi
 		resizes=$((resizes + 1))
 		poll_sectors $((size * 2048)) ||
-			fail "xvda's backend did not write its new size ($((size * 2048)) sectors) within 10s"
+			step_fail "xvda's backend did not write its new size ($((size * 2048)) sectors) within 10s"
 		;;
 	esac
 done
