@@ -33,6 +33,12 @@ for w in $BENCH_WORKLOADS; do
 done
 bench_wait b OK
 dom0_symbols
+# Where QEMU's code lies in its address space, to name dom0's user-space
+# instructions of the qusb rows by library (prof/report.py).
+if [ "$back" = qusb ] && [ -n "${BENCH_PROF:-}" ]; then
+	dm=$(pgrep -f "xen-domid $QUSB_DOMID " | head -n 1)
+	[ -z "$dm" ] || tb_file "bench/$tag/qemu.maps" "/proc/$dm/maps"
+fi
 guest_finish b 300
 if [ "$back" = ours ]; then
 	tb_usb_census_wait urbs
