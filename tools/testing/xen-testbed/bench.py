@@ -382,8 +382,8 @@ def usb_table(records):
              "back: ours (xen-usbback) or qusb (QEMU's",
              "userspace backend, in dom0); /stock: against Linux's xen-hcd on the same "
              "backend, /qusb: against qusb behind",
-             "the same frontend; insn/io: virtual time per I/O, mostly waiting for the "
-             "emulated controller; busy/io: instructions",
+             "the same frontend; insn/io: virtual time per I/O, waiting for the "
+             "emulated controller included; busy/io: instructions",
              "executed per I/O (b/qusb: qusb's over this row's, above 1 is cheaper), "
              "split into guest, dom0 (d0user: its",
              "user space, QEMU for qusb) and Xen",
