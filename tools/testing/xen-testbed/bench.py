@@ -19,7 +19,8 @@ Passes:
           with QEMU's USB disk in dom0 (bench-usb) measures PV USB: our
           kernel backend and QEMU's userspace one (qusb, the device
           model: dom0 carries Debian's qemu-system-xen in that boot),
-          each behind Linux's xen-hcd and ours.
+          each behind Linux's xen-hcd and ours, with the disk on QEMU's
+          EHCI or (--usb-hc xhci) its xHCI.
   wall    multi-threaded TCG: parallel speed, repeated with the stacks
           interleaved (A B A B ...), reported as median, min and max.
 Writes build/bench/results.json and build/bench/results.png.
@@ -45,6 +46,9 @@ WORKLOADS = ["randread-4k-qd32", "randwrite-4k-qd32", "read-128k-qd8", "randread
 # ("ours") and QEMU's userspace one ("qusb").
 USB_WORKLOADS = ["usb-randread-4k-qd16", "usb-read-64k-qd4"]
 USB_BACKENDS = ("qusb", "ours")
+# The USB disk's controller in dom0 (testbed.py --usb-disk-hc), as the
+# USB table names it.
+USB_HCS = {"ehci": "EHCI", "xhci": "xHCI, USB 2.0 ports only"}
 OUT = os.path.join(testbed.BUILD, "bench")
 NS_PER_INSN = 8  # -icount shift=3
 PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "ours")]
@@ -373,12 +377,13 @@ def usb_table(records):
     rs = [r for r in records if r["clock"] == "icount" and r["disk"] == "usb"]
     if not rs:
         return ""
-    lines = ["", "PV USB (icount): QEMU's USB disk in dom0 (EHCI), a PV guest with 1 vCPU; "
+    hc = USB_HCS.get(rs[0].get("usb_hc", "ehci"), "EHCI")
+    lines = ["", f"PV USB (icount): QEMU's USB disk in dom0 ({hc}), a PV guest with 1 vCPU; "
              "back: ours (xen-usbback) or qusb (QEMU's",
              "userspace backend, in dom0); /stock: against Linux's xen-hcd on the same "
              "backend, /qusb: against qusb behind",
-             "the same frontend; insn/io: virtual time per I/O, mostly waiting for the "
-             "emulated controller; busy/io: instructions",
+             "the same frontend; insn/io: virtual time per I/O, waiting for the "
+             "emulated controller included; busy/io: instructions",
              "executed per I/O (b/qusb: qusb's over this row's, above 1 is cheaper), "
              "split into guest, dom0 (d0user: its",
              "user space, QEMU for qusb) and Xen",
@@ -495,11 +500,12 @@ def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
         env.append(f"BENCH_PROF={a.runtime - 1}")
     print(f"bench: {name}: dom0 {dom0}, {len(scen)} stacks, "
           f"{'icount' if icount else 'multi-threaded TCG'}", file=sys.stderr, flush=True)
+    usb = name == "bench-usb"
     return testbed.run(argparse.Namespace(
-        scenarios=scen, name=name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
+        scenarios=scen, name=a.prefix + name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
         timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
-        dom0_kernel=dom0, locked=True, xen=xen, usb=name == "bench-usb",
-        qemu_dm=name == "bench-usb"))
+        dom0_kernel=dom0, locked=True, xen=xen, usb=usb, qemu_dm=usb,
+        usb_disk_hc=a.usb_hc if usb else None))
 
 
 def main():
@@ -527,6 +533,15 @@ def main():
                     "BENCH_EVTCHN=0 too)")
     ap.add_argument("--no-usb", dest="usb", action="store_false",
                     help="no PV USB rows (the boot with QEMU's USB disk in dom0)")
+    ap.add_argument("--usb-hc", default=os.environ.get("BENCH_USB_HC", "ehci"), metavar="HC",
+                    help="the USB disk's controller in the bench-usb boot (testbed.py "
+                    "--usb-disk-hc): ehci (default), QEMU's EHCI, whose frame timer "
+                    "paces every transfer, or xhci, its xHCI with USB 2.0 ports only, "
+                    "whose doorbell starts them (BENCH_USB_HC too)")
+    ap.add_argument("--prefix", default=os.environ.get("BENCH_PREFIX", ""),
+                    help="put PREFIX before the boots' run names (build/testbed/runs/"
+                    "PREFIXbench-usb), so as not to replace another's runs "
+                    "(BENCH_PREFIX too)")
     ap.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), metavar="BOOTS",
                     help="run only these icount boots, comma-separated (bench-icount, "
                     "bench-pvh, bench-deb61, bench-evtchn, bench-usb); with --no-wall, "
@@ -543,6 +558,8 @@ def main():
         bad = [v for v in val if v not in known]
         if bad:
             sys.exit(f"error: {what}: unknown {', '.join(bad)} (known: {', '.join(known)})")
+    if a.usb_hc not in USB_HCS:
+        sys.exit(f"error: --usb-hc: unknown {a.usb_hc} (known: {', '.join(USB_HCS)})")
     if a.runtime < 3:
         sys.exit("error: --runtime must be at least 3 seconds")
     testbed.prepare()
@@ -556,14 +573,19 @@ def main():
     lock = testbed.qemu_lock()
     for (name, _, _, _), r in zip(boots, icount_boots(a, boots)):
         rc |= r
-        records += collect(name, "icount", USB_WORKLOADS if name == "bench-usb" else WORKLOADS)
+        recs = collect(a.prefix + name, "icount",
+                       USB_WORKLOADS if name == "bench-usb" else WORKLOADS)
+        for rec in recs:
+            if rec["disk"] == "usb":
+                rec["usb_hc"] = a.usb_hc
+        records += recs
     if not a.no_wall and a.repeat > 0:
         ww = a.wall_workloads.split(",")
         pairs = [p for p in (("stock", "stock"), ("ours", "ours")) if have(p)]
         scen = [f"bench:{f},{b},{v},{r}" for r in range(1, a.repeat + 1)
                 for v in a.wall_vcpus.split(",") for f, b in pairs]
         rc |= boot("bench-wall", "612", scen, a, False, ww, False)
-        records += median_records(collect("bench-wall", "wall", ww))
+        records += median_records(collect(a.prefix + "bench-wall", "wall", ww))
     lock.close()
     ratios(records)
     for r in records:

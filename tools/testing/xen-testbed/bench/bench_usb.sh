@@ -31,9 +31,19 @@ for w in $BENCH_WORKLOADS; do
 	bench_wait b "BENCH $w"
 	bench_measure "$w"
 done
+# Where QEMU's code lies in its address space, to name dom0's user-space
+# instructions of the qusb rows by library (prof/report.py): copied now,
+# while the guest still runs (the device model ends with it), and sent
+# once the guest is gone (its console's lines would cut into the file).
+rm -f /tmp/qemu.maps
+if [ "$back" = qusb ] && [ -n "${BENCH_PROF:-}" ]; then
+	dm=$(pgrep -f "xen-domid $QUSB_DOMID " | head -n 1)
+	[ -z "$dm" ] || cat "/proc/$dm/maps" >/tmp/qemu.maps
+fi
 bench_wait b OK
 dom0_symbols
 guest_finish b 300
+[ ! -s /tmp/qemu.maps ] || tb_file "bench/$tag/qemu.maps" /tmp/qemu.maps
 if [ "$back" = ours ]; then
 	tb_usb_census_wait urbs
 else

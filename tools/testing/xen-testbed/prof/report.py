@@ -21,7 +21,9 @@ symbols (slow: minutes of console output per stack).  --per io divides
 by the block I/Os the guest started in the window (the calls of
 blk_mq_start_request there), which is exact where the window's length
 in I/Os is not known, as in the PV USB rows (their vCPUs are idle most
-of the time, and the window is a little longer than BENCH_PROF).
+of the time, and the window is a little longer than BENCH_PROF).  A
+qusb row's dom0 user space (QEMU's) is named by the file its code is
+mapped from (qemu.maps, QEMU's /proc/PID/maps that bench_usb.sh sends).
 """
 import argparse
 import bisect
@@ -202,8 +204,29 @@ def calls(run, name, addr, want):
     return n
 
 
+def qemu_maps(run, tag):
+    """The mappings of QEMU's code in dom0, from the /proc/PID/maps a
+    qusb row of the PV USB benchmark sent (bench_usb.sh): a Syms of
+    their starts, named by file, and their ends; (None, None) without."""
+    p = os.path.join(run, "files", "bench", tag, "qemu.maps")
+    if not os.path.exists(p):
+        return None, None
+    syms, ends = Syms(), {}
+    with open(p) as f:
+        for line in f:
+            w = line.split()
+            if len(w) < 6 or "x" not in w[1]:
+                continue
+            lo, hi = (int(x, 16) for x in w[0].split("-"))
+            syms.add(lo, os.path.basename(w[5]))
+            ends[lo] = hi
+    return syms.done(), ends
+
+
 def namers(run, tag):
-    """Name a block of one side: Xen's map, kernels' maps, module symbols."""
+    """Name a block of one side: Xen's map, kernels' maps, module symbols,
+    and dom0's user space by QEMU's code mappings where a qusb row sent
+    them (any other dom0 process's code there is named as QEMU's)."""
     xen = read_map(xen_map(run), Syms(), "xen:", text).done()
     kern = read_map(os.path.join(BUILD, "kernel", "obj", "System.map"), Syms(), "",
                     text).done()
@@ -215,11 +238,18 @@ def namers(run, tag):
     # System.map: its own symbols came in its .ksyms.
     kmaps = {"guest": syms["guest"] if "-deb61-" in tag else kern,
              "dom0": syms["dom0"] if "-ddeb61-" in tag else kern}
+    qemu, ends = qemu_maps(run, tag)
+
+    def user(addr):
+        i = bisect.bisect_right(qemu.addrs, addr) - 1
+        return qemu.names[i] if i >= 0 and addr < ends[qemu.addrs[i]] else "?"
 
     def name(s, addr):
         if s == "xen":
             return xen.find(addr) or "xen:?"
         a = area(addr)
+        if a == "user" and s == "dom0" and qemu:
+            return f"dom0:user {user(addr)}"
         if a != "kernel":
             return f"{s}:{a}"
         found = syms[s].find(addr, 1 << 14) if addr >= 0xffffffffa0000000 else None
