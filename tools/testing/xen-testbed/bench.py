@@ -517,11 +517,11 @@ def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
         env.append(f"BENCH_PROF={a.runtime - 1}")
     print(f"bench: {name}: dom0 {dom0}, {len(scen)} stacks, "
           f"{'icount' if icount else 'multi-threaded TCG'}", file=sys.stderr, flush=True)
+    usb = name == "bench-usb"
     return testbed.run(argparse.Namespace(
-        scenarios=scen, name=a.prefix + name, icount=icount, smp=2, mem=6144,
-        dom0_mem=2048, timeout=0, scenario_timeout=per, no_prepare=True, env=env,
-        profile=profile, dom0_kernel=dom0, locked=True, xen=xen, usb=name == "bench-usb",
-        qemu_dm=name == "bench-usb" or hvm))
+        scenarios=scen, name=a.prefix + name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
+        timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
+        dom0_kernel=dom0, locked=True, xen=xen, usb=usb, qemu_dm=usb or hvm))
 
 
 def main():
@@ -550,15 +550,16 @@ def main():
                     "BENCH_EVTCHN=0 too)")
     ap.add_argument("--no-usb", dest="usb", action="store_false",
                     help="no PV USB rows (the boot with QEMU's USB disk in dom0)")
+    ap.add_argument("--prefix", default=os.environ.get("BENCH_PREFIX", ""),
+                    help="put PREFIX before the boots' run names (build/testbed/runs/"
+                    "PREFIXbench-usb), so as not to replace another's runs "
+                    "(BENCH_PREFIX too)")
     ap.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), metavar="BOOTS",
                     help="run only these icount boots, comma-separated (bench-icount, "
                     "bench-pvh, bench-deb61, bench-evtchn, bench-usb); with --no-wall, "
                     "for example, only the PV USB rows")
     ap.add_argument("--no-profile", action="store_true",
                     help="no guest/dom0/Xen split (no profiling plugin)")
-    ap.add_argument("--prefix", default=os.environ.get("BENCH_PREFIX", ""),
-                    help="put this before each boot's run name (build/testbed/runs/"
-                    "PREFIXbench-...), so as not to replace another run's")
     ap.add_argument("--out", default=os.environ.get("BENCH_OUT", OUT), metavar="DIR",
                     help="write results.json and results.png there "
                     f"(default {os.path.relpath(OUT)})")
