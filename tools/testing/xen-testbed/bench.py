@@ -12,10 +12,12 @@ Passes:
           inline), the same dom0 with PVH guests, and Debian 12's own 6.1
           kernel in dom0 with our backend built for it.
           A fourth boot (not with --no-evtchn) runs the patched hypervisor
-          (patches/xen): PVH guests with each event channel on an
-          interrupt vector of its own against the same guests on Xen's
-          upcall (xen.evtchn_vectors=0), with the disk's interrupts per
-          I/O and the instructions vectors save per interrupt.  A boot
+          (patches/xen): PVH guests, and HVM guests (Debian's
+          qemu-system-xen as device model in dom0 for that boot), with
+          each event channel on an interrupt vector of its own against
+          the same guests on Xen's upcall (xen.evtchn_vectors=0), with
+          the disk's interrupts per I/O and the instructions vectors
+          save per interrupt.  A boot
           with QEMU's USB disk in dom0 (bench-usb) measures PV USB: our
           kernel backend and QEMU's userspace one (qusb, the device
           model: dom0 carries Debian's qemu-system-xen in that boot),
@@ -23,7 +25,7 @@ Passes:
           EHCI or (--usb-hc xhci) its xHCI.
   wall    multi-threaded TCG: parallel speed, repeated with the stacks
           interleaved (A B A B ...), reported as median, min and max.
-Writes build/bench/results.json and build/bench/results.png.
+Writes build/bench/results.json and build/bench/results.png (--out: elsewhere).
 """
 import argparse
 import concurrent.futures
@@ -61,6 +63,19 @@ PAIRS = [("stock", "stock"), ("ours", "stock"), ("stock", "ours"), ("ours", "our
 SETTING = ("type", "kernel", "disk", "dom0", "delivery")
 BOOTS = ("bench-icount", "bench-evtchn", "bench-pvh", "bench-deb61", "bench-usb")
 DELIVERIES = ("upcall", "vectors")
+# Guest types: pv and pvh in every boot that has their rows; hvm only in
+# bench-evtchn (an HVM guest takes minutes to boot under the emulator,
+# against seconds for PV or PVH).
+TYPES = ("pv", "pvh", "hvm")
+# What dom0 waits for an HVM guest to boot (tblib.sh's TB_HVM_BOOT_WAIT,
+# 240 s there), guest time: under the instruction counter the boot
+# through hvmloader, SeaBIOS and fw_cfg took more than 432 s (run
+# hb-bench-evtchn, 2026-12-05), against about 100 s without it.  A boot
+# with HVM guests gives each scenario that much more time.
+HVM_BOOT_WAIT = 1200
+# The frontends of the HVM rows: ours only, for the boot's time (two
+# HVM guests per frontend).
+HVM_FRONTS = ("ours",)
 
 
 def have(pair):
@@ -91,12 +106,14 @@ def plan(a):
         if "deb61" in a.kernels:
             sc += [f"bench:{f},{b},{v},1,pv,deb61" for f, b in pairs if b == "stock"]
         boots.append(("bench-icount", "612", sc, None))
-        if "pvh" in a.types and a.evtchn:
+        types = [t for t in ("pvh", "hvm") if t in a.types]
+        if types and a.evtchn:
             every = "+".join(WORKLOADS)
             boots.append(("bench-evtchn", "612",
-                          [f"bench:{f},{f},{v},1,pvh,612,softirq,{every},{d}"
-                           for d in DELIVERIES for f in ("stock", "ours")
-                           if have((f, f))], "patched"))
+                          [f"bench:{f},{f},{v},1,{t},612,softirq,{every},{d}"
+                           for t in types for d in DELIVERIES for f in ("stock", "ours")
+                           if have((f, f)) and (t != "hvm" or f in HVM_FRONTS)],
+                          "patched"))
         if "pvh" in a.types:
             boots.append(("bench-pvh", "612", [f"bench:{f},{b},{v},1,pvh" for f, b in pairs],
                           None))
@@ -120,7 +137,7 @@ def icount_boots(a, boots):
     else the host runs.  The caller holds the testbed lock."""
     def one(b):
         name, dom0, scen, xen = b
-        testbed.LOG_TAG.name = name
+        testbed.LOG_TAG.name = a.prefix + name
         return boot(name, dom0, scen, a, True, USB_WORKLOADS if name == "bench-usb"
                     else WORKLOADS, not a.no_profile, xen)
 
@@ -232,6 +249,12 @@ def irq_record(path, ios):
         out["upcall_per_io"] = round(sum(x - y for x, y in zip(a["HYP"], b.get("HYP", a["HYP"])))
                                      / ios, 3)
     return out
+
+
+def spec_type(spec):
+    """The guest type of bench scenario SPEC ("bench:FRONT,BACK,VCPUS,REP,TYPE,...")."""
+    args = spec.partition(":")[2].split(",")
+    return args[4] if len(args) > 4 else "pv"
 
 
 def collect(run, clock, workloads):
@@ -406,31 +429,34 @@ def usb_table(records):
 
 
 def delivery_table(records):
-    """The event delivery rows: each stack on the upcall and on vectors."""
+    """The event delivery rows: each stack on the upcall and on vectors,
+    PVH guests first, then HVM."""
     rs = [r for r in records if r["clock"] == "icount" and r.get("delivery", "-") != "-"]
     if not rs:
         return ""
-    lines = ["", "event delivery (PVH guests on the patched Xen, icount): each channel "
-             "on a vector of its own against the upcall; irq/io: the disk's interrupts "
-             "per I/O,",
+    lines = ["", "event delivery (PVH and HVM guests on the patched Xen, icount): each "
+             "channel on a vector of its own against the upcall; irq/io: the disk's "
+             "interrupts per I/O,",
              "saved/irq: instructions per I/O saved against the upcall, per disk "
              "interrupt; upcall/io: upcall interrupts (all channels, timer included) "
              "per I/O",
-             f"{'workload':17} {'front':>5} {'back':>5} {'delivery':>8} {'IOPS':>7} "
-             f"{'/upcall':>7} {'insn/io':>7} {'guest':>6} {'xen':>6} {'irq/io':>6} "
-             f"{'saved/irq':>9} {'upcall/io':>9}  disk irqs per vCPU"]
+             f"{'workload':17} {'type':>4} {'front':>5} {'back':>5} {'delivery':>8} "
+             f"{'IOPS':>7} {'/upcall':>7} {'insn/io':>7} {'guest':>6} {'xen':>6} "
+             f"{'irq/io':>6} {'saved/irq':>9} {'upcall/io':>9}  disk irqs per vCPU"]
     for w in WORKLOADS:
         for r in sorted((r for r in rs if r["workload"] == w),
-                        key=lambda r: (PAIRS.index((r["frontend"], r["backend"])),
+                        key=lambda r: (TYPES.index(r["type"]) if r["type"] in TYPES else 9,
+                                       PAIRS.index((r["frontend"], r["backend"])),
                                        r["delivery"])):
             up = next((u for u in rs if u["workload"] == w and u["delivery"] == "upcall" and
+                       u["type"] == r["type"] and
                        (u["frontend"], u["backend"]) == (r["frontend"], r["backend"])), None)
             ratio = f"{r['iops'] / up['iops']:.2f}" if up and up["iops"] else "-"
             saved = "-"
             if up and r is not up and r.get("irq_per_io"):
                 saved = round((up["insn_per_io"] - r["insn_per_io"]) / r["irq_per_io"])
             lines.append(
-                f"{w:17} {r['frontend']:>5} {r['backend']:>5} {r['delivery']:>8} "
+                f"{w:17} {r['type']:>4} {r['frontend']:>5} {r['backend']:>5} {r['delivery']:>8} "
                 f"{r['iops']:7.0f} {ratio:>7} {r.get('insn_per_io', 0):7} "
                 f"{r.get('insn_guest', '-'):>6} {r.get('insn_xen', '-'):>6} "
                 f"{r.get('irq_per_io', '-'):>6} {saved:>9} "
@@ -493,9 +519,12 @@ def plot(records, png):
 
 
 def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
-    per = 120 + len(workloads) * (a.runtime + 15)
+    # HVM guests (bench-evtchn's) need the device model in dom0, and
+    # their boot's time on top of the workloads'.
+    hvm = any(spec_type(s) == "hvm" for s in scen if s.startswith("bench:"))
+    per = 120 + len(workloads) * (a.runtime + 15) + (HVM_BOOT_WAIT if hvm else 0)
     env = [f"BENCH_WORKLOADS={' '.join(workloads)}", f"BENCH_RUNTIME={a.runtime}",
-           f"TB_SCENARIO_TIMEOUT={per}"]
+           f"TB_SCENARIO_TIMEOUT={per}"] + [f"TB_HVM_BOOT_WAIT={HVM_BOOT_WAIT}"] * hvm
     if profile:
         env.append(f"BENCH_PROF={a.runtime - 1}")
     print(f"bench: {name}: dom0 {dom0}, {len(scen)} stacks, "
@@ -504,11 +533,12 @@ def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
     return testbed.run(argparse.Namespace(
         scenarios=scen, name=a.prefix + name, icount=icount, smp=2, mem=6144, dom0_mem=2048,
         timeout=0, scenario_timeout=per, no_prepare=True, env=env, profile=profile,
-        dom0_kernel=dom0, locked=True, xen=xen, usb=usb, qemu_dm=usb,
+        dom0_kernel=dom0, locked=True, xen=xen, usb=usb, qemu_dm=usb or hvm,
         usb_disk_hc=a.usb_hc if usb else None))
 
 
 def main():
+    global OUT
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runtime", type=int, default=int(os.environ.get("BENCH_RUNTIME", 3)),
@@ -524,7 +554,8 @@ def main():
                     help="guest kernels of the icount pass (612: the testbed's; "
                     "deb61: Debian 12's, with the stock backend)")
     ap.add_argument("--types", default=os.environ.get("BENCH_TYPES", "pv,pvh"),
-                    help="guest types of the icount pass")
+                    help="guest types of the icount pass (hvm: HVM rows in bench-evtchn "
+                    "only; not by default until a run of them has passed)")
     ap.add_argument("--dom0", default=os.environ.get("BENCH_DOM0", "612,deb61"),
                     help="dom0 kernels, one icount boot each (612, deb61)")
     ap.add_argument("--no-evtchn", dest="evtchn", action="store_false",
@@ -548,11 +579,14 @@ def main():
                     "for example, only the PV USB rows")
     ap.add_argument("--no-profile", action="store_true",
                     help="no guest/dom0/Xen split (no profiling plugin)")
+    ap.add_argument("--out", default=os.environ.get("BENCH_OUT", OUT), metavar="DIR",
+                    help="write results.json and results.png there "
+                    f"(default {os.path.relpath(OUT)})")
     a = ap.parse_args()
     a.kernels, a.types, a.dom0 = (x.split(",") for x in (a.kernels, a.types, a.dom0))
     a.only = [b for b in a.only.split(",") if b]
     for val, known, what in ((a.kernels, ("612", "deb61"), "--kernels"),
-                             (a.types, ("pv", "pvh"), "--types"),
+                             (a.types, TYPES, "--types"),
                              (a.dom0, testbed.DOM0_KERNELS, "--dom0"),
                              (a.only, BOOTS, "--only")):
         bad = [v for v in val if v not in known]
@@ -562,6 +596,7 @@ def main():
         sys.exit(f"error: --usb-hc: unknown {a.usb_hc} (known: {', '.join(USB_HCS)})")
     if a.runtime < 3:
         sys.exit("error: --runtime must be at least 3 seconds")
+    OUT = os.path.abspath(a.out)
     testbed.prepare()
     os.makedirs(OUT, exist_ok=True)
     start, rc, records = time.time(), 0, []
