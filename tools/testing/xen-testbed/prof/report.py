@@ -207,20 +207,26 @@ def calls(run, name, addr, want):
 def qemu_maps(run, tag):
     """The mappings of QEMU's code in dom0, from the /proc/PID/maps a
     qusb row of the PV USB benchmark sent (bench_usb.sh): a Syms of
-    their starts, named by file, and their ends; (None, None) without."""
+    their starts, named by file, and of the gaps after them ("?");
+    None without."""
     p = os.path.join(run, "files", "bench", tag, "qemu.maps")
     if not os.path.exists(p):
-        return None, None
-    syms, ends = Syms(), {}
+        return None
+    starts, ends = {}, []
     with open(p) as f:
         for line in f:
             w = line.split()
             if len(w) < 6 or "x" not in w[1]:
                 continue
             lo, hi = (int(x, 16) for x in w[0].split("-"))
-            syms.add(lo, os.path.basename(w[5]))
-            ends[lo] = hi
-    return syms.done(), ends
+            starts[lo] = os.path.basename(w[5])
+            ends.append(hi)
+    for hi in ends:
+        starts.setdefault(hi, "?")
+    syms = Syms()
+    for lo, name in starts.items():
+        syms.add(lo, name)
+    return syms.done()
 
 
 def namers(run, tag):
@@ -238,18 +244,14 @@ def namers(run, tag):
     # System.map: its own symbols came in its .ksyms.
     kmaps = {"guest": syms["guest"] if "-deb61-" in tag else kern,
              "dom0": syms["dom0"] if "-ddeb61-" in tag else kern}
-    qemu, ends = qemu_maps(run, tag)
-
-    def user(addr):
-        i = bisect.bisect_right(qemu.addrs, addr) - 1
-        return qemu.names[i] if i >= 0 and addr < ends[qemu.addrs[i]] else "?"
+    qemu = qemu_maps(run, tag)
 
     def name(s, addr):
         if s == "xen":
             return xen.find(addr) or "xen:?"
         a = area(addr)
         if a == "user" and s == "dom0" and qemu:
-            return f"dom0:user {user(addr)}"
+            return f"dom0:user {qemu.find(addr, 1 << 64) or '?'}"
         if a != "kernel":
             return f"{s}:{a}"
         found = syms[s].find(addr, 1 << 14) if addr >= 0xffffffffa0000000 else None
