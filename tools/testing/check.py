@@ -4,21 +4,23 @@
 
 Static checks (shellcheck, checkpatch --strict, sparse), the compat probe
 mechanism against both supported kernels, the userspace unit tests, the
-patch series (make patches), and the testbed scenarios in four QEMU
-boots: the shared one with the testbed's kernel in dom0 on the patched
-hypervisor (patches/xen), its guests' event channel vectors off (guests
-that do not use the feature must not see a difference); a short one with
-xenbus.watch_lanes=0 in dom0 that also runs the vector scenarios; a short
-one under QEMU's instruction counter; one with Debian 12's 6.1 in dom0 on
-Debian's own Xen.  Everything but the testbed runs at idle CPU priority
-beside the first boot, which leaves most of a core unused; its results
-are printed when that boot ends.  CHECK_SCENARIOS,
-CHECK_LANES_OFF_SCENARIOS, CHECK_ICOUNT_SCENARIOS or CHECK_DEB61_SCENARIOS
-run only the scenarios they name, in that boot only; --static-only skips
-the testbed.
+patch series (make patches), and the testbed scenarios in six QEMU
+boots, two at a time: the shared list, in three boots with the testbed's
+kernel in dom0 on the patched hypervisor (patches/xen), its guests'
+event channel vectors off (guests that do not use the feature must not
+see a difference); a short one with xenbus.watch_lanes=0 in dom0 that
+also runs the vector scenarios; a short one under QEMU's instruction
+counter; one with Debian 12's 6.1 in dom0 on Debian's own Xen.
+Everything but the testbed runs at idle CPU priority beside the boots;
+its results are printed when they end.  CHECK_SCENARIOS (one boot
+instead of the shared three), CHECK_LANES_OFF_SCENARIOS,
+CHECK_ICOUNT_SCENARIOS or CHECK_DEB61_SCENARIOS run only the scenarios
+they name, in that boot only; CHECK_BOOTS_AT_ONCE=1 runs the boots one
+after the other; --static-only skips the testbed.
 """
 import argparse
 import glob
+import json
 import os
 import re
 import shutil
@@ -84,19 +86,14 @@ BACKEND = [
 # only its first case (the others skip), in the PVH guest all of them.
 KUNIT = ["kunit:pv,pvh"]
 # Faults injected into our frontend and backend (built with
-# XENPV_FAULT_INJECTION) at connect time and during I/O, and the
-# censuses of what both hold across attach/detach and create/destroy
-# cycles.  A part of the faults list, for time (the whole list, with a
-# short leaks, took 16 minutes in run core-fl of 2026-12-04, and passes):
-# CHECK_SCENARIOS="ours+ours/faults:pv" runs it all.  leaks runs the
-# issue's 100 attach/detach cycles but 4 of its 20 guests: a cycle took
-# 1.05 s and a guest 9.7 s in run lk-full of 2026-12-05 (the whole
-# ours+ours/leaks:pv 320 s, PVH 351 s), and 100,4 took 149 s in run
-# lk-hb (100 cycles 102 s, 4 guests 30 s): under 2 minutes more than
-# 10,2 (about 50 s).  CHECK_SCENARIOS="ours+ours/leaks:pv" runs all 20
-# guests.
-ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
-          "front.grant.io,back.grant.io", "ours+ours/leaks:pv,100,4"]
+# XENPV_FAULT_INJECTION) at connect time and during I/O, every step of
+# the list, and the censuses of what both hold across the issue's 100
+# attach/detach cycles and 20 guests created and destroyed.  The whole
+# faults list with a short leaks took 16 minutes in run core-fl of
+# 2026-12-04, ours+ours/leaks:pv 320 s in run lk-full of 2026-12-05 (a
+# cycle 1.05 s, a guest 9.7 s): both are in a boot of their own beside
+# the others' since make check runs two boots at a time.
+ROBUST = ["ours+ours/faults:pv", "ours+ours/leaks:pv"]
 # PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
 # xen-hcd passed usb_pv once (run mv1 of 2026-12-04).  usb_hostile first
@@ -119,8 +116,17 @@ USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
 # watch kselftest (xen_xenbus_test) as a user runs it.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.
 LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv", "kselftest_xenbus"]
-SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
-    + OURS_ONLY + BACKEND + LANES + KUNIT + ROBUST + USB
+# The shared boot's list, in three boots that run two at a time (with
+# the same dom0 and hypervisor): the stock drivers, our frontend on
+# Linux's backend, the watch lanes and KUnit in SHARED_A; our backend,
+# faults and leaks in SHARED_B; PV USB in SHARED_C.  None depends on
+# another: each dom0 starts on Linux's backend, and "front+back/"
+# switches it where a scenario needs ours.
+SHARED_A = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
+    + OURS_ONLY + LANES + KUNIT
+SHARED_B = BACKEND + ROBUST
+SHARED_C = USB
+SCENARIOS = SHARED_A + SHARED_B + SHARED_C
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
 # show the failure there, or the scenario proves nothing.  Its guests
 # keep their per-channel vectors on (the shared boot turns them off), so
@@ -163,6 +169,11 @@ DEB61_DOM0 = [
     "ours+ours/hostile:pv", "stock+ours/detach_load:pv", "ours+ours/detach_load:pvh",
     "ours+ours/kselftest:pvh",
 ]
+
+# How many testbed boots run at once.  One boot's QEMU keeps about 1.24
+# of the 2 host cores busy: its guests wait on timers and on each other
+# much of the time, and a second boot fills those gaps.
+BOOTS_AT_ONCE = max(1, int(os.environ.get("CHECK_BOOTS_AT_ONCE", "2")))
 
 results = []
 # A thread's record() lines are held here while it runs beside a boot.
@@ -368,7 +379,6 @@ def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700, xen="debi
     instruction counter with ICOUNT, dom0's scenarios given ENV ("K=V");
     record each result."""
     import argparse as ap
-    import json
     print(f"testbed: {len(scen)} scenarios in one boot, dom0 kernel {dom0}"
           + (f" with {dom0_args}" if dom0_args else "") + f", {xen} Xen"
           + (", instruction counter" if icount else "")
@@ -407,33 +417,40 @@ def record_tap(d, prefix):
 
 
 def testbed_plan():
-    """The boots to run, each a dict of testbed_boot()'s arguments.
-    CHECK_SCENARIOS (the shared boot), CHECK_LANES_OFF_SCENARIOS
+    """The boots to run, each a dict of testbed_boot()'s arguments, in the
+    order they start (the longest first).  CHECK_SCENARIOS (the shared boots, then one boot
+    of the scenarios it names), CHECK_LANES_OFF_SCENARIOS
     (xenbus.watch_lanes=0, the vector scenarios), CHECK_ICOUNT_SCENARIOS
     (the instruction counter) or CHECK_DEB61_SCENARIOS (dom0 Debian 6.1,
     Debian's Xen) run only the boots they are set for, with the scenarios
     they name (empty: the boot's usual ones)."""
+    shared = dict(dom0="612", prefix="testbed", xen="patched",
+                  env=("TB_GUEST_EXTRA=xen.evtchn_vectors=0",))
     boots = [
-        ("CHECK_SCENARIOS", dict(name="check", dom0="612", scen=SCENARIOS, prefix="testbed",
-                                 xen="patched", env=("TB_GUEST_EXTRA=xen.evtchn_vectors=0",))),
+        ("CHECK_SCENARIOS", dict(shared, name="check-b", scen=SHARED_B)),
+        ("CHECK_SCENARIOS", dict(shared, name="check", scen=SHARED_A)),
+        ("CHECK_SCENARIOS", dict(shared, name="check-c", scen=SHARED_C)),
         ("CHECK_LANES_OFF_SCENARIOS",
          dict(name="check-lanes-off", dom0="612", scen=LANES_OFF + EVTCHN_VECTORS,
               prefix="testbed-lanesoff", dom0_args="xenbus.watch_lanes=0", timeout=1800,
               xen="patched")),
         ("CHECK_ICOUNT_SCENARIOS", dict(name="check-icount", dom0="612", scen=ICOUNT,
-                                        prefix="testbed-icount", timeout=900, xen="patched",
+                                        prefix="testbed-icount", timeout=1200, xen="patched",
                                         icount=True,
                                         env=(f"TB_ATTEMPTS={ICOUNT_ATTEMPTS}",))),
         ("CHECK_DEB61_SCENARIOS", dict(name="check-deb61", dom0="deb61", scen=DEB61_DOM0,
-                                       prefix="testbed-deb61dom0")),
+                                       prefix="testbed-deb61dom0", after_checks=True)),
     ]
     chosen = any(os.environ.get(var) is not None for var, _ in boots)
-    plan = []
+    plan, given = [], set()
     for var, boot in boots:
         spec = os.environ.get(var)
         if chosen and spec is None:
             continue
         if spec:
+            if var in given:
+                continue
+            given.add(var)
             boot["scen"] = spec.split()
         if boot["scen"]:
             plan.append(boot)
@@ -442,11 +459,11 @@ def testbed_plan():
 
 def beside_boot(lines):
     """The checks that need no testbed, at idle CPU priority beside the
-    first boot.  QEMU leaves most
-    of a core unused (124% of the host's 200% over a run of seven
-    scenarios, 2026-12-05) and SCHED_IDLE work gets only that: the same
-    seven scenarios took 227 s beside two idle-priority busy loops, 228 s
-    alone.  Their result lines are held in LINES until the boot ends."""
+    boots.  One boot's QEMU leaves most of a core unused (124% of the
+    host's 200% over a run of seven scenarios, 2026-12-05) and SCHED_IDLE
+    work gets only what the boots leave: the same seven scenarios took
+    227 s beside two idle-priority busy loops, 228 s alone.  Their result
+    lines are held in LINES until the boots end."""
     held.lines = lines
     t0 = time.time()
     os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
@@ -467,33 +484,78 @@ def static_checks():
     check_unit()
 
 
+def run_boots(plan, checks):
+    """Run PLAN's boots, BOOTS_AT_ONCE at a time in plan order; a boot
+    marked after_checks waits for the CHECKS thread (DKMS installs and
+    removes modules for Debian's 6.1 on this host)."""
+    todo = list(plan)
+    take = threading.Lock()
+
+    def worker():
+        while True:
+            with take:
+                if not todo:
+                    return
+                boot = dict(todo.pop(0))
+            if boot.pop("after_checks", False):
+                checks.join()
+            testbed.LOG_TAG.name = boot["name"]
+            try:
+                testbed_boot(**boot)
+            except Exception as e:  # noqa: BLE001 -- reported as a failed boot
+                record(f"{boot['prefix']}-boot", "fail", f"{type(e).__name__}: {e}")
+
+    workers = [threading.Thread(target=worker) for _ in range(min(BOOTS_AT_ONCE, len(plan)))]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
 def check_all():
-    """Everything: the first boot runs while the other checks share the
-    host's spare CPU; the boots after it wait for them (DKMS's modules
-    removed again before Debian's 6.1 boots in dom0)."""
+    """Everything: the testbed's boots, two at a time, while the other
+    checks take what CPU they leave at idle priority; their results are
+    printed when the boots end."""
     plan = testbed_plan()
     lines = []
     bg = threading.Thread(target=beside_boot, args=(lines,))
     t0 = time.time()
     print("static checks, unit tests, make patches, DKMS: at idle CPU priority beside "
-          "the first testbed boot; their results follow it", flush=True)
+          f"the testbed's boots ({BOOTS_AT_ONCE} at a time); their results follow them",
+          flush=True)
     bg.start()
     # One hold of the testbed lock for all boots: another run slipping in
     # between them would only make this one longer.
     lock = testbed.qemu_lock() if plan else None
-    if plan:
-        testbed_boot(**plan[0])
+    run_boots(plan, bg)
     if bg.is_alive():
-        print(f"waiting for the checks beside the boot ({time.time() - t0:.0f}s since "
+        print(f"waiting for the checks beside the boots ({time.time() - t0:.0f}s since "
               "they began)", flush=True)
     bg.join()
-    print("the checks beside the boot:", flush=True)
+    print("the checks beside the boots:", flush=True)
     for ln in lines:
         print(ln, flush=True)
-    for boot in plan[1:]:
-        testbed_boot(**boot)
     if lock:
         lock.close()
+    slowest(plan)
+
+
+def slowest(plan, n=12):
+    """Print the boots' N slowest scenarios (results.json's seconds): where
+    make check's time goes, for whoever has to make it shorter."""
+    rows = []
+    for boot in plan:
+        path = os.path.join(BUILD, "testbed", "runs", boot["name"], "results.json")
+        try:
+            with open(path) as f:
+                rows += [(r["seconds"], boot["name"], r["name"])
+                         for r in json.load(f) if "seconds" in r]
+        except (OSError, ValueError):
+            continue
+    if rows:
+        print(f"the slowest scenarios of {len(rows)} (seconds, boot, scenario):")
+        for sec, boot, name in sorted(rows, reverse=True)[:n]:
+            print(f"  {sec:5d} {boot} {name}")
 
 
 def main():

@@ -235,6 +235,21 @@ def is_hvm(spec):
     return spec.rpartition("/")[2].partition(":")[2].split(",")[0] == "hvm"
 
 
+def time_factor(spec):
+    """How many scenario timeouts scenario SPEC gets: its file's
+    "# tb: timeout xN" line (N), 2 for HVM guests (they boot in about
+    100 s), 1 otherwise; tb_run_one in dom0 reads the same."""
+    f = spec.rpartition("/")[2].split(":")[0]
+    n = 1
+    try:
+        with open(os.path.join(TB, "scenarios", f + ".sh")) as fh:
+            m = re.search(r"^# tb: timeout x(\d+)$", fh.read(), re.M)
+            n = int(m.group(1)) if m else 1
+    except OSError:
+        pass
+    return n * (2 if is_hvm(spec) else 1)
+
+
 def needs_qemu_dm(spec):
     """Whether scenario SPEC needs a device model (QEMU) in dom0: QEMU's
     PV USB backend (usb_qusb*) or an HVM guest."""
@@ -412,6 +427,9 @@ class Watch:
         self.usb_bus = usb_bus
         self.current, self.since, self.done = None, time.time(), {}
         self.fatal, self.begun, self.rundir, self.plugs = None, 0, rundir, 0
+        # Seconds each scenario took, in the order they ended (a name
+        # run twice has two), and when dom0 began its first scenario.
+        self.took, self.started, self.first = {}, time.time(), None
 
     def qemu_request(self, what):
         sock = os.path.join(self.rundir or "", "qmp.sock")
@@ -462,12 +480,16 @@ class Watch:
         elif tag == "@@TB" and rest.startswith("BEGIN "):
             self.current, self.since = rest[6:], time.time()
             self.begun += 1
+            if self.first is None:
+                self.first = self.since - self.started
+                log(f"  dom0 up after {self.first:.0f}s")
             log(f"  {self.current}: running ({self.begun} of {len(self.names)})")
         elif tag == "@@TB" and (rest.startswith("PASS ") or rest.startswith("FAIL ")):
             name = rest[5:].split(":")[0]
             took = time.time() - self.since
             log(f"  {name}: {rest[:4]} ({took:.0f}s){rest[5 + len(name):]}")
             self.done[name] = rest[:4]
+            self.took.setdefault(name, []).append(round(took))
             self.current = None
 
 
@@ -565,8 +587,8 @@ def run(args):
     cmd, serial = qemu_cmd(args, rundir, initrd, xen)
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(" ".join(cmd) + "\n")
-    # dom0 gives a scenario of HVM guests twice the time (tb_run_one).
-    limit = args.timeout or (150 + sum(args.scenario_timeout * (2 if is_hvm(s) else 1)
+    # dom0 gives a scenario its time factor's timeouts (tb_run_one).
+    limit = args.timeout or (150 + sum(args.scenario_timeout * time_factor(s)
                                        for s in args.scenarios))
     # The benchmark holds the lock itself around its boots.
     lock = None if getattr(args, "locked", False) else qemu_lock()
@@ -607,10 +629,12 @@ def run(args):
     log(f"QEMU exited after {time.time() - start:.0f}s"
         + (f": killed at the {limit}s hard limit" if timed_out else ""))
     fatal = w.fatal if w.fatal and not w.fatal.startswith("@@TB") else None
-    return report(rundir, serial, names, timed_out, limit, proc.returncode, fatal)
+    return report(rundir, serial, names, timed_out, limit, proc.returncode, fatal, w.took)
 
 
-def report(rundir, serial, names, timed_out, limit, qrc, fatal=None):
+def report(rundir, serial, names, timed_out, limit, qrc, fatal=None, took=None):
+    """Write RUNDIR/results.json (each scenario's status, reason, log and,
+    where TOOK has it, the seconds it took) and print each failure."""
     results, files, (cur, cur_lines), lines = parse_serial(serial)
     fdir = os.path.join(rundir, "files")
     for fname, data in files.items():
@@ -639,6 +663,8 @@ def report(rundir, serial, names, timed_out, limit, qrc, fatal=None):
             f.write("\n".join(r["log"]) + "\n")
         out.append({"name": n, "status": r["status"], "reason": r["reason"],
                     "log": os.path.relpath(os.path.join(rundir, logname))})
+        if took and len(took.get(n, [])) >= k:
+            out[-1]["seconds"] = took[n][k - 1]
         if r["status"] != "pass":
             tail = [ln for ln in r["log"] if ln.strip()][-25:]
             print(f"FAIL {n}: {r['reason']}\n  log: {out[-1]['log']}\n  last lines:",

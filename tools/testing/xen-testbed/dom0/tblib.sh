@@ -571,10 +571,13 @@ tb_undo() {
 # tb_run_one FRONT FILE ARGS: run one scenario in its own shell, under
 # its timeout; the exit status is the scenario's.
 tb_run_one() {
-	local t=$TB_SCENARIO_TIMEOUT
-	# An HVM guest takes about 100 s to boot (Documentation/testbed.rst,
-	# "Device model"): twice the time for a scenario of HVM guests, as
-	# testbed.py's hard limit counts it.
+	local t=$TB_SCENARIO_TIMEOUT n
+	# A scenario's file may ask for N timeouts ("# tb: timeout xN", for
+	# long lists of steps).  An HVM guest takes about 100 s to boot
+	# (Documentation/testbed.rst, "Device model"): twice the time for a
+	# scenario of HVM guests.  testbed.py's hard limit counts the same.
+	n=$(sed -n 's/^# tb: timeout x\([0-9]*\)$/\1/p' "/tb/scenarios/$2.sh" 2>/dev/null)
+	[ -n "$n" ] && t=$((t * n))
 	[ "${3%%,*}" = hvm ] && t=$((t * 2))
 	rm -f /tmp/tb-reason /tmp/*.dumped "$XLOG"/guest-*.log
 	xl dmesg -c >/dev/null
@@ -675,7 +678,7 @@ tb_run_all() {
 		if [ $rc -eq 0 ]; then
 			echo "@@TB PASS $name"
 		else
-			[ $rc -eq 137 ] && echo "timed out in dom0 (TB_SCENARIO_TIMEOUT ${TB_SCENARIO_TIMEOUT}s, twice that for HVM guests)" >/tmp/tb-reason
+			[ $rc -eq 137 ] && echo "timed out in dom0 (TB_SCENARIO_TIMEOUT ${TB_SCENARIO_TIMEOUT}s, times its scenario's factor: tb_run_one)" >/tmp/tb-reason
 			xl list
 			for d in "$XLOG"/guest-*.log; do
 				d=${d##*/guest-}

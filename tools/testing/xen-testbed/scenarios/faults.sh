@@ -17,6 +17,8 @@
 # At the end our backend's census (dom0) and our frontend's census with
 # the guest's free grant references must be back where they started.
 # For our frontend and our backend (ours+ours/).
+# Its whole list needs more than one scenario timeout:
+# tb: timeout x4
 # shellcheck shell=bash
 ALL="front:grant:connect front:alloc:connect front:evtchn:connect
 front:xs_write:connect front:xs_txn:connect back:grant:connect

@@ -12,6 +12,8 @@
 # all but our frontend's census).  TB_LEAK_PLANT=1 leaves a third disk
 # (xvdc) attached from the first count to the second, a leak planted to
 # show that both dom0's and the guest's checks fail on one.
+# Its whole list needs more than one scenario timeout:
+# tb: timeout x3
 # shellcheck shell=bash
 cycles=${2:-100} guests=${3:-20} slab_kb=${TB_LEAK_SLAB_KB:-256}
 front=${TB_FRONT:-stock}
