@@ -4,19 +4,17 @@
 
 Static checks (shellcheck, checkpatch --strict, sparse), the compat probe
 mechanism against both supported kernels, the userspace unit tests, the
-patch series (make patches), and the testbed scenarios in six QEMU
-boots, two at a time: the shared list, in three boots with the testbed's
-kernel in dom0 on the patched hypervisor (patches/xen), its guests'
-event channel vectors off (guests that do not use the feature must not
-see a difference); a short one with xenbus.watch_lanes=0 in dom0 that
-also runs the vector scenarios; a short one under QEMU's instruction
-counter; one with Debian 12's 6.1 in dom0 on Debian's own Xen.
-Everything but the testbed runs at idle CPU priority beside the boots;
-its results are printed when they end.  CHECK_SCENARIOS (one boot
-instead of the shared three), CHECK_LANES_OFF_SCENARIOS,
+patch series (make patches), and the testbed scenarios in four QEMU
+boots, one after the other: the shared one with the testbed's kernel in
+dom0 on the patched hypervisor (patches/xen), its guests' event channel
+vectors off (guests that do not use the feature must not see a
+difference); a short one with xenbus.watch_lanes=0 in dom0 that also
+runs the vector scenarios; a short one under QEMU's instruction counter;
+one with Debian 12's 6.1 in dom0 on Debian's own Xen.  Everything but
+the testbed runs at idle CPU priority beside the boots; its results are
+printed when they end.  CHECK_SCENARIOS, CHECK_LANES_OFF_SCENARIOS,
 CHECK_ICOUNT_SCENARIOS or CHECK_DEB61_SCENARIOS run only the scenarios
-they name, in that boot only; CHECK_BOOTS_AT_ONCE=1 runs the boots one
-after the other; --static-only skips the testbed.
+they name, in that boot only; --static-only skips the testbed.
 """
 import argparse
 import glob
@@ -86,14 +84,19 @@ BACKEND = [
 # only its first case (the others skip), in the PVH guest all of them.
 KUNIT = ["kunit:pv,pvh"]
 # Faults injected into our frontend and backend (built with
-# XENPV_FAULT_INJECTION) at connect time and during I/O, every step of
-# the list, and the censuses of what both hold across the issue's 100
-# attach/detach cycles and 20 guests created and destroyed.  The whole
-# faults list with a short leaks took 16 minutes in run core-fl of
-# 2026-12-04, ours+ours/leaks:pv 320 s in run lk-full of 2026-12-05 (a
-# cycle 1.05 s, a guest 9.7 s): both are in a boot of their own beside
-# the others' since make check runs two boots at a time.
-ROBUST = ["ours+ours/faults:pv", "ours+ours/leaks:pv"]
+# XENPV_FAULT_INJECTION) at connect time and during I/O, and the
+# censuses of what both hold across attach/detach and create/destroy
+# cycles.  A part of the faults list, for time (the whole list, with a
+# short leaks, took 16 minutes in run core-fl of 2026-12-04, and passes):
+# CHECK_SCENARIOS="ours+ours/faults:pv" runs it all.  leaks runs the
+# issue's 100 attach/detach cycles but 4 of its 20 guests: a cycle took
+# 1.05 s and a guest 9.7 s in run lk-full of 2026-12-05 (the whole
+# ours+ours/leaks:pv 320 s, PVH 351 s), and 100,4 took 149 s in run
+# lk-hb (100 cycles 102 s, 4 guests 30 s): under 2 minutes more than
+# 10,2 (about 50 s).  CHECK_SCENARIOS="ours+ours/leaks:pv" runs all 20
+# guests.
+ROBUST = ["ours+ours/faults:pv,front.grant.connect,back.xs_write.connect,"
+          "front.grant.io,back.grant.io", "ours+ours/leaks:pv,100,4"]
 # PV USB: Linux's xen-hcd and ours on our kernel backend, with the USB
 # disk QEMU gives dom0 (testbed.py adds it for usb_* scenarios).  Our
 # xen-hcd passed usb_pv once (run mv1 of 2026-12-04).  usb_hostile first
@@ -116,17 +119,8 @@ USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
 # watch kselftest (xen_xenbus_test) as a user runs it.  save_restore above
 # runs the guests' suspend from a watch, in their legacy lane.
 LANES = ["stalled_lane:pv", "watch_flood:pv", "parallel_guests:pv", "kselftest_xenbus"]
-# The shared boot's list, in three boots that run two at a time (with
-# the same dom0 and hypervisor): the stock drivers, our frontend on
-# Linux's backend, the watch lanes and KUnit in SHARED_A; our backend,
-# faults and leaks in SHARED_B; PV USB in SHARED_C.  None depends on
-# another: each dom0 starts on Linux's backend, and "front+back/"
-# switches it where a scenario needs ours.
-SHARED_A = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
-    + OURS_ONLY + LANES + KUNIT
-SHARED_B = BACKEND + ROBUST
-SHARED_C = USB
-SCENARIOS = SHARED_A + SHARED_B + SHARED_C
+SCENARIOS = BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
+    + OURS_ONLY + BACKEND + LANES + KUNIT + ROBUST + USB
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
 # show the failure there, or the scenario proves nothing.  Its guests
 # keep their per-channel vectors on (the shared boot turns them off), so
@@ -169,11 +163,6 @@ DEB61_DOM0 = [
     "ours+ours/hostile:pv", "stock+ours/detach_load:pv", "ours+ours/detach_load:pvh",
     "ours+ours/kselftest:pvh",
 ]
-
-# How many testbed boots run at once.  One boot's QEMU keeps about 1.24
-# of the 2 host cores busy: its guests wait on timers and on each other
-# much of the time, and a second boot fills those gaps.
-BOOTS_AT_ONCE = max(1, int(os.environ.get("CHECK_BOOTS_AT_ONCE", "2")))
 
 results = []
 # A thread's record() lines are held here while it runs beside a boot.
@@ -418,18 +407,15 @@ def record_tap(d, prefix):
 
 def testbed_plan():
     """The boots to run, each a dict of testbed_boot()'s arguments, in the
-    order they start (the longest first).  CHECK_SCENARIOS (the shared boots, then one boot
-    of the scenarios it names), CHECK_LANES_OFF_SCENARIOS
-    (xenbus.watch_lanes=0, the vector scenarios), CHECK_ICOUNT_SCENARIOS
+    order they run.  CHECK_SCENARIOS (the shared boot),
+    CHECK_LANES_OFF_SCENARIOS (xenbus.watch_lanes=0, the vector scenarios), CHECK_ICOUNT_SCENARIOS
     (the instruction counter) or CHECK_DEB61_SCENARIOS (dom0 Debian 6.1,
     Debian's Xen) run only the boots they are set for, with the scenarios
     they name (empty: the boot's usual ones)."""
     shared = dict(dom0="612", prefix="testbed", xen="patched",
                   env=("TB_GUEST_EXTRA=xen.evtchn_vectors=0",))
     boots = [
-        ("CHECK_SCENARIOS", dict(shared, name="check-b", scen=SHARED_B)),
-        ("CHECK_SCENARIOS", dict(shared, name="check", scen=SHARED_A)),
-        ("CHECK_SCENARIOS", dict(shared, name="check-c", scen=SHARED_C)),
+        ("CHECK_SCENARIOS", dict(shared, name="check", scen=SCENARIOS)),
         ("CHECK_LANES_OFF_SCENARIOS",
          dict(name="check-lanes-off", dom0="612", scen=LANES_OFF + EVTCHN_VECTORS,
               prefix="testbed-lanesoff", dom0_args="xenbus.watch_lanes=0", timeout=1800,
@@ -442,15 +428,12 @@ def testbed_plan():
                                        prefix="testbed-deb61dom0", after_checks=True)),
     ]
     chosen = any(os.environ.get(var) is not None for var, _ in boots)
-    plan, given = [], set()
+    plan = []
     for var, boot in boots:
         spec = os.environ.get(var)
         if chosen and spec is None:
             continue
         if spec:
-            if var in given:
-                continue
-            given.add(var)
             boot["scen"] = spec.split()
         if boot["scen"]:
             plan.append(boot)
@@ -485,43 +468,34 @@ def static_checks():
 
 
 def run_boots(plan, checks):
-    """Run PLAN's boots, BOOTS_AT_ONCE at a time in plan order; a boot
-    marked after_checks waits for the CHECKS thread (DKMS installs and
-    removes modules for Debian's 6.1 on this host)."""
-    todo = list(plan)
-    take = threading.Lock()
-
-    def worker():
-        while True:
-            with take:
-                if not todo:
-                    return
-                boot = dict(todo.pop(0))
-            if boot.pop("after_checks", False):
-                checks.join()
-            testbed.LOG_TAG.name = boot["name"]
-            try:
-                testbed_boot(**boot)
-            except Exception as e:  # noqa: BLE001 -- reported as a failed boot
-                record(f"{boot['prefix']}-boot", "fail", f"{type(e).__name__}: {e}")
-
-    workers = [threading.Thread(target=worker) for _ in range(min(BOOTS_AT_ONCE, len(plan)))]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    """Run PLAN's boots one after the other; a boot marked after_checks
+    waits for the CHECKS thread first (DKMS installs and removes modules
+    for Debian's 6.1 on this host).  One at a time: two multi-threaded
+    boots at once (2026-12-05 14:27, the shared list in two halves) ran
+    each scenario about 3.4 times slower than one boot alone (verify-pv
+    89 s, 26 s alone in run base-t), fewer scenarios a minute than one
+    boot: each QEMU took a core, and the vCPUs of each emulated machine,
+    preempted on the host, spin waiting on each other."""
+    for boot in plan:
+        boot = dict(boot)
+        if boot.pop("after_checks", False):
+            checks.join()
+        try:
+            testbed_boot(**boot)
+        except Exception as e:  # noqa: BLE001 -- reported as a failed boot
+            record(f"{boot['prefix']}-boot", "fail", f"{type(e).__name__}: {e}")
 
 
 def check_all():
-    """Everything: the testbed's boots, two at a time, while the other
-    checks take what CPU they leave at idle priority; their results are
-    printed when the boots end."""
+    """Everything: the testbed's boots, one after the other, while the
+    other checks take what CPU they leave at idle priority; their results
+    are printed when the boots end."""
     plan = testbed_plan()
     lines = []
     bg = threading.Thread(target=beside_boot, args=(lines,))
     t0 = time.time()
     print("static checks, unit tests, make patches, DKMS: at idle CPU priority beside "
-          f"the testbed's boots ({BOOTS_AT_ONCE} at a time); their results follow them",
+          "the testbed's boots; their results follow them",
           flush=True)
     bg.start()
     # One hold of the testbed lock for all boots: another run slipping in
