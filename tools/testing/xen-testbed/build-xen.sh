@@ -9,9 +9,8 @@
 #
 # Only the hypervisor is built (make -C xen, Debian's hypervisor config);
 # dom0 keeps Debian's xl and libraries.  The source comes from Debian's
-# archive through a private apt configuration under build/xen-src/apt
-# (deb-src entries made from the machine's deb entries), so the machine's
-# own apt setup is never changed.  The source version is the one of the
+# archive through the testbed's private deb-src apt configuration
+# (lib.sh, src_apt_opts), so the machine's own apt setup is never changed.  The source version is the one of the
 # hypervisor package the testbed boots (XEN_PKG) when the archive has it,
 # else the newest 4.17 source it has (security updates often publish no
 # source on mirrors); the build says which.
@@ -20,48 +19,21 @@ set -euo pipefail
 
 OUT=$BUILD/testbed
 SRC=$BUILD/xen-src
-APTDIR=$SRC/apt
 PATCHES=$TOP/patches/xen
-
-# Private apt options: our own source list, lists and cache.
-apt_opts() {
-	echo -o "Dir::Etc::SourceList=$APTDIR/sources.list" \
-		-o "Dir::Etc::SourceParts=$APTDIR/sources.list.d" \
-		-o "Dir::State::Lists=$APTDIR/lists" \
-		-o "Dir::Cache=$APTDIR/cache"
-}
-
-# deb-src twins of the machine's deb entries (one-line and deb822 files).
-write_src_list() {
-	local f
-	rm -rf "$APTDIR" && mkdir -p "$APTDIR"/{sources.list.d,lists/partial,cache}
-	sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list \
-		>"$APTDIR/sources.list" 2>/dev/null || true
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		sed 's/^Types:.*/Types: deb-src/' "$f" >"$APTDIR/sources.list.d/${f##*/}"
-	done
-	for f in /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -n 's/^deb \(.*\)/deb-src \1/p' "$f" >"$APTDIR/sources.list.d/${f##*/}"
-	done
-	# shellcheck disable=SC2046
-	apt-get $(apt_opts) update -qq >&2 || die "apt-get update (deb-src) failed"
-}
 
 # src_versions: the xen source versions the archive lists, newest first,
 # the one matching the booted binary package ($1) first of all.
 src_versions() {
 	local want=$1
 	# shellcheck disable=SC2046
-	apt-cache $(apt_opts) showsrc xen 2>/dev/null | sed -n 's/^Version: //p' |
+	apt-cache $(src_apt_opts) showsrc xen 2>/dev/null | sed -n 's/^Version: //p' |
 		sort -u | sort -r -V | awk -v w="$want" '$0 == w { print; next } { l = l $0 "\n" }
 			END { printf "%s", l }' | grep '^4\.17\.'
 }
 
-# fetch_src: the .dsc of Debian's xen source in the cache, downloading it
+# fetch_xen_src: the .dsc of Debian's xen source in the cache, downloading it
 # (and its files) when none is there.
-fetch_src() {
+fetch_xen_src() {
 	local want dsc v
 	dsc=$(find "$CACHE" -maxdepth 1 -name 'xen_4.17.*.dsc' | sort -V | tail -n1)
 	if [ -n "$dsc" ]; then
@@ -70,10 +42,10 @@ fetch_src() {
 	fi
 	want=$(basename "$(fetch_deb "$XEN_PKG")" | sed 's/^[^_]*_\([^_]*\)_.*/\1/')
 	log "xen: getting Debian's xen source (the testbed boots $XEN_PKG $want)"
-	write_src_list
+	src_apt_update
 	for v in $(src_versions "$want"); do
 		# shellcheck disable=SC2046
-		if (cd "$CACHE" && apt-get $(apt_opts) source --download-only -q "xen=$v" \
+		if (cd "$CACHE" && apt-get $(src_apt_opts) source --download-only -q "xen=$v" \
 			>/dev/null 2>&1); then
 			[ "$v" = "$want" ] ||
 				log "xen: the archive has no source for $want; building $v"
@@ -87,7 +59,7 @@ fetch_src() {
 build_patched_xen() {
 	local dsc key ver t0 p patches=()
 	need_pkgs dpkg-dev gcc make binutils bison flex python3 xz-utils patch
-	dsc=$(fetch_src)
+	dsc=$(fetch_xen_src)
 	for p in "$PATCHES"/*.patch; do
 		[ -f "$p" ] && patches+=("$p")
 	done

@@ -69,3 +69,51 @@ fetch_deb() {
 stamp_ok() { [ -f "$BUILD/stamps/$1" ] && [ "$(cat "$BUILD/stamps/$1")" = "$2" ]; }
 stamp_set() { mkdir -p "$BUILD/stamps" && echo "$2" >"$BUILD/stamps/$1"; }
 hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+
+# Debian's source packages come through a private apt configuration under
+# build/apt-src: deb-src twins of the machine's deb entries (one-line and
+# deb822 files), with lists and cache of their own, so the machine's own
+# apt setup is never changed.  src_apt_opts prints its options.
+SRC_APT=$BUILD/apt-src
+src_apt_opts() {
+	echo -o "Dir::Etc::SourceList=$SRC_APT/sources.list" \
+		-o "Dir::Etc::SourceParts=$SRC_APT/sources.list.d" \
+		-o "Dir::State::Lists=$SRC_APT/lists" \
+		-o "Dir::Cache=$SRC_APT/cache"
+}
+
+# src_apt_update: write the deb-src entries and fetch their lists.
+src_apt_update() {
+	local f
+	rm -rf "$SRC_APT" && mkdir -p "$SRC_APT"/{sources.list.d,lists/partial,cache}
+	sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list \
+		>"$SRC_APT/sources.list" 2>/dev/null || true
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		sed 's/^Types:.*/Types: deb-src/' "$f" >"$SRC_APT/sources.list.d/${f##*/}"
+	done
+	for f in /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -n 's/^deb \(.*\)/deb-src \1/p' "$f" >"$SRC_APT/sources.list.d/${f##*/}"
+	done
+	# shellcheck disable=SC2046
+	apt-get $(src_apt_opts) update -qq >&2 || die "apt-get update (deb-src) failed"
+}
+
+# fetch_src PKG: the path of the .dsc of Debian's source package PKG in
+# the cache, downloading it (and its files) when none is there.
+fetch_src() {
+	local pkg=$1 dsc
+	mkdir -p "$CACHE"
+	dsc=$(find "$CACHE" -maxdepth 1 -name "${pkg}_*.dsc" | sort -V | tail -n1)
+	if [ -z "$dsc" ]; then
+		log "downloading Debian's $pkg source"
+		[ -d "$SRC_APT/lists" ] || src_apt_update
+		# shellcheck disable=SC2046
+		(cd "$CACHE" && apt-get $(src_apt_opts) source --download-only -q "$pkg" \
+			>/dev/null 2>&1) || die "apt-get source --download-only $pkg failed"
+		dsc=$(find "$CACHE" -maxdepth 1 -name "${pkg}_*.dsc" | sort -V | tail -n1)
+	fi
+	[ -n "$dsc" ] || die "no source package $pkg in $CACHE"
+	echo "$dsc"
+}
