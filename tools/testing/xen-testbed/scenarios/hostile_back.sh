@@ -19,6 +19,8 @@
 # Documentation/testbed.rst), and an attack after which xvdb cannot be
 # detached, or its I/O never ends, leaves its guest to the next attack
 # no more: a new guest takes over.
+# Its whole list needs more than one scenario timeout:
+# tb: timeout x3
 # shellcheck shell=bash
 ALL="none sectors_huge sectors_junk sector_size_odd sector_size_zero
 sector_size_huge persistent_two queues_zero queues_huge ring_order_huge
