@@ -120,13 +120,13 @@ ROBUST = ["ours+ours/faults:pv", "ours+ours/leaks:pv,100,4"]
 # usb_xfer: isochronous and interrupt transfers (QEMU's USB audio device
 # and tablet), with a type=auto controller.  usb_qusb: the disk through
 # QEMU's userspace backend instead (Debian's qemu-system-xen as the
-# guest's device model, testbed.py adds it to dom0), behind our xen-hcd
-# (our frontend with upstream's backend; Linux's xen-hcd there, which
-# runs none of this project's USB code, passed in every make check until
-# 2026-12-05 and left it for time).  usb_unplug last: QEMU pulls the disk
+# guest's device model, testbed.py adds it to dom0), behind Linux's
+# xen-hcd (the baseline of issue #13's interop matrix) and ours.
+# usb_unplug last: QEMU pulls the disk
 # out and plugs it in again, with a new device number.
 USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
-       "ours/usb_detach", "usb_xfer", "ours/usb_xfer", "ours/usb_qusb", "usb_unplug"]
+       "ours/usb_detach", "usb_xfer", "ours/usb_xfer", "usb_qusb", "ours/usb_qusb",
+       "usb_unplug"]
 # The xenbus watch lanes (patches/series, in dom0 and guests): a stalled
 # lane, a flood, guests created and destroyed at once, and the stalled
 # watch kselftest (xen_xenbus_test) as a user runs it.  save_restore above
