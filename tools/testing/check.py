@@ -122,8 +122,8 @@ ROBUST = ["ours+ours/faults:pv", "ours+ours/leaks:pv,100,4"]
 # QEMU's userspace backend instead (Debian's qemu-system-xen as the
 # guest's device model, testbed.py adds it to dom0), behind Linux's
 # xen-hcd (the baseline of issue #13's interop matrix) and ours.
-# usb_unplug last: QEMU pulls the disk
-# out and plugs it in again, with a new device number.
+# usb_unplug last: QEMU pulls the disk out and plugs it in again, with a
+# new device number.
 USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
        "ours/usb_detach", "usb_xfer", "ours/usb_xfer", "usb_qusb", "ours/usb_qusb",
        "usb_unplug"]
@@ -183,6 +183,8 @@ DEB61_DOM0 = [
 ]
 
 results = []
+# (seconds, boot, scenario) of every scenario the boots ran (slowest()).
+timings = []
 # A thread's record() lines are held here while it runs beside a boot.
 held = threading.local()
 
@@ -400,6 +402,8 @@ def testbed_boot(name, dom0, scen, prefix, dom0_args="", timeout=2700, xen="debi
         for r in json.load(f):
             record(f"{prefix}-{r['name']}", r["status"],
                    r["reason"] if r["status"] != "pass" else "")
+            if "seconds" in r:
+                timings.append((r["seconds"], name, r["name"]))
     files = os.path.join(BUILD, "testbed", "runs", name, "files")
     record_tap(os.path.join(files, "kselftest"), prefix.replace("testbed", "kselftest"))
     record_tap(os.path.join(files, "kunit"), prefix.replace("testbed", "kunit"))
@@ -426,8 +430,8 @@ def record_tap(d, prefix):
 def testbed_plan():
     """The boots to run, each a dict of testbed_boot()'s arguments, in the
     order they run.  CHECK_SCENARIOS (the shared boot),
-    CHECK_LANES_OFF_SCENARIOS (xenbus.watch_lanes=0, the vector scenarios), CHECK_ICOUNT_SCENARIOS
-    (the instruction counter) or CHECK_DEB61_SCENARIOS (dom0 Debian 6.1,
+    CHECK_LANES_OFF_SCENARIOS (xenbus.watch_lanes=0, the vector
+    scenarios), CHECK_ICOUNT_SCENARIOS (the instruction counter) or CHECK_DEB61_SCENARIOS (dom0 Debian 6.1,
     Debian's Xen) run only the boots they are set for, with the scenarios
     they name (empty: the boot's usual ones)."""
     shared = dict(dom0="612", prefix="testbed", xen="patched",
@@ -513,8 +517,7 @@ def check_all():
     bg = threading.Thread(target=beside_boot, args=(lines,))
     t0 = time.time()
     print("static checks, unit tests, make patches, DKMS: at idle CPU priority beside "
-          "the testbed's boots; their results follow them",
-          flush=True)
+          "the testbed's boots; their results follow them", flush=True)
     bg.start()
     # One hold of the testbed lock for all boots: another run slipping in
     # between them would only make this one longer.
@@ -529,24 +532,15 @@ def check_all():
         print(ln, flush=True)
     if lock:
         lock.close()
-    slowest(plan)
+    slowest()
 
 
-def slowest(plan, n=12):
+def slowest(n=12):
     """Print the boots' N slowest scenarios (results.json's seconds): where
     make check's time goes, for whoever has to make it shorter."""
-    rows = []
-    for boot in plan:
-        path = os.path.join(BUILD, "testbed", "runs", boot["name"], "results.json")
-        try:
-            with open(path) as f:
-                rows += [(r["seconds"], boot["name"], r["name"])
-                         for r in json.load(f) if "seconds" in r]
-        except (OSError, ValueError):
-            continue
-    if rows:
-        print(f"the slowest scenarios of {len(rows)} (seconds, boot, scenario):")
-        for sec, boot, name in sorted(rows, reverse=True)[:n]:
+    if timings:
+        print(f"the slowest scenarios of {len(timings)} (seconds, boot, scenario):")
+        for sec, boot, name in sorted(timings, reverse=True)[:n]:
             print(f"  {sec:5d} {boot} {name}")
 
 

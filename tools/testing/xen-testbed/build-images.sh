@@ -110,7 +110,7 @@ build_fio() {
 	key=$( { basename "$dsc"; echo "$FIO_CONFIGURE"; } | sha256sum | cut -c1-16)
 	stamp_ok fio "$key" && [ -x "$OUT/fio" ] && return 0
 	need_pkgs dpkg-dev gcc make libaio-dev zlib1g-dev
-	log "images: building fio from $(basename "$dsc") for the guests (about 2 minutes)"
+	log "images: building fio from $(basename "$dsc") for the guests (under a minute)"
 	rm -rf "$src"
 	dpkg-source -x "$dsc" "$src" >/dev/null 2>&1 || die "dpkg-source -x $dsc failed"
 	# shellcheck disable=SC2086

@@ -237,14 +237,16 @@ def is_hvm(spec):
 
 def time_factor(spec):
     """How many scenario timeouts scenario SPEC gets: its file's
-    "# tb: timeout xN" line (N), 2 for HVM guests (they boot in about
-    100 s), 1 otherwise; tb_run_one in dom0 reads the same."""
+    "# tb: timeout xN" line (N), twice that for HVM guests (their boot
+    through firmware and the device model), 1 otherwise; tb_run_one in
+    dom0 reads the same."""
     f = spec.rpartition("/")[2].split(":")[0]
     n = 1
     try:
         with open(os.path.join(TB, "scenarios", f + ".sh")) as fh:
             m = re.search(r"^# tb: timeout x(\d+)$", fh.read(), re.M)
-            n = int(m.group(1)) if m else 1
+        if m:
+            n = int(m.group(1))
     except OSError:
         pass
     return n * (2 if is_hvm(spec) else 1)
@@ -428,8 +430,8 @@ class Watch:
         self.current, self.since, self.done = None, time.time(), {}
         self.fatal, self.begun, self.rundir, self.plugs = None, 0, rundir, 0
         # Seconds each scenario took, in the order they ended (a name
-        # run twice has two), and when dom0 began its first scenario.
-        self.took, self.started, self.first = {}, time.time(), None
+        # run twice has two).
+        self.took, self.started = {}, time.time()
 
     def qemu_request(self, what):
         sock = os.path.join(self.rundir or "", "qmp.sock")
@@ -480,9 +482,8 @@ class Watch:
         elif tag == "@@TB" and rest.startswith("BEGIN "):
             self.current, self.since = rest[6:], time.time()
             self.begun += 1
-            if self.first is None:
-                self.first = self.since - self.started
-                log(f"  dom0 up after {self.first:.0f}s")
+            if self.begun == 1:
+                log(f"  dom0 up after {self.since - self.started:.0f}s")
             log(f"  {self.current}: running ({self.begun} of {len(self.names)})")
         elif tag == "@@TB" and (rest.startswith("PASS ") or rest.startswith("FAIL ")):
             name = rest[5:].split(":")[0]
