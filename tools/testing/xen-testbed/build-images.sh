@@ -112,7 +112,7 @@ build_fio() {
 	need_pkgs dpkg-dev gcc make libaio-dev zlib1g-dev
 	log "images: building fio from $(basename "$dsc") for the guests (under a minute)"
 	rm -rf "$src"
-	dpkg-source -x "$dsc" "$src" >/dev/null 2>&1 || die "dpkg-source -x $dsc failed"
+	dpkg-source --no-copy -x "$dsc" "$src" >/dev/null 2>&1 || die "dpkg-source -x $dsc failed"
 	# shellcheck disable=SC2086
 	(cd "$src" && ./configure $FIO_CONFIGURE && nice -n 19 make -j2) \
 		>"$BUILD/fio-build.log" 2>&1 ||

@@ -69,7 +69,7 @@ build_patched_xen() {
 	log "xen: building the hypervisor $ver with ${#patches[@]} patch(es) from patches/xen (2 to 5 minutes on 2 cores)"
 	rm -rf "$SRC/src"
 	# Unpacks and applies debian/patches (a quilt series).
-	dpkg-source -x "$dsc" "$SRC/src" >"$SRC/extract.log" 2>&1 ||
+	dpkg-source --no-copy -x "$dsc" "$SRC/src" >"$SRC/extract.log" 2>&1 ||
 		{ cat "$SRC/extract.log" >&2; die "dpkg-source -x $dsc failed"; }
 	for p in "${patches[@]}"; do
 		patch -d "$SRC/src" -p1 -s --batch --forward <"$p" ||
@@ -90,7 +90,7 @@ build_patched_xen() {
 	log "xen: patched hypervisor ready ($ver, ${#patches[@]} patch(es), built in $(($(date +%s) - t0))s)"
 }
 
-mkdir -p "$OUT" "$CACHE"
+mkdir -p "$OUT" "$CACHE" "$SRC"
 exec 9>"$BUILD/xen-build.lock"
 flock 9
 build_patched_xen
