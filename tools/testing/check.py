@@ -59,6 +59,12 @@ STOCK_BASE = ["queues:pv,4", "queues:pvh,2", "verify:pv", "verify:pvh", "save_re
 # passed the 39 runs since (19 on 2026-12-03, 15 of them in one boot), so
 # it is back in BACKEND.
 KNOWN_FLAKY = []
+# Scenarios of BASE our frontend does not run on Linux's backend in make
+# check, for time (53 s in the make check of 2026-12-05 15:58, both
+# passing until then): queues:pv,2 lies between queues:pv,1 and
+# queues:pv,4, and save_restore:pv is what save_restore:pv,4,2 does
+# before it also changes the backend's ring count under the guest.
+OURS_SKIP = ["ours/queues:pv,2", "ours/save_restore:pv"]
 # Scenarios only our frontend has: its non-persistent grant path, and
 # bounce pages for an untrusted backend without persistent grants.
 OURS_ONLY = ["ours/verify:pv,612,max_persistent_grants=0",
@@ -72,16 +78,18 @@ OURS_ONLY = ["ours/verify:pv,612,max_persistent_grants=0",
 # ours (stock+ours/), for time: ours+ours/ of verify:pv,deb61,
 # queues:pv,4, discard_flush:pv, detach_busy:pv, resize:pv and
 # destroy_load:pv passed in every make check until 2026-12-05 (115 s of
-# the shared boot that day).  hostile_back runs six of its 28 attacks:
+# the shared boot that day), and so did ours+ours/verify:pv (17 s; our
+# pair verifies PV data in save_restore, detach_load, hostile, faults and
+# leaks here) and stock+ours/discard_flush:pv,feature_flush_cache=0
+# (17 s; ours+ours/ of it stays: the backend's side is the same).  hostile_back runs six of its 28 attacks:
 # the whole list (about 5 minutes, all passing: Documentation/testbed.rst)
 # does not fit make check's hour.
 BACKEND = [
-    "stock+ours/verify:pv", "ours+ours/verify:pv", "stock+ours/verify:pvh",
+    "stock+ours/verify:pv", "stock+ours/verify:pvh",
     "ours+ours/verify:pvh", "stock+ours/verify:pv,deb61",
     "stock+ours/queues:pv,4", "ours+ours/queues:pvh,2",
     "stock+ours/discard_flush:pv",
     "stock+ours/sector4k:pv", "ours+ours/sector4k:pvh",
-    "stock+ours/discard_flush:pv,feature_flush_cache=0",
     "ours+ours/discard_flush:pv,feature_flush_cache=0",
     "stock+ours/detach_attach:pv", "stock+ours/detach_busy:pv",
     "stock+ours/save_restore:pv",
@@ -136,7 +144,8 @@ USB = ["usb_hostile", "usb_destroy", "usb_pv", "usb_detach", "ours/usb_pv",
 # v's disk is attached and detached 20 s in (100,000 took 228 s on
 # 2026-12-05, 66,199 events dropped, one resync).
 LANES = ["stalled_lane:pv", "watch_flood:pv,30000", "parallel_guests:pv", "kselftest_xenbus"]
-SCENARIOS = STOCK_BASE + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY] \
+SCENARIOS = STOCK_BASE \
+    + [f"ours/{s}" for s in BASE if f"ours/{s}" not in KNOWN_FLAKY + OURS_SKIP] \
     + OURS_ONLY + BACKEND + LANES + KUNIT + ROBUST + USB
 # A boot of its own, dom0 with one xenwatch thread: the stalled lane must
 # show the failure there, or the scenario proves nothing.  Its guests

@@ -4,7 +4,7 @@
 # second pass.  WRITE-DONE tells dom0 whether the save fell in the write
 # phase.  With RINGS, the backend came back offering RINGS queues.
 # shellcheck shell=sh
-size=${1:-192M} rings=${2:-}
+size=${1:-128M} rings=${2:-}
 wait_disk xvda 30 || gfail "no /dev/xvda after 30s"
 gmark FIO-START
 fio_verify xvda "$size" --do_verify=0

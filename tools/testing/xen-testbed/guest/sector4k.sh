@@ -12,5 +12,5 @@ echo "xvda: $got sectors, logical block $lbs, physical block $pbs"
 [ "$pbs" -eq 4096 ] || gfail "xvda has physical block size $pbs, expected 4096"
 [ "$got" -eq "$1" ] || gfail "xvda has $got sectors, expected $1"
 gmark SIZED "$got"
-FIO_BSSPLIT=4k/50:16k/20:64k/15:256k/10:1m/5 fio_verify xvda 96M --numjobs=1
+FIO_BSSPLIT=4k/50:16k/20:64k/15:256k/10:1m/5 fio_verify xvda 64M --numjobs=1
 gmark OK verified

@@ -22,7 +22,7 @@ if [ "${2:-}" = until ]; then
 	wait $bg || gfail "fio verify failed in round $(($(cat /tmp/rounds 2>/dev/null || echo 0) + 1))"
 	gmark "VERIFIED $(cat /tmp/rounds) rounds"
 else
-	fio_verify xvda "${1:-96M}" --numjobs=1
+	fio_verify xvda "${1:-64M}" --numjobs=1
 fi
 if [ "$TB_FRONT" = ours ]; then
 	front_stats xvda

@@ -6,13 +6,14 @@
 # blocks, our backend comes back with max_indirect_segments=32; "stock":
 # the guest connects to our backend reloaded with 512 (its frontend asks
 # for 512 too) and writes 2 MiB blocks, Linux's backend (256) serves the
-# restore.  Every block verifies, the disk takes the new limit, and (our
-# frontend) the requests made for the old limit were split.
+# restore.  Either way fio writes 128 blocks (128 or 256 MiB).  Every
+# block verifies, the disk takes the new limit, and (our frontend) the
+# requests made for the old limit were split.
 # shellcheck shell=bash
 then=${2:-ours}
 case "$then" in
-ours) before=256 after=32 bs=1m fparams="" ;;
-stock) before=512 after=256 bs=2m fparams="max_indirect_segments=512" ;;
+ours) before=256 after=32 bs=1m size=128M fparams="" ;;
+stock) before=512 after=256 bs=2m size=256M fparams="max_indirect_segments=512" ;;
 *) fail "restore_segs: THEN is ours or stock, not $then" ;;
 esac
 if [ "$(tb_backend)" != ours ] || [ "${TB_FRONT:-stock}" != ours ]; then
@@ -32,7 +33,7 @@ if ! mkdir "$cfg" || ! (cd "$cfg" && echo 256 >size && echo 1 >memory_backed &&
 	fail "creating a slow null_blk disk failed"
 fi
 guest_create rs type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=restore_segs \
-	args="256M $bs $before $after" disk="phy:/dev/nullbslow,xvda,w" fparams="$fparams"
+	args="$size $bs $before $after" disk="phy:/dev/nullbslow,xvda,w" fparams="$fparams"
 domid=$(xl domid rs) || fail "no domain id for rs"
 guest_wait rs FIO-START 180
 # Save in the thick of it: two dozen requests done, 16 writes in flight.

@@ -6,7 +6,7 @@
 # shellcheck shell=bash
 vcpus=${2:-2} rings=${3:-}
 guest_create sr type="$1" vcpus="$vcpus" front="${TB_FRONT:-stock}" script=save_restore \
-	args="192M $rings" disk="phy:/dev/nullb1,xvda,w"
+	args="128M $rings" disk="phy:/dev/nullb1,xvda,w"
 guest_wait_writing sr
 t0=$(date +%s)
 xl save sr /tmp/sr.save || fail "xl save failed"
