@@ -20,7 +20,7 @@ for ((i = 0; i < 480; i++)); do
 		cp /tmp/bp.try /tmp/bp.rings
 	fi
 	grep -q '^@@G OK' "$XLOG/guest-bp.log" 2>/dev/null && break
-	guest_alive bp || break
+	guest_alive_now "$i" bp || break
 	sleep 0.5
 done
 [ -s /tmp/bp.rings ] || fail "no debugfs rings file for vbd-$domid-51712"

@@ -12,7 +12,7 @@ guest_create ks type="$1" vcpus=2 front="${TB_FRONT:-stock}" script=kselftest \
 	args="120 ${TB_FRONT:-stock}-$1" disk="phy:/dev/nullb1,xvda,w"
 for ((i = 0; i < 600; i++)); do
 	grep -q "waiting up to .* saved and restored" "$XLOG/guest-ks.log" 2>/dev/null && break
-	guest_alive ks || break
+	guest_alive_now "$i" ks || break
 	sleep 0.5
 done
 grep -q "waiting up to .* saved and restored" "$XLOG/guest-ks.log" 2>/dev/null ||
