@@ -15,6 +15,8 @@
 #          guest's console and the device's error node written;
 #   closes the disk goes away, its I/O fails, nothing logged as an error.
 # Whatever the frontend, the guest must stay up and xvda's data verify.
+# Each attack's line says where its time went ("in A+B+C ms": attach to
+# outcome, xl block-detach, the backend device's going).
 # With Linux's frontend (stock/) the outcomes are only reported (see
 # Documentation/testbed.rst), and an attack after which xvdb cannot be
 # detached, or its I/O never ends, leaves its guest to the next attack
@@ -68,6 +70,7 @@ start_guest() {
 	guest_wait hb FIO-START 180
 	dom=$(xl domid hb) || fail "no domain id for hb"
 	errnode=/local/domain/$dom/error/device/vbd/51728/error
+	fstate=/local/domain/$dom/device/vbd/51728/state
 }
 start_guest "$1"
 glog=$XLOG/guest-hb.log
@@ -84,28 +87,39 @@ for spec in $attacks; do
 	xenstore-rm "/local/domain/$dom/error/device/vbd/51728" 2>/dev/null
 	fired0=$(cat $p/fired)
 	n0=$(wc -l <"$glog")
+	t0=$(date +%s%N)
 	xl block-attach hb 'phy:/dev/nullb2,xvdb,w' || fail "xl block-attach of xvdb ($a) failed"
 	# The guest says how its I/O went, or the frontend gave up connecting
-	# (an error node, and no disk for the guest).
+	# (an error node, and no disk for the guest), or it closed before the
+	# guest saw a disk (the backend closed during the partition scan).
 	for ((t = 0; t < 90; t++)); do
 		since | grep -q '^@@G XVDB-IO ' && break
 		if [ $t -ge 10 ] && xenstore-read "$errnode" >/dev/null 2>&1 &&
 			! since | grep -q '^@@G XVDB-SEEN'; then
 			break
 		fi
-		guest_alive hb || break
+		if [ $t -ge 4 ] && [ "$(xenstore-read "$fstate" 2>/dev/null)" = 6 ] &&
+			! since | grep -q '^@@G XVDB-SEEN'; then
+			break
+		fi
+		guest_alive_now "$t" hb || break
 		sleep 0.5
 	done
 	io=$(since | sed -n 's/^@@G XVDB-IO [0-9]* //p' | head -n1)
 	disk=$(since | sed -n 's/^@@G XVDB-DISK [0-9]* //p' | head -n1)
 	err=$(xenstore-read "$errnode" 2>/dev/null)
 	fired=$(( $(cat $p/fired) - fired0 ))
+	t1=$(date +%s%N)
 	timeout 60 xl block-detach hb xvdb >/dev/null 2>&1 ||
 		tb_msg "attack $a: xl block-detach of xvdb did not end cleanly"
+	t2=$(date +%s%N)
 	for ((t = 0; t < 60; t++)); do
 		[ -e "/sys/bus/xen-backend/devices/vbd-$dom-51728" ] || break
 		sleep 0.5
 	done
+	# Where an attack's time went: attach to outcome, xl block-detach,
+	# the backend device's going.
+	took="$(( (t1 - t0) / 1000000 ))+$(( (t2 - t1) / 1000000 ))+$(( ($(date +%s%N) - t2) / 1000000 )) ms"
 	if [ "$front" = ours ]; then
 		lines=$(since | grep -c 'vbd-51728: ')
 		line=$(since | grep -m1 'vbd-51728: ' | sed 's/.*vbd-51728: //')
@@ -163,7 +177,7 @@ for spec in $attacks; do
 		start_guest "$1"
 		continue
 	fi
-	tb_msg "attack $spec: $got; disk ${disk:-none}; io ${io:-none}; error node ${err:+set}; $lines line(s)${line:+: $line}"
+	tb_msg "attack $spec: $got in $took; disk ${disk:-none}; io ${io:-none}; error node ${err:+set}; $lines line(s)${line:+: $line}"
 	summary="$summary $spec=$got"
 	[ "$front" = ours ] || continue
 	want=$(expect "$a")
