@@ -5,8 +5,9 @@
 # when dom0 says Sn-DISARM it disarms and counts what fired; during I/O,
 # fio verify runs on xvdb while 200 faults are armed (by it, or by dom0 in
 # the backend) and may fail: a new connection's first requests fill its
-# pool of persistent grants, which takes pages and grants.  Then fio
-# verify on xvdb must pass.  At the end our frontend's census and the
+# pool of persistent grants, which takes pages and grants.  Then, once
+# dom0 says Sn-AFTER (it has disarmed the backend's faults), fio verify
+# on xvdb must pass.  At the end our frontend's census and the
 # free grant references must be what they were at the start.
 # shellcheck shell=sh
 f=/sys/kernel/debug/xen-blkfront/fault
@@ -64,6 +65,9 @@ for step in "$@"; do
 		fired=0
 		[ "$side" = front ] && fired=$(disarm "$kind" 200)
 		gmark "S$n-IO-DONE fired=$fired fio $res"
+		# The backend's faults stay armed until dom0 has read that
+		# line: the check after the fault waits for its word.
+		hear "S$n-AFTER" 120
 	fi
 	wait_disk xvdb 60 || gfail "no /dev/xvdb 60s after $step's faults"
 	gmark "S$n-IO $(io 4M)"

@@ -114,6 +114,10 @@ for step in $steps; do
 		[ "$side" = front ] && fired=$(since | sed -n "s/^@@G S$n-IO-DONE fired=\([0-9]*\).*/\1/p")
 		[ "${fired:-0}" -ge 1 ] || fail "$step: the armed faults did not fire (no I/O reached them)"
 		tb_msg "$step: $fired faults during I/O; $(since | sed -n "s/^@@G S$n-IO-DONE fired=[0-9]* //p")"
+		# Only now may the guest check that xvdb works again: until
+		# disarm() the backend's faults were still armed (the check
+		# once began first, and failed, in a make check of 2026-12-05).
+		guest_say fl "S$n-AFTER"
 	fi
 	guest_wait fl "S$n-IO " 300
 	res=$(since | sed -n "s/^@@G S$n-IO //p" | head -n1)
