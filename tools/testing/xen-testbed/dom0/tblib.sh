@@ -586,7 +586,8 @@ tb_run_one() {
 	# A scenario's file may ask for N timeouts ("# tb: timeout xN", for
 	# long lists of steps).  An HVM guest's boot goes through firmware
 	# and the device model (Documentation/testbed.rst, "Device model"):
-	# twice the time for a scenario of HVM guests.  testbed.py's hard limit counts the same.
+	# twice the time for a scenario of HVM guests.  testbed.py's hard
+	# limit counts the same.
 	n=$(sed -n 's/^# tb: timeout x\([0-9]*\)$/\1/p' "/tb/scenarios/$2.sh" 2>/dev/null)
 	[ -n "$n" ] && t=$((t * n))
 	[ "${3%%,*}" = hvm ] && t=$((t * 2))

@@ -94,13 +94,9 @@ for spec in $attacks; do
 	# guest saw a disk (the backend closed during the partition scan).
 	for ((t = 0; t < 90; t++)); do
 		since | grep -q '^@@G XVDB-IO ' && break
-		if [ $t -ge 10 ] && xenstore-read "$errnode" >/dev/null 2>&1 &&
-			! since | grep -q '^@@G XVDB-SEEN'; then
-			break
-		fi
-		if [ $t -ge 4 ] && [ "$(xenstore-read "$fstate" 2>/dev/null)" = 6 ] &&
-			! since | grep -q '^@@G XVDB-SEEN'; then
-			break
+		if [ $t -ge 4 ] && ! since | grep -q '^@@G XVDB-SEEN'; then
+			[ $t -ge 10 ] && xenstore-read "$errnode" >/dev/null 2>&1 && break
+			[ "$(xenstore-read "$fstate" 2>/dev/null)" = 6 ] && break
 		fi
 		guest_alive_now "$t" hb || break
 		sleep 0.5
