@@ -330,7 +330,7 @@ def qemu_cmd(args, run, initrd, xen):
     kimg = dom0_kernel(getattr(args, "dom0_kernel", "612"))[0]
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
-           "-no-reboot", "-monitor", "none", "-serial", f"file:{serial}",
+           "-no-reboot", "-monitor", monitor(), "-serial", f"file:{serial}",
            "-kernel", xen, "-append", xen_args,
            "-initrd", f"{kimg} {dom0_args},{initrd}"]
     if getattr(args, "usb", False):
@@ -364,6 +364,14 @@ def qemu_cmd(args, run, initrd, xen):
         os.makedirs(out, exist_ok=True)
         cmd += ["-plugin", f"{build_profiler()},serial={serial},out={out},ram={args.mem}"]
     return cmd, serial
+
+
+def monitor():
+    """QEMU's monitor: none, or (TB_QEMU_MONITOR=PATH, for debugging a
+    boot) HMP on a Unix socket at PATH, for example
+    "echo 'info registers' | socat - UNIX-CONNECT:PATH"."""
+    path = os.environ.get("TB_QEMU_MONITOR")
+    return f"unix:{path},server=on,wait=off" if path else "none"
 
 
 def usb_disk_bus(args):
