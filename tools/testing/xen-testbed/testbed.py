@@ -328,7 +328,9 @@ def qemu_cmd(args, run, initrd, xen):
     if getattr(args, "dom0_args", ""):
         dom0_args += " " + args.dom0_args.replace(",", ",,")
     kimg = dom0_kernel(getattr(args, "dom0_kernel", "612"))[0]
-    cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
+    # TB_QEMU: another emulator binary, for debugging (Documentation/testbed.rst).
+    cmd = [os.environ.get("TB_QEMU", "qemu-system-x86_64"), "-machine", "q35",
+           "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
            "-no-reboot", "-monitor", monitor(), "-serial", f"file:{serial}",
            "-kernel", xen, "-append", xen_args,
