@@ -370,8 +370,7 @@ def qemu_cmd(args, run, initrd, xen):
 
 def monitor():
     """QEMU's monitor: none, or (TB_QEMU_MONITOR=PATH, for debugging a
-    boot) HMP on a Unix socket at PATH, for example
-    "echo 'info registers' | socat - UNIX-CONNECT:PATH"."""
+    boot) HMP on a Unix socket at PATH, for hmp.py."""
     path = os.environ.get("TB_QEMU_MONITOR")
     return f"unix:{path},server=on,wait=off" if path else "none"
 

@@ -284,7 +284,7 @@ tb_start_toolstack() {
 	tb_msg "toolstack up: $(xl info | awk '/^xen_version/ {print $3}'), free $(xl info | awk '/^free_memory/ {print $3}') MiB"
 }
 
-# guest_create NAME key=value...: write an xl config and create the domain.
+# guest_config NAME key=value...: write NAME's xl config, /tmp/NAME.cfg.
 #   type=pv|pvh|hvm vcpus=N mem=MiB kernel=612|deb61 front=stock|ours|none
 #   script=GUEST_SCRIPT args="a b" disk="phy:/dev/nullb1,xvda,w" (';' between disks,
 #   "none" for no disk)
@@ -299,7 +299,7 @@ tb_start_toolstack() {
 # direct kernel boot, Debian's qemu-system-xen as device model: testbed.py
 # adds it to dom0 for scenarios whose first argument is "hvm"), with no
 # emulated display and its console on the PV console (hvc0) as the others.
-guest_create() {
+guest_config() {
 	local name=$1 kv type=pv vcpus=2 mem=384 kernel=612 front=stock script=idle
 	local args="" disk="phy:/dev/nullb1,xvda,w" extra="" fparams="" kimg disks cfg=""
 	shift
@@ -344,8 +344,14 @@ on_crash = "destroy"
 tsc_mode = "${TB_TSC_MODE:-native}"
 $cfg
 EOC
-	guest_boot "$name" || guest_boot "$name" ||
-		fail "guest $name died twice while booting, before running anything"
+}
+
+# guest_create NAME key=value...: guest_config, then create the domain
+# and wait for its init (guest_boot).
+guest_create() {
+	guest_config "$@"
+	guest_boot "$1" || guest_boot "$1" ||
+		fail "guest $1 died twice while booting, before running anything"
 }
 
 # guest_boot NAME: create NAME from /tmp/NAME.cfg and wait until its init

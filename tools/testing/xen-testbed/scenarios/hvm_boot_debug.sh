@@ -56,31 +56,20 @@ send_pages() {
 }
 
 xl set-parameters guest_loglvl=all loglvl=all
-cat >/tmp/h.cfg <<EOC
-name = "h"
-type = "hvm"
-vcpus = 2
-memory = 384
-kernel = "/tb/img/bzImage"
-ramdisk = "/tmp/guest-612.cpio.gz"
-cmdline = "console=hvc0 earlyprintk=xen keep_bootcon loglevel=7 rdinit=/init tb.script=idle tb.front=stock"
-vga = "none"
-vnc = 0
-sdl = 0
-serial = "none"
-on_poweroff = "destroy"
-on_crash = "preserve"
-EOC
+# The guests' usual config (guest_config), no disk, the kernel's lines
+# from its first instruction on.
+guest_config h type=hvm disk=none extra="earlyprintk=xen keep_bootcon loglevel=7"
 ctx=/usr/lib/xen-4.17/bin/xenctx
 [ -x "$ctx" ] || fail "no xenctx in dom0"
 xl create /tmp/h.cfg || fail "xl create failed"
+d=$(xl domid h) || fail "guest h is gone after xl create"
 start=$SECONDS rom=""
 for ((turn = 0; turn < ${2:-400}; turn++)); do
 	# Under the instruction counter a guest that loops can leave an idle
 	# dom0 waiting for its timer for minutes: poll without sleeping
 	# once the option ROM runs.
 	[ -n "$rom" ] || sleep 3
-	at=$($ctx "$(xl domid h)" 0 2>&1 | grep -m1 "cs:eip")
+	at=$($ctx "$d" 0 2>&1 | grep -m1 "cs:eip")
 	echo "t=$((SECONDS - start))s ${at:-(no real-mode cs:eip)}"
 	case "$at" in
 	*c000:*) rom=1 ;;
@@ -89,7 +78,7 @@ for ((turn = 0; turn < ${2:-400}; turn++)); do
 done
 xl pause h
 xl list h
-$ctx "$(xl domid h)" 0
+$ctx "$d" 0
 xl dmesg | grep '(d' | tail -n 20
 send_pages h 10 11 20 e8 e9
 xl destroy h
