@@ -67,14 +67,7 @@ build_patched_xen() {
 	stamp_ok xen-patched "$key" && [ -f "$OUT/xen-patched" ] && return 0
 	ver=$(sed -n 's/^Version: //p' "$dsc" | head -n1)
 	log "xen: building the hypervisor $ver with ${#patches[@]} patch(es) from patches/xen (2 to 5 minutes on 2 cores)"
-	rm -rf "$SRC/src"
-	# Unpacks and applies debian/patches (a quilt series).
-	dpkg-source --no-copy -x "$dsc" "$SRC/src" >"$SRC/extract.log" 2>&1 ||
-		{ cat "$SRC/extract.log" >&2; die "dpkg-source -x $dsc failed"; }
-	for p in "${patches[@]}"; do
-		patch -d "$SRC/src" -p1 -s --batch --forward <"$p" ||
-			die "patches/xen/${p##*/} does not apply to xen $ver"
-	done
+	unpack_patched "$dsc" "$SRC/src" "${patches[@]}"
 	cp "$SRC/src/debian/xen-kconfig" "$SRC/src/xen/.config"
 	t0=$(date +%s)
 	(

@@ -117,3 +117,18 @@ fetch_src() {
 	[ -n "$dsc" ] || die "no source package $pkg in $CACHE"
 	echo "$dsc"
 }
+
+# unpack_patched DSC DIR [PATCH...]: Debian's source package DSC unpacked
+# into DIR with Debian's own patches (dpkg-source applies the quilt
+# series), then this project's PATCHes on top.
+unpack_patched() {
+	local dsc=$1 dir=$2 p
+	shift 2
+	rm -rf "$dir"
+	dpkg-source --no-copy -x "$dsc" "$dir" >"$dir.extract.log" 2>&1 ||
+		{ cat "$dir.extract.log" >&2; die "dpkg-source -x $dsc failed"; }
+	for p in "$@"; do
+		patch -d "$dir" -p1 -s --batch --forward <"$p" ||
+			die "${p#"$TOP"/} does not apply to ${dsc##*/}"
+	done
+}

@@ -40,6 +40,12 @@ IMG = os.path.join(BUILD, "testbed")
 XEN_DEFAULT = "debian"
 XEN_IMAGES = {"debian": "xen", "patched": "xen-patched"}
 
+# The emulator a run boots: "debian" (the machine's qemu-system-x86_64) or
+# "patched" (Debian's source with patches/qemu, build-qemu.sh), which
+# delivers an interrupt a nested hypervisor injects once, not twice when
+# the instruction counter runs out: the default of --icount runs.
+EMULATORS = ("debian", "patched")
+
 # dom0 or Xen lines after which the run cannot go on.
 FATAL = ("Hardware Dom0 crashed", "Kernel panic - not syncing", "(XEN) Panic on CPU",
          "@@TB POWEROFF")
@@ -130,6 +136,27 @@ def xen_image(which):
         if r.returncode:
             die(f"build-xen.sh failed (exit {r.returncode})")
     return os.path.join(IMG, XEN_IMAGES[which])
+
+
+def emulator(args):
+    """(name, binary) of the emulator a run boots: TB_QEMU's binary (for
+    debugging), else --emulator's, else the patched one under --icount and
+    Debian's without; the patched one is built first if it is not up to
+    date (build-qemu.sh does nothing then)."""
+    if os.environ.get("TB_QEMU"):
+        return "TB_QEMU", os.environ["TB_QEMU"]
+    which = getattr(args, "emulator", None) or ("patched" if args.icount else "debian")
+    if which not in EMULATORS:
+        die(f"unknown emulator '{which}' (known: {', '.join(EMULATORS)})")
+    if which == "debian":
+        if not shutil.which("qemu-system-x86_64"):
+            die("qemu-system-x86_64 not found; run 'make deps' "
+                "(or apt-get install qemu-system-x86)")
+        return which, "qemu-system-x86_64"
+    r = subprocess.run(["bash", os.path.join(TB, "build-qemu.sh")])
+    if r.returncode:
+        die(f"build-qemu.sh failed (exit {r.returncode})")
+    return which, os.path.join(IMG, "qemu", "bin", "qemu-system-x86_64")
 
 
 def copy(src, dst, mode=None):
@@ -328,8 +355,7 @@ def qemu_cmd(args, run, initrd, xen):
     if getattr(args, "dom0_args", ""):
         dom0_args += " " + args.dom0_args.replace(",", ",,")
     kimg = dom0_kernel(getattr(args, "dom0_kernel", "612"))[0]
-    # TB_QEMU: another emulator binary, for debugging (Documentation/testbed.rst).
-    cmd = [os.environ.get("TB_QEMU", "qemu-system-x86_64"), "-machine", "q35",
+    cmd = [args.emulator_binary, "-machine", "q35",
            "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
            "-no-reboot", "-monitor", monitor(), "-serial", f"file:{serial}",
@@ -576,9 +602,10 @@ def run(args):
             die(f"unknown scenario '{f}' (see tools/testing/xen-testbed/scenarios/)")
     if not args.no_prepare:
         prepare()
-    for tool in ("qemu-system-x86_64", "cpio", "gzip"):
+    for tool in ("cpio", "gzip"):
         if not shutil.which(tool):
-            die(f"{tool} not found; run 'make deps' (or apt-get install qemu-system-x86 cpio)")
+            die(f"{tool} not found; run 'make deps' (or apt-get install cpio gzip)")
+    emu, args.emulator_binary = emulator(args)
     rundir = os.path.join(IMG, "runs", args.name)
     shutil.rmtree(rundir, ignore_errors=True)
     os.makedirs(rundir)
@@ -602,7 +629,8 @@ def run(args):
                                        for s in args.scenarios))
     # The benchmark holds the lock itself around its boots.
     lock = None if getattr(args, "locked", False) else qemu_lock()
-    log(f"booting {which} Xen under QEMU ({'icount' if args.icount else 'multi-threaded TCG'}, "
+    log(f"booting {which} Xen under {emu} QEMU "
+        f"({'icount' if args.icount else 'multi-threaded TCG'}, "
         f"{args.smp} CPUs, dom0 kernel {kind}{', QEMU device model' if qemu_dm else ''}), "
         f"{len(names)} scenario(s), hard limit {limit}s; "
         f"serial log: {os.path.relpath(serial)}")
@@ -700,6 +728,10 @@ def main():
     ap.add_argument("--xen-image", metavar="FILE",
                     help="boot this hypervisor image instead, as if it were --xen's "
                     "(a Xen built by hand, for example)")
+    ap.add_argument("--emulator", choices=EMULATORS,
+                    help="the QEMU that runs the testbed: Debian's qemu-system-x86_64 "
+                    "(default without --icount) or the one build-qemu.sh builds with "
+                    "patches/qemu (default with --icount)")
     ap.add_argument("--mem", type=int, default=6144, help="QEMU memory in MiB")
     ap.add_argument("--dom0-mem", type=int, default=2048, help="dom0 memory in MiB")
     ap.add_argument("--timeout", type=int, default=0, help="hard limit for the whole boot")
