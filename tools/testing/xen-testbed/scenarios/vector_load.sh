@@ -5,10 +5,10 @@
 # under the benchmark's heaviest load, fio 4k random reads at queue depth
 # 32 with one job per vCPU for SECONDS (30) of guest time, then fio
 # verify (guest/vecload.sh).  make check runs it under QEMU's instruction
-# counter, where QEMU's emulated SVM delivers some vectors a second time
-# into a handler that has interrupts disabled: Linux's frontend hung there
-# until the vector domain's flow handler dropped such a repeat
-# (Documentation/evtchn-vector.rst).
+# counter on Debian's QEMU, whose emulated SVM delivers some vectors a
+# second time into a handler that has interrupts disabled: Linux's
+# frontend hung there until the vector domain's flow handler dropped such
+# a repeat (Documentation/evtchn-vector.rst).
 # shellcheck shell=bash
 tb_need_patched_xen
 tb_mark vector_load "$*"
