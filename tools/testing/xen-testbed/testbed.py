@@ -346,7 +346,7 @@ def dom0_overlay(run, scenarios, env, kind="612", qemu_dm=False):
     return initrd
 
 
-def qemu_cmd(args, run, initrd, xen):
+def qemu_cmd(args, run, initrd, xen, qemu):
     serial = os.path.join(run, "serial.log")
     xen_args = (f"console=com1 com1=115200,8n1 dom0_mem={args.dom0_mem}M,"
                 f"max:{args.dom0_mem}M dom0_max_vcpus={args.smp} noreboot "
@@ -355,7 +355,7 @@ def qemu_cmd(args, run, initrd, xen):
     if getattr(args, "dom0_args", ""):
         dom0_args += " " + args.dom0_args.replace(",", ",,")
     kimg = dom0_kernel(getattr(args, "dom0_kernel", "612"))[0]
-    cmd = [args.emulator_binary, "-machine", "q35",
+    cmd = [qemu, "-machine", "q35",
            "-cpu", "qemu64,+svm,+npt",
            "-m", str(args.mem), "-smp", str(args.smp), "-display", "none",
            "-no-reboot", "-monitor", monitor(), "-serial", f"file:{serial}",
@@ -605,7 +605,7 @@ def run(args):
     for tool in ("cpio", "gzip"):
         if not shutil.which(tool):
             die(f"{tool} not found; run 'make deps' (or apt-get install cpio gzip)")
-    emu, args.emulator_binary = emulator(args)
+    emu, qemu = emulator(args)
     rundir = os.path.join(IMG, "runs", args.name)
     shutil.rmtree(rundir, ignore_errors=True)
     os.makedirs(rundir)
@@ -621,7 +621,7 @@ def run(args):
         die("--profile counts exactly only under the instruction counter: add --icount")
     qemu_dm = getattr(args, "qemu_dm", False) or any(needs_qemu_dm(s) for s in args.scenarios)
     initrd = dom0_overlay(rundir, args.scenarios, env, kind, qemu_dm)
-    cmd, serial = qemu_cmd(args, rundir, initrd, xen)
+    cmd, serial = qemu_cmd(args, rundir, initrd, xen, qemu)
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     # dom0 gives a scenario its time factor's timeouts (tb_run_one).
