@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Where the instructions went in an insnprof window.
 
-  report.py RUN TAG WORKLOAD [--per N|io] [--top K]
+  report.py RUN TAG WORKLOAD [--per N|io] [--top K] [--vs TAG2]
+            [--calls | --exits]
 
 RUN is a testbed run directory made with --profile (make bench makes
 bench-icount and bench-deb61), TAG a bench tag such as
@@ -24,12 +25,28 @@ in I/Os is not known, as in the PV USB rows (their vCPUs are idle most
 of the time, and the window is a little longer than BENCH_PROF).  A
 qusb row's dom0 user space (QEMU's) is named by the file its code is
 mapped from (qemu.maps, QEMU's /proc/PID/maps that bench_usb.sh sends).
+
+--calls counts calls instead of instructions: the runs of the block at
+each function's first instruction (exact, since a call always starts a
+block there; a function that is entered other than by its start, or
+inlined, is not seen).  --exits turns those counts into the HVM or PVH
+guest's VM exits by reason, with the interrupts Xen injected (EXITS and
+EVENTS below say which Xen function counts each).  --vs TAG2 puts the
+window of the same workload of another stack of the same run beside it
+(for example the -vectors row beside the -upcall one), with the
+difference, ordered by its size.  With --per io the first lines say
+how many processes the guest started in a window (none while fio runs:
+any there mean the window overlapped fio's start or the guest's work
+between workloads) and how its I/Os compare with fio's IOPS times the
+window's length.
 """
 import argparse
 import bisect
 import collections
 import glob
+import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -58,6 +75,10 @@ class Syms:
         if i < 0 or addr - self.addrs[i] > slack:
             return None
         return self.names[i]
+
+    def exact(self, addr):
+        """The symbol starting at ADDR, or None."""
+        return self.find(addr, 0)
 
 
 def read_map(path, syms, prefix="", keep=lambda t: True):
@@ -104,21 +125,22 @@ def xen_map(run):
     return out
 
 
-def load_window(path):
-    """Instructions per block of a window: {(vaddr, mpage or None): count}."""
+def load_window(path, runs_only=False):
+    """Instructions per block of a window: {(vaddr, mpage or None): count};
+    with RUNS_ONLY, how often each block ran instead."""
     blocks = collections.Counter()
     with open(path) as f:
         for line in f:
             va, mp, insns, runs = line.split()
             key = (int(va, 16), None if mp == "-" else int(mp, 16))
-            blocks[key] += int(insns) * int(runs)
+            blocks[key] += int(runs) * (1 if runs_only else int(insns))
     return blocks
 
 
-def window(run, name):
+def window(run, name, runs_only=False):
     """What ran in profile window NAME, or None if there is none."""
     p = os.path.join(run, "prof", f"{name}.txt")
-    return load_window(p) if os.path.exists(p) else None
+    return load_window(p, runs_only) if os.path.exists(p) else None
 
 
 class Frames:
@@ -246,10 +268,15 @@ def namers(run, tag):
              "dom0": syms["dom0"] if "-ddeb61-" in tag else kern}
     qemu = qemu_maps(run, tag)
 
-    def name(s, addr):
+    def name(s, addr, exact=False):
+        """The symbol ADDR lies in; with EXACT, the one starting there
+        (None if none does: a block inside a function, or user space)."""
         if s == "xen":
-            return xen.find(addr) or "xen:?"
+            return xen.exact(addr) if exact else xen.find(addr) or "xen:?"
         a = area(addr)
+        if exact:
+            found = a == "kernel" and (syms[s].exact(addr) or kmaps[s].exact(addr))
+            return f"{s}:{found}" if found else None
         if a == "user" and s == "dom0" and qemu:
             return f"dom0:user {qemu.find(addr, 1 << 64) or '?'}"
         if a != "kernel":
@@ -259,7 +286,124 @@ def namers(run, tag):
     return name
 
 
+# The VM exits of the HVM and PVH guests by reason, each counted by the
+# calls of a Xen function that only that exit's handling calls (4.17's
+# svm_vmexit_handler() inlines the handlers themselves).  An exit for a
+# physical interrupt, an interrupt window (VINTR), RDTSC or PAUSE has no
+# such function: they are in "other".  "interrupt window opened" counts
+# the times Xen asked for a VINTR exit because an interrupt was pending
+# that the guest could not take yet (IF clear, or one injected already).
+EXITS = (
+    ("MSR write", "hvm_msr_write_intercept"),
+    ("MSR read", "hvm_msr_read_intercept"),
+    ("hypercall", "hvm_hypercall"),
+    ("HLT", "hvm_hlt"),
+    ("nested page fault", "hvm_hap_nested_page_fault"),
+    ("port I/O", "handle_pio"),
+    ("CPUID", "hvm_vmexit_cpuid"),
+    ("CR access", "hvm_mov_to_cr"),
+)
+EVENTS = (
+    ("  of the MSR writes: EOI", "vlapic_EOI_set"),
+    ("interrupt window opened", "svm_enable_intr_window"),
+    ("interrupts injected", "hvm_vcpu_ack_pending_irq"),
+    ("  of them upcalls raised", "hvm_assert_evtchn_irq"),
+    ("  of them channel vectors", "hvm_evtchn_vector_inject"),
+    ("vCPU kicks", "vcpu_kick"),
+    ("physical interrupts in Xen", "do_IRQ"),
+)
+
+
+def tally(run, name, dom0, namer, calls):
+    """Instructions per symbol in window NAME, or with CALLS its calls
+    (the runs of the block at its start)."""
+    out = collections.Counter()
+    for key, n in window(run, name, calls).items():
+        s = side(key, dom0)
+        if calls:
+            sym = namer(s, key[0], True) if s != "other" else None
+            if sym:
+                out[sym] += n
+        elif s == "other":
+            out["firmware"] += n
+        else:
+            out[namer(s, key[0])] += n
+            out[f"= {s}" + ("" if s == "xen" else f" {area(key[0])}")] += n
+    return out
+
+
+def exits(count):
+    """The exit table's rows from calls per unit COUNT."""
+    rows = [("VM exits", count["xen:svm_vmexit_handler"])]
+    rows += [(label, count["xen:" + fn]) for label, fn in EXITS]
+    rows.append(("other", rows[0][1] - sum(r[1] for r in rows[1:])))
+    return rows + [(label, count["xen:" + fn]) for label, fn in EVENTS]
+
+
+def coverage(run, tag, workload, ios):
+    """What share of window TAG-WORKLOAD the workload's I/O filled: the
+    I/Os seen against fio's IOPS times the window's length (BENCH_PROF,
+    "prof" in the stack's file; before 2026-12-06 the row's runtime less
+    one second), or None without its results.
+    Well below 1, the window reached outside fio's run (its start or
+    end, or the guest's work between workloads) and the per-I/O figures
+    carry that work; processes started in the window say the same.
+    fio's IOPS is an average over its run, so windows inside it come out
+    within about a tenth of 1 either way."""
+    d = os.path.join(run, "files", "bench", tag)
+    try:
+        with open(os.path.join(d, "stack")) as f:
+            stack = dict(ln.strip().split("=", 1) for ln in f if "=" in ln)
+        length = float(stack.get("prof") or int(stack["runtime"]) - 1)
+        with open(os.path.join(d, f"{workload}.json")) as f:
+            job = json.load(f)["jobs"][0]
+        iops = job["read"]["iops"] + job["write"]["iops"]
+    except (OSError, KeyError, ValueError, IndexError):
+        return None
+    return ios / (iops * length) if iops and length > 0 else None
+
+
+def unit(run, tag, workload, per):
+    """What to divide window TAG-WORKLOAD's counts by, announced."""
+    if per != "io":
+        return float(per)
+    name = f"{tag}-{workload}"
+    n = calls(run, name, kernel_addr("blk_mq_start_request"), "guest")
+    if not n:
+        sys.exit(f"no block I/O of the guest's in window {name}")
+    cov = coverage(run, tag, workload, n)
+    share = f" ({100 * cov:.0f}% of fio's IOPS times the window)" if cov else ""
+    forks = calls(run, name, kernel_addr("kernel_clone"), "guest")
+    print(f"window {name}: the guest started {n} block I/Os{share}"
+          f" and {forks} processes")
+    return n
+
+
+def show(a, rows):
+    """Print ROWS (label, value per unit of TAG[, of VS]), by size or
+    difference, with the sides' totals first for instructions."""
+    fmt = "{:>12,.0f}" if a.mode == "insns" else "{:>12,.3f}"
+    head = f"{a.tag}" + (f"  against  {a.vs}" if a.vs else "")
+    print(f"\nper unit ({a.mode}): {head}")
+    for label, v in rows:
+        cols = "".join(fmt.format(x) for x in v)
+        if len(v) == 2:
+            cols += ("{:>+12,.0f}" if a.mode == "insns" else "{:>+12,.3f}").format(v[1] - v[0])
+        print(f"{cols}  {label}")
+
+
+def ranked(counts, top):
+    """The TOP rows of one window's COUNTS by size, or of two by the size
+    of their difference; the sides' totals ("= ...") first."""
+    def weight(k):
+        v = [c.get(k, 0) for c in counts]
+        return abs(v[1] - v[0]) if len(v) == 2 else v[0]
+    order = sorted(set().union(*counts), key=lambda k: (not k.startswith("= "), -weight(k)))
+    return [(k, [c.get(k, 0) for c in counts]) for k in order[:top]]
+
+
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped to head
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run")
@@ -267,36 +411,33 @@ def main():
     ap.add_argument("workload")
     ap.add_argument("--per", default="1", help="a number, or io")
     ap.add_argument("--top", type=int, default=40)
+    ap.add_argument("--vs", metavar="TAG2",
+                    help="compare with TAG2's window of the same workload")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--calls", dest="mode", action="store_const", const="calls",
+                      help="count calls of functions instead of instructions")
+    mode.add_argument("--exits", dest="mode", action="store_const", const="exits",
+                      help="the guest's VM exits by reason, and its interrupts")
+    ap.set_defaults(mode="insns")
     a = ap.parse_args()
     run = a.run if os.path.isdir(a.run) else os.path.join(BUILD, "testbed", "runs", a.run)
-    name = f"{a.tag}-{a.workload}"
-    win = window(run, name)
-    if win is None:
-        sys.exit(f"no window {name} in {run}/prof")
     mfns = os.path.join(run, "files", "bench", "dom0.mfns")
     if not os.path.exists(mfns):
         sys.exit(f"no {mfns}: the run did not send dom0's frames")
     dom0 = Frames(mfns)
-    namer = namers(run, a.tag)
-    if a.per == "io":
-        per = calls(run, name, kernel_addr("blk_mq_start_request"), "guest")
-        if not per:
-            sys.exit(f"no block I/O of the guest's in window {name}")
-        print(f"block I/Os the guest started in the window: {per}")
-    else:
-        per = float(a.per)
-    by_sym, by_side = collections.Counter(), collections.Counter()
-    for key, n in win.items():
-        s = side(key, dom0)
-        by_side[s if s == "xen" else f"{s} {area(key[0])}"] += n
-        by_sym[namer(s, key[0]) if s != "other" else "firmware"] += n
-    total = sum(win.values())
-    print(f"instructions in the window: {total:,} ({total / per:,.0f} per unit)")
-    print("by side: " + ", ".join(f"{k} {v / per:,.0f} ({100 * v / total:.1f}%)"
-                                  for k, v in by_side.most_common()))
-    print(f"\n{'per unit':>10} {'%':>6}  symbol")
-    for sym, n in by_sym.most_common(a.top):
-        print(f"{n / per:10,.0f} {100 * n / total:6.2f}  {sym}")
+    counts = []
+    for tag in [a.tag] + ([a.vs] if a.vs else []):
+        name = f"{tag}-{a.workload}"
+        if not os.path.exists(os.path.join(run, "prof", f"{name}.txt")):
+            sys.exit(f"no window {name} in {run}/prof")
+        per = unit(run, tag, a.workload, a.per)
+        c = tally(run, name, dom0, namers(run, tag), a.mode != "insns")
+        counts.append({k: v / per for k, v in c.items()})
+    if a.mode == "exits":
+        tables = [exits(collections.Counter(c)) for c in counts]
+        rows = [(r[0], [t[i][1] for t in tables]) for i, r in enumerate(tables[0])]
+        return show(a, rows)
+    show(a, ranked(counts, a.top))
 
 
 if __name__ == "__main__":
