@@ -526,7 +526,7 @@ def boot(name, dom0, scen, a, icount, workloads, profile, xen=None):
     env = [f"BENCH_WORKLOADS={' '.join(workloads)}", f"BENCH_RUNTIME={a.runtime}",
            f"TB_SCENARIO_TIMEOUT={per}"] + [f"TB_HVM_BOOT_WAIT={HVM_BOOT_WAIT}"] * hvm
     if profile:
-        env.append(f"BENCH_PROF={a.runtime - 1}")
+        env.append(f"BENCH_PROF={a.runtime - 1.5:g}")
     print(f"bench: {name}: dom0 {dom0}, {len(scen)} stacks, "
           f"{'icount' if icount else 'multi-threaded TCG'}", file=sys.stderr, flush=True)
     usb = name == "bench-usb"

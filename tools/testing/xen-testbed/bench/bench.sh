@@ -17,7 +17,7 @@
 # dom0 stays asleep while fio measures: it looks for the guest's marker
 # of the next workload only in the ramp before it.  With BENCH_PROF set
 # (testbed.py --profile), it has the profiler count a BENCH_PROF-second
-# window inside each workload.
+# window inside each workload (bench_measure).
 # shellcheck shell=bash
 front=$1 back=$2 vcpus=$3 rep=$4 type=${5:-pv} kernel=${6:-612} disk=${7:-softirq}
 [ -n "${8:-}" ] && BENCH_WORKLOADS=${8//+/ }
@@ -45,7 +45,8 @@ else
 fi
 printf '%s\n' "frontend=$front" "backend=$back" "type=$type" "kernel=$kernel" \
 	"disk=$disk" "dom0=$dom0" "dom0_release=$(uname -r)" "vcpus=$vcpus" \
-	"rep=$rep" "delivery=${delivery:--}" "ramp=$ramp" "runtime=$runtime" >/tmp/stack
+	"rep=$rep" "delivery=${delivery:--}" "ramp=$ramp" "runtime=$runtime" \
+	"prof=${BENCH_PROF:-}" >/tmp/stack
 [ "$front" = none ] && echo "queues=$(cat "/sys/kernel/config/nullb/$dev/submit_queues")" \
 	>>/tmp/stack
 tb_file "bench/$tag/stack" /tmp/stack
@@ -86,6 +87,7 @@ fi
 xl list >/tmp/xl.before
 for w in $BENCH_WORKLOADS; do
 	bench_wait b "BENCH $w"
+	bench_io b "$w"
 	bench_measure "$w"
 done
 bench_wait b OK

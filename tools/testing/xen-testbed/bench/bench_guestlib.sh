@@ -3,11 +3,28 @@
 # bench_usb_guest.sh).
 # shellcheck shell=sh
 
+# io_mark DEV W: print "@@G IO W" once DEV's I/O counters move, that is
+# when fio's first I/O of workload W went out and its ramp began; dom0
+# opens the profile window from that, not from fio's start, whose setup
+# (the process, its job processes, the libaio contexts) takes a varying
+# part of a second.  Gives up after a minute.
+io_mark() {
+	read -r idle <"/sys/block/$1/stat"
+	n=0
+	while read -r now <"/sys/block/$1/stat" && [ "$now" = "$idle" ]; do
+		n=$((n + 1))
+		[ "$n" -lt 1200 ] || return 0
+		sleep 0.05
+	done
+	gmark IO "$2"
+}
+
 # bench_guest_workloads TAG DEV JOBS QUEUES SYMS WORKLOAD...: send the
 # stack's meta (QUEUES: DEV's hardware queues), then run each workload
 # on /dev/DEV with JOBS fio jobs and send its fio JSON result to the host
 # as bench/TAG/NAME.json, with NAME.irq beside it; "@@G BENCH NAME" marks
-# the start of each (dom0 sleeps through it).  SYMS "all" sends all the
+# the start of each, "@@G IO NAME" the start of its I/O (io_mark; dom0
+# sleeps through the workload from there).  SYMS "all" sends all the
 # kernel's code symbols at the end, else only its modules'; "@@G OK" last.
 bench_guest_workloads() {
 	tag=$1 dev=$2 jobs=$3 syms=$5
@@ -17,8 +34,10 @@ bench_guest_workloads() {
 	for w in "$@"; do
 		cat /proc/interrupts >/tmp/irq.before
 		gmark BENCH "$w"
+		io_mark "$dev" "$w" &
 		run_workload "$w" "$jobs" "/dev/$dev" /tmp/out.json ||
 			gfail "fio $w failed: $(tail -n 3 /tmp/out.json)"
+		kill $! 2>/dev/null
 		gfile "bench/$tag/$w.json" /tmp/out.json
 		# Where the work went, for the notes: interrupts per CPU before
 		# and after, and our block frontend's queue counters.

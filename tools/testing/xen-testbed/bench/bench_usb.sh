@@ -22,13 +22,14 @@ esac
 tag=$front-$back-pv-612-usb-d$dom0-v1-r$rep
 printf '%s\n' "frontend=$front" "backend=$back" "type=pv" "kernel=612" "disk=usb" \
 	"dom0=$dom0" "dom0_release=$(uname -r)" "vcpus=1" "rep=$rep" "delivery=-" \
-	"ramp=$ramp" "runtime=$runtime" >/tmp/stack
+	"ramp=$ramp" "runtime=$runtime" "prof=${BENCH_PROF:-}" >/tmp/stack
 tb_file "bench/$tag/stack" /tmp/stack
 bench_mfns
 
 $setup b bench_usb_guest "$tag $runtime $ramp $front $BENCH_WORKLOADS" vcpus=1
 for w in $BENCH_WORKLOADS; do
 	bench_wait b "BENCH $w"
+	bench_io b "$w"
 	bench_measure "$w"
 done
 # Where QEMU's code lies in its address space, to name dom0's user-space

@@ -28,19 +28,39 @@ dom0_symbols() {
 	tb_file "bench/$tag/dom0.ksyms" /tmp/dom0.ksyms
 }
 
-# bench_measure W: sleep through workload W, which started (ramp
-# included) about now, with a profile window inside it if asked for.
+# bench_measure W: sleep through workload W, whose first I/O went out
+# about now ("@@G IO W", bench_io), with a profile window inside it if
+# asked for: from a tenth of a second after the ramp for BENCH_PROF
+# seconds (bench.py: the runtime less 1.5).  fio counts its ramp and
+# runtime from its job's start, before the first I/O: windows of
+# BENCH_PROF = runtime - 1 from a quarter second after the ramp reached
+# 0.1 to 0.3 s past fio's end in a fifth of the rows (runs hb6 and hb7 of
+# 2026-12-06, prof/report.py's process count), so the window now ends
+# about half a second earlier.  The caller's next bench_wait sleeps
+# through the rest.
 bench_measure() {
 	local w=$1
 	if [ -n "${BENCH_PROF:-}" ]; then
-		sleep "$ramp.5"
+		sleep "$ramp.1"
 		echo "@@PROF start $tag-$w"
 		sleep "$BENCH_PROF"
 		echo "@@PROF stop $tag-$w"
-		sleep "$((runtime - BENCH_PROF))"
 	else
 		sleep "$((ramp + runtime))"
 	fi
+}
+
+# bench_io NAME W: after "@@G BENCH W", wait for "@@G IO W", the first
+# I/O of workload W, which follows within a second or two: polled every
+# 50 ms and without bench_wait's look at the guest (an xl command costs
+# dom0 0.3 s), since bench_measure times the profile window from here.
+bench_io() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -q "^@@G IO $2[[:space:]]*\$" "$XLOG/guest-$1.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	bench_wait "$1" "IO $2"
 }
 
 # bench_wait NAME WORD: wait (up to 10 minutes) for "@@G WORD" on the
