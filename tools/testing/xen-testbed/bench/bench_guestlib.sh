@@ -4,10 +4,11 @@
 # shellcheck shell=sh
 
 # io_mark DEV W: print "@@G IO W" once DEV's I/O counters move, that is
-# when fio's first I/O of workload W went out and its ramp began; dom0
-# opens the profile window from that, not from fio's start, whose setup
-# (the process, its job processes, the libaio contexts) takes a varying
-# part of a second.  Gives up after a minute.
+# when fio's first I/O of workload W went out (its ramp began a little
+# before, at its job's start); dom0 times the profile window from that,
+# not from fio's start, whose setup (the process, its job processes, the
+# libaio contexts) takes a varying part of a second.  Gives up after a
+# minute.
 io_mark() {
 	read -r idle <"/sys/block/$1/stat"
 	n=0
