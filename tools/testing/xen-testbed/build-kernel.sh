@@ -69,7 +69,7 @@ if ! stamp_ok kernel-config "$cfg_key"; then
 	stamp_set kernel-config "$cfg_key"
 fi
 
-log "kernel: building bzImage and modules with -j$(nproc) (about 4 minutes)"
+log "kernel: building bzImage and modules with -j$(nproc) (about 15 minutes on 2 cores)"
 "${M[@]}" -j"$(nproc)" bzImage modules >&2 ||
 	die "kernel build failed"
 rm -rf "$KB/modules"
