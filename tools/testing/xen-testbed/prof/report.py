@@ -43,6 +43,7 @@ window's length.
 import argparse
 import bisect
 import collections
+import functools
 import glob
 import json
 import os
@@ -199,6 +200,7 @@ def split(run, name):
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def kernel_addr(symbol):
     """Address of SYMBOL in the testbed kernel's System.map, or None."""
     with open(os.path.join(BUILD, "kernel", "obj", "System.map")) as f:
@@ -209,21 +211,22 @@ def kernel_addr(symbol):
     return None
 
 
-def calls(run, name, addr, want):
+def entries(runs, dom0, addr, want):
     """How often the block at ADDR, a function's entry, ran on side WANT
-    (guest or dom0) in window NAME: that function's calls there; None
-    without the window or dom0's frames."""
-    p = os.path.join(run, "prof", f"{name}.txt")
+    (guest or dom0) in a window's block RUNS (window(..., runs_only)):
+    that function's calls there."""
+    return sum(n for (va, mp), n in runs.items()
+               if va == addr and mp is not None and side((va, mp), dom0) == want)
+
+
+def calls(run, name, addr, want):
+    """entries() of window NAME of RUN; None without the window or dom0's
+    frames."""
     mfns = os.path.join(run, "files", "bench", "dom0.mfns")
-    if addr is None or not os.path.exists(p) or not os.path.exists(mfns):
+    runs = window(run, name, True)
+    if addr is None or runs is None or not os.path.exists(mfns):
         return None
-    dom0, n = Frames(mfns), 0
-    with open(p) as f:
-        for line in f:
-            va, mp, _, runs = line.split()
-            if int(va, 16) == addr and mp != "-" and side((addr, int(mp, 16)), dom0) == want:
-                n += int(runs)
-    return n
+    return entries(runs, Frames(mfns), addr, want)
 
 
 def qemu_maps(run, tag):
@@ -314,11 +317,11 @@ EVENTS = (
 )
 
 
-def tally(run, name, dom0, namer, calls):
-    """Instructions per symbol in window NAME, or with CALLS its calls
-    (the runs of the block at its start)."""
+def tally(win, dom0, namer, calls):
+    """Instructions per symbol in window WIN, or with CALLS (WIN then holds
+    block runs) its calls: the runs of the block at its start."""
     out = collections.Counter()
-    for key, n in window(run, name, calls).items():
+    for key, n in win.items():
         s = side(key, dom0)
         if calls:
             sym = namer(s, key[0], True) if s != "other" else None
@@ -363,17 +366,18 @@ def coverage(run, tag, workload, ios):
     return ios / (iops * length) if iops and length > 0 else None
 
 
-def unit(run, tag, workload, per):
-    """What to divide window TAG-WORKLOAD's counts by, announced."""
+def unit(run, tag, workload, per, runs, dom0):
+    """What to divide window TAG-WORKLOAD's counts by, announced; RUNS are
+    its block runs."""
     if per != "io":
         return float(per)
     name = f"{tag}-{workload}"
-    n = calls(run, name, kernel_addr("blk_mq_start_request"), "guest")
+    n = entries(runs, dom0, kernel_addr("blk_mq_start_request"), "guest")
     if not n:
         sys.exit(f"no block I/O of the guest's in window {name}")
     cov = coverage(run, tag, workload, n)
     share = f" ({100 * cov:.0f}% of fio's IOPS times the window)" if cov else ""
-    forks = calls(run, name, kernel_addr("kernel_clone"), "guest")
+    forks = entries(runs, dom0, kernel_addr("kernel_clone"), "guest")
     print(f"window {name}: the guest started {n} block I/Os{share}"
           f" and {forks} processes")
     return n
@@ -382,13 +386,13 @@ def unit(run, tag, workload, per):
 def show(a, rows):
     """Print ROWS (label, value per unit of TAG[, of VS]), by size or
     difference, with the sides' totals first for instructions."""
-    fmt = "{:>12,.0f}" if a.mode == "insns" else "{:>12,.3f}"
+    prec = 0 if a.mode == "insns" else 3
     head = f"{a.tag}" + (f"  against  {a.vs}" if a.vs else "")
     print(f"\nper unit ({a.mode}): {head}")
     for label, v in rows:
-        cols = "".join(fmt.format(x) for x in v)
+        cols = "".join(f"{x:>12,.{prec}f}" for x in v)
         if len(v) == 2:
-            cols += ("{:>+12,.0f}" if a.mode == "insns" else "{:>+12,.3f}").format(v[1] - v[0])
+            cols += f"{v[1] - v[0]:>+12,.{prec}f}"
         print(f"{cols}  {label}")
 
 
@@ -398,7 +402,7 @@ def ranked(counts, top):
     def weight(k):
         v = [c.get(k, 0) for c in counts]
         return abs(v[1] - v[0]) if len(v) == 2 else v[0]
-    order = sorted(set().union(*counts), key=lambda k: (not k.startswith("= "), -weight(k)))
+    order = sorted(set().union(*counts), key=lambda k: (not k.startswith("= "), -weight(k), k))
     return [(k, [c.get(k, 0) for c in counts]) for k in order[:top]]
 
 
@@ -428,10 +432,12 @@ def main():
     counts = []
     for tag in [a.tag] + ([a.vs] if a.vs else []):
         name = f"{tag}-{a.workload}"
-        if not os.path.exists(os.path.join(run, "prof", f"{name}.txt")):
+        runs = window(run, name, True)
+        if runs is None:
             sys.exit(f"no window {name} in {run}/prof")
-        per = unit(run, tag, a.workload, a.per)
-        c = tally(run, name, dom0, namers(run, tag), a.mode != "insns")
+        per = unit(run, tag, a.workload, a.per, runs, dom0)
+        insns = a.mode == "insns"
+        c = tally(window(run, name) if insns else runs, dom0, namers(run, tag), not insns)
         counts.append({k: v / per for k, v in c.items()})
     if a.mode == "exits":
         tables = [exits(collections.Counter(c)) for c in counts]
